@@ -1,0 +1,56 @@
+"""The application factory: configuration, extensions, blueprints and commands. Only wiring."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from survey import config as settings
+from survey import i18n
+from survey.database import tune_sqlite
+from survey.extensions import csrf, db, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(settings.INSTANCE),
+        template_folder="survey/templates",
+        static_folder="static",
+    )
+    app.config.update(settings.DEFAULTS)
+    app.config.update(settings.from_environment())
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(settings.ROOT / "survey" / "translations")
+    if config:
+        app.config.update(config)
+    settings.INSTANCE.mkdir(exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"))
+    csrf.init_app(app)
+    i18n.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine)
+
+    from survey import queue
+
+    queue.init_app(app)
+
+    from survey.api import bp as api_bp
+    from survey.api.errors import http_error, wants_json_error
+    from survey.web import bp as web_bp
+
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(web_bp)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if wants_json_error():
+            return http_error(error)
+        return error
+
+    from survey.cli import kto
+
+    app.cli.add_command(kto)
+    return app

@@ -1,0 +1,187 @@
+"""The OpenAPI 3.1 document for /api/v1. A test keeps it in step with the routes."""
+
+from survey.domain.channels import CONTACT_CHANNELS, LANGUAGES, SURVEY_MODES
+from survey.domain.definition import TEXT_MAX_LENGTH
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ERROR}}}
+
+
+ANSWER = {
+    "description": (
+        "thumbs: 'up'|'down'; grade: 1-10; nps: 0-10; ces: 1-7; yes_no_na: 'yes'|'no'|'na'; "
+        f"text: at most {TEXT_MAX_LENGTH} characters; choice: an option code, a list of codes "
+        "(multiple), or {selected, other} for 'other, namely'."
+    ),
+    "oneOf": [
+        {"type": "integer"},
+        {"type": "string", "maxLength": TEXT_MAX_LENGTH},
+        {"type": "array", "items": {"type": "string"}},
+        {
+            "type": "object",
+            "properties": {
+                "selected": {
+                    "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+                },
+                "other": {"type": "string", "maxLength": TEXT_MAX_LENGTH},
+            },
+            "additionalProperties": False,
+        },
+        {"type": "null"},
+    ],
+}
+
+RESPONSE_IN = {
+    "type": "object",
+    "required": ["id", "organisation", "survey", "contact_channel", "survey_mode", "answers"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "Made by the client; the key for idempotent retries.",
+        },
+        "organisation": {"type": "string", "maxLength": 40},
+        "survey": {"type": "string", "maxLength": 40},
+        "version": {"type": "integer", "minimum": 1, "description": "Default: the newest."},
+        "contact_channel": {"enum": list(CONTACT_CHANNELS)},
+        "survey_mode": {"enum": list(SURVEY_MODES)},
+        "location": {"type": "string", "maxLength": 40},
+        "unit": {"type": "string", "maxLength": 40},
+        "topic": {"type": "string", "maxLength": 40},
+        "language": {"enum": list(LANGUAGES), "default": "nl"},
+        "page_path": {"type": "string", "description": "Query string and fragment are dropped."},
+        "contact_at": {"type": "string", "format": "date-time"},
+        "started_at": {"type": "string", "format": "date-time"},
+        "submitted_at": {"type": "string", "format": "date-time"},
+        "inclusion_probability": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 1,
+            "default": 1,
+        },
+        "answers": {"type": "object", "additionalProperties": ANSWER},
+    },
+}
+
+RECORDED = {
+    "type": "object",
+    "required": ["id", "uuid", "created"],
+    "properties": {
+        "id": {"type": "integer"},
+        "uuid": {"type": "string", "format": "uuid"},
+        "created": {"type": "boolean"},
+    },
+}
+
+PATHS = {
+    "/api/v1/responses": {
+        "post": {
+            "operationId": "recordResponse",
+            "summary": "Store one response (idempotent on its id).",
+            "parameters": [
+                {
+                    "name": "X-Kto-Device",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "A kiosk device's secret.",
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": RESPONSE_IN}},
+            },
+            "responses": {
+                "201": {
+                    "description": "Stored and committed.",
+                    "content": {"application/json": {"schema": RECORDED}},
+                },
+                "200": {
+                    "description": "Already stored with the same payload; nothing changed.",
+                    "content": {"application/json": {"schema": RECORDED}},
+                },
+                "400": _error("The body is not JSON."),
+                "401": _error("Unknown device."),
+                "403": _error("The device is revoked."),
+                "409": _error("The id was used for a different response."),
+                "413": _error("The body is larger than 64 KB."),
+                "415": _error("The body is not application/json."),
+                "422": _error("The response does not fit the survey."),
+            },
+        },
+        "get": {
+            "operationId": "exportResponses",
+            "summary": "Export the organisation's responses as JSON lines or CSV.",
+            "security": [{"apiKey": []}],
+            "parameters": [
+                {"name": "format", "in": "query", "schema": {"enum": ["jsonl", "csv"]}},
+                {"name": "since", "in": "query", "schema": {"type": "string"}},
+                {"name": "until", "in": "query", "schema": {"type": "string"}},
+                {"name": "survey", "in": "query", "schema": {"type": "string"}},
+            ],
+            "responses": {
+                "200": {
+                    "description": "One response per line or row, oldest first.",
+                    "content": {
+                        "application/x-ndjson": {"schema": {"type": "string"}},
+                        "text/csv": {"schema": {"type": "string"}},
+                    },
+                },
+                "400": _error("A parameter is not valid."),
+                "401": _error("No valid API key."),
+            },
+        },
+    },
+    "/api/v1/surveys/{org}/{survey}": {
+        "get": {
+            "operationId": "surveyConfig",
+            "summary": "The newest version of a survey with its settings (cacheable, ETag).",
+            "parameters": [
+                {"name": "org", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "survey", "in": "path", "required": True, "schema": {"type": "string"}},
+            ],
+            "responses": {
+                "200": {"description": "The survey.", "content": {"application/json": {}}},
+                "304": {"description": "Not modified since the given ETag."},
+                "404": _error("No such survey."),
+            },
+        }
+    },
+    "/api/v1/openapi.json": {
+        "get": {
+            "operationId": "openapi",
+            "summary": "This document.",
+            "responses": {"200": {"description": "OpenAPI 3.1 document."}},
+        }
+    },
+}
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "KTO platform API",
+            "version": "1.0.0",
+            "description": "Customer-satisfaction responses from every channel, one path in.",
+        },
+        "paths": PATHS,
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "message"],
+                    "properties": {
+                        "error": {"type": "string"},
+                        "message": {"type": "string"},
+                        "field": {"type": ["string", "null"]},
+                    },
+                }
+            },
+            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,55 @@
+"""The one place that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def database_url(raw: str | None) -> str:
+    """Normalise DATABASE_URL: default SQLite file under instance/, psycopg 3 for PostgreSQL."""
+    if not raw:
+        return f"sqlite:///{INSTANCE / 'kto.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def from_environment(env=None) -> dict:
+    """Settings for create_app, read from the environment once."""
+    env = os.environ if env is None else env
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL")),
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "HUEY_SQLITE_PATH": env.get("HUEY_SQLITE_PATH") or str(INSTANCE / "queue.sqlite3"),
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:8000"),
+        "EXPORTS_DIR": env.get("EXPORTS_DIR") or str(ROOT / "exports"),
+    }
+
+
+def _instance_secret() -> str:
+    """A random secret kept under instance/ so sessions survive restarts of a single server."""
+    INSTANCE.mkdir(exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEFAULTS = {
+    "API_MAX_BODY_BYTES": 64 * 1024,
+    "BABEL_DEFAULT_LOCALE": "nl",
+    "BABEL_SUPPORTED_LOCALES": ["nl", "en"],
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "HUEY_IMMEDIATE": False,
+    # Clock skew allowed for client timestamps in the future.
+    "CLOCK_SKEW_SECONDS": 300,
+}

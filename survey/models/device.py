@@ -1,0 +1,46 @@
+"""Devices (kiosk tablets) and invitations: what a response may be tied to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import db
+from survey.models.types import BigId, UTCDateTime, utcnow
+
+
+class Device(db.Model):
+    """A kiosk tablet at a location, answering one survey; authenticated by a secret's hash."""
+
+    __tablename__ = "devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    location = relationship("Location")
+    survey = relationship("Survey")
+
+
+class Invitation(db.Model):
+    """An invitation sent after a contact (SMS, e-mail, WhatsApp); holds no contact details."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
+    contact_channel: Mapped[str] = mapped_column(String(20))
+    survey_mode: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    inclusion_probability: Mapped[float] = mapped_column(default=1.0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation = relationship("Organisation")

@@ -1,0 +1,90 @@
+"""Responses and their answers. No personal data lives here."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.domain.channels import CONTACT_CHANNELS, SURVEY_MODES
+from survey.extensions import db
+from survey.models.types import BigId, UTCDateTime
+
+
+def _one_of(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Response(db.Model):
+    __tablename__ = "responses"
+    __table_args__ = (
+        CheckConstraint(_one_of("contact_channel", CONTACT_CHANNELS), name="contact_channel"),
+        CheckConstraint(_one_of("survey_mode", SURVEY_MODES), name="survey_mode"),
+        CheckConstraint(
+            "inclusion_probability > 0 AND inclusion_probability <= 1",
+            name="inclusion_probability",
+        ),
+        Index("ix_responses_org_submitted", "organisation_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
+    survey_version_id: Mapped[int] = mapped_column(ForeignKey("survey_versions.id"), index=True)
+    contact_channel: Mapped[str] = mapped_column(String(20))
+    survey_mode: Mapped[str] = mapped_column(String(20))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    # Website responses: the page path, never its query string or fragment.
+    page_path: Mapped[str | None] = mapped_column(String(500))
+    contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    inclusion_probability: Mapped[float] = mapped_column(Float, default=1.0)
+    suspect: Mapped[bool] = mapped_column(Boolean, default=False)
+    suspect_reason: Mapped[str | None] = mapped_column(String(40))
+    # Derived from the headline answer at ingest, so reports aggregate in SQL.
+    headline_score: Mapped[int | None] = mapped_column(SmallInteger)
+    satisfied: Mapped[bool | None] = mapped_column(Boolean)
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="Answer.id"
+    )
+    survey_version = relationship("SurveyVersion")
+    survey = relationship("Survey")
+
+
+class Answer(db.Model):
+    """One stored answer: a score, a text or one selected option (several rows for multi-choice)."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    question_key: Mapped[str] = mapped_column(String(40))
+    number: Mapped[int | None] = mapped_column(SmallInteger)
+    option: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str | None] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")

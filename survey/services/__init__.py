@@ -1,0 +1,1 @@
+"""Use-cases, one verb each. The only code that commits."""

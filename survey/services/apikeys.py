@@ -1,0 +1,56 @@
+"""API keys: created once, shown once, stored as a hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import ApiKey, Organisation
+from survey.models.types import utcnow
+
+PREFIX = "kto_"
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_api_key(org_slug: str, label: str = "") -> str:
+    """Create a key for an organisation and return it in plain text (the only time it exists)."""
+    organisation = db.session.execute(
+        select(Organisation).where(Organisation.slug == org_slug)
+    ).scalar_one_or_none()
+    if organisation is None:
+        raise LookupError(f"No organisation '{org_slug}'.")
+    key = PREFIX + secrets.token_urlsafe(32)
+    db.session.add(
+        ApiKey(
+            organisation_id=organisation.id,
+            prefix=key[:12],
+            key_hash=_digest(key),
+            label=label,
+        )
+    )
+    db.session.commit()
+    return key
+
+
+def organisation_for_key(key: str | None) -> Organisation | None:
+    """The organisation a valid, unrevoked key belongs to, else None."""
+    if not key or not key.startswith(PREFIX) or len(key) > 200:
+        return None
+    api_key = db.session.execute(
+        select(ApiKey).where(ApiKey.key_hash == _digest(key), ApiKey.revoked_at.is_(None))
+    ).scalar_one_or_none()
+    return api_key.organisation if api_key else None
+
+
+def revoke_api_key(prefix: str) -> int:
+    keys = db.session.execute(select(ApiKey).where(ApiKey.prefix == prefix)).scalars().all()
+    for key in keys:
+        key.revoked_at = utcnow()
+    db.session.commit()
+    return len(keys)

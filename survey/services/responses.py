@@ -1,0 +1,186 @@
+"""record_response: the one path every channel's answers take into the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from survey.domain.submission import Submission, parse_submission
+from survey.domain.validation import AnswerRow, answer_rows, headline_outcome, validate_answers
+from survey.extensions import db
+from survey.models import Answer, Response
+from survey.models.types import utcnow
+from survey.services import catalogue
+from survey.services.errors import Conflict
+
+
+@dataclass(frozen=True)
+class Recorded:
+    id: int
+    uuid: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What the front end proved about itself: a kiosk device, an invitation."""
+
+    device_id: int | None = None
+    location_id: int | None = None
+    invitation_id: int | None = None
+    suspect_reason: str | None = None
+
+
+class Lookups:
+    """Resolves slugs to ids, remembering answers for the life of one call or batch."""
+
+    def __init__(self):
+        self._memo: dict = {}
+
+    def version(self, submission: Submission) -> catalogue.SurveyRef:
+        key = ("v", submission.organisation, submission.survey, submission.version)
+        if key not in self._memo:
+            self._memo[key] = catalogue.find_survey_version(
+                submission.organisation, submission.survey, submission.version
+            )
+        return self._memo[key]
+
+    def place(self, kind: str, organisation_id: int, slug: str | None) -> int | None:
+        key = (kind, organisation_id, slug)
+        if key not in self._memo:
+            self._memo[key] = catalogue.place_id(kind, organisation_id, slug)
+        return self._memo[key]
+
+
+def prepare_response(
+    submission: Submission, origin: Origin, lookups: Lookups, now: datetime
+) -> tuple[dict, list[AnswerRow]]:
+    """Validate a parsed submission against its survey version; return the rows to insert."""
+    ref = lookups.version(submission)
+    definition = catalogue.definition_for(ref.version_id)
+    answers = validate_answers(definition, submission.answers)
+    score, satisfied = headline_outcome(definition, answers)
+    org = ref.organisation_id
+    values = {
+        "uuid": submission.uuid,
+        "payload_hash": submission.payload_hash,
+        "organisation_id": org,
+        "survey_id": ref.survey_id,
+        "survey_version_id": ref.version_id,
+        "contact_channel": submission.contact_channel,
+        "survey_mode": submission.survey_mode,
+        "location_id": origin.location_id or lookups.place("location", org, submission.location),
+        "unit_id": lookups.place("unit", org, submission.unit),
+        "topic_id": lookups.place("topic", org, submission.topic),
+        "device_id": origin.device_id,
+        "invitation_id": origin.invitation_id,
+        "language": submission.language,
+        "page_path": submission.page_path,
+        "contact_at": submission.contact_at,
+        "started_at": submission.started_at,
+        "submitted_at": submission.submitted_at,
+        "received_at": now,
+        "inclusion_probability": submission.inclusion_probability,
+        "suspect": origin.suspect_reason is not None,
+        "suspect_reason": origin.suspect_reason,
+        "headline_score": score,
+        "satisfied": satisfied,
+    }
+    return values, answer_rows(definition, answers)
+
+
+def _answer_values(response_id: int, rows: list[AnswerRow]) -> list[dict]:
+    return [
+        {
+            "response_id": response_id,
+            "question_key": r.question,
+            "number": r.number,
+            "option": r.option,
+            "text": r.text,
+        }
+        for r in rows
+    ]
+
+
+def record_response(payload, origin: Origin | None = None, skew_seconds: int = 300) -> Recorded:
+    """Validate a submitted response and store it once; a replay returns the stored id."""
+    origin = origin or Origin()
+    now = utcnow()
+    submission = parse_submission(payload, now, timedelta(seconds=skew_seconds))
+    existing = _existing(submission)
+    if existing is not None:
+        return existing
+    values, rows = prepare_response(submission, origin, Lookups(), now)
+    db.session.rollback()  # end the lookups' read transaction before writing
+    try:
+        with db.session.begin():
+            _lock_for_write()
+            response_id = db.session.execute(
+                insert(Response).values(**values).returning(Response.id)
+            ).scalar_one()
+            if rows:
+                db.session.execute(insert(Answer), _answer_values(response_id, rows))
+    except IntegrityError:
+        db.session.rollback()
+        existing = _existing(submission)
+        if existing is None:
+            raise
+        return existing
+    return Recorded(id=response_id, uuid=str(submission.uuid), created=True)
+
+
+def record_many(payloads: Iterable[dict], batch_size: int = 2000) -> int:
+    """Store many trusted payloads (demo data, imports) through the same validation, in batches."""
+    lookups = Lookups()
+    stored = 0
+    batch: list[tuple[dict, list[AnswerRow]]] = []
+    for payload in payloads:
+        now = utcnow()
+        submission = parse_submission(payload, now)
+        batch.append(prepare_response(submission, Origin(), lookups, now))
+        if len(batch) >= batch_size:
+            stored += _insert_batch(batch)
+            batch = []
+    if batch:
+        stored += _insert_batch(batch)
+    return stored
+
+
+def _insert_batch(batch: list[tuple[dict, list[AnswerRow]]]) -> int:
+    db.session.rollback()
+    with db.session.begin():
+        _lock_for_write()
+        ids = (
+            db.session.execute(
+                insert(Response).returning(Response.id, sort_by_parameter_order=True),
+                [values for values, _ in batch],
+            )
+            .scalars()
+            .all()
+        )
+        answers = [
+            a for rid, (_, rows) in zip(ids, batch, strict=True) for a in _answer_values(rid, rows)
+        ]
+        if answers:
+            db.session.execute(insert(Answer), answers)
+    return len(ids)
+
+
+def _lock_for_write() -> None:
+    """On SQLite take the write lock up front, so concurrent writers queue instead of failing."""
+    db.session.connection(execution_options={"sqlite_immediate": True})
+
+
+def _existing(submission: Submission) -> Recorded | None:
+    row = db.session.execute(
+        select(Response.id, Response.payload_hash).where(Response.uuid == submission.uuid)
+    ).first()
+    if row is None:
+        return None
+    if row.payload_hash != submission.payload_hash:
+        raise Conflict("id_conflict", "A different response was already stored with this id.", "id")
+    return Recorded(id=row.id, uuid=str(submission.uuid), created=False)

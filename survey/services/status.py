@@ -1,0 +1,48 @@
+"""Worker heartbeat and the status summary `flask kto status` prints."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.models import Organisation, Response, WorkerHeartbeat
+from survey.models.types import utcnow
+
+STALE_AFTER = timedelta(minutes=3)
+
+
+def record_heartbeat(started: bool = False, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    name = f"{socket.gethostname()}:{os.getpid()}"
+    beat = db.session.get(WorkerHeartbeat, name)
+    if beat is None:
+        beat = WorkerHeartbeat(name=name, started_at=now, last_seen=now, pid=os.getpid())
+        db.session.add(beat)
+    beat.last_seen = now
+    if started:
+        beat.started_at = now
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Status:
+    worker_running: bool
+    worker_last_seen: datetime | None
+    organisations: int
+    responses: int
+
+
+def current_status(now: datetime | None = None) -> Status:
+    now = now or utcnow()
+    last = db.session.execute(select(func.max(WorkerHeartbeat.last_seen))).scalar()
+    return Status(
+        worker_running=last is not None and now - last <= STALE_AFTER,
+        worker_last_seen=last,
+        organisations=db.session.execute(select(func.count(Organisation.id))).scalar(),
+        responses=db.session.execute(select(func.count(Response.id))).scalar(),
+    )

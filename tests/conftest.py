@@ -1,0 +1,107 @@
+"""Shared fixtures: an app on a temporary SQLite file (or TEST_DATABASE_URL), client, runner.
+
+The schema is created once per session; every test that uses the app starts from empty
+tables, so the same suite runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from survey.extensions import db
+from survey.services import catalogue
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "HUEY_IMMEDIATE": True,
+            "WTF_CSRF_ENABLED": False,
+            "EXPORTS_DIR": str(tmp_path_factory.mktemp("exports")),
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(t.name for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_app):
+    with _app.app_context():
+        yield _app
+        db.session.rollback()
+        _empty_tables()
+        catalogue.clear_cache()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo_org(app):
+    """The demo organisation with its places and surveys, without responses."""
+    from survey.demo.loader import load_demo_structure
+
+    load_demo_structure()
+    return "demo"
+
+
+def count_rows() -> dict[str, int]:
+    """Rows per table, to prove that rejected input changed nothing."""
+    return {
+        t.name: db.session.execute(text(f"SELECT COUNT(*) FROM {t.name}")).scalar()
+        for t in db.metadata.sorted_tables
+    }
+
+
+def make_payload(**overrides) -> dict:
+    payload = {
+        "id": str(uuid.uuid4()),
+        "organisation": "demo",
+        "survey": "balie",
+        "contact_channel": "counter",
+        "survey_mode": "kiosk",
+        "location": "stadhuis",
+        "submitted_at": datetime.now(UTC).isoformat(),
+        "answers": {"oordeel": "up"},
+    }
+    payload.update(overrides)
+    return payload
