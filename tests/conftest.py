@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from app import create_app
+from survey import queue
 from survey.extensions import db
 from survey.services import catalogue
 
@@ -57,6 +58,7 @@ def _empty_tables() -> None:
 
 @pytest.fixture
 def app(_app):
+    queue.init_app(_app)  # other tests may have created apps that took the queue over
     with _app.app_context():
         yield _app
         db.session.rollback()

@@ -1,0 +1,83 @@
+"""The envelope of a submission: ids, channels, timestamps, page paths."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from survey.domain import ValidationError
+from survey.domain.submission import clean_page_path, parse_submission, payload_hash
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def payload(**change):
+    base = {
+        "id": str(uuid.uuid4()),
+        "organisation": "demo",
+        "survey": "balie",
+        "contact_channel": "counter",
+        "survey_mode": "kiosk",
+        "answers": {"oordeel": "up"},
+    }
+    base.update(change)
+    return base
+
+
+def test_defaults():
+    parsed = parse_submission(payload(), NOW)
+    assert parsed.submitted_at == NOW
+    assert parsed.language == "nl"
+    assert parsed.inclusion_probability == 1.0
+    assert parsed.version is None
+
+
+def test_payload_hash_ignores_key_order():
+    a = {"x": 1, "y": {"b": 2, "a": 1}}
+    b = {"y": {"a": 1, "b": 2}, "x": 1}
+    assert payload_hash(a) == payload_hash(b)
+    assert payload_hash(a) != payload_hash({**a, "x": 2})
+
+
+@pytest.mark.parametrize(
+    ("raw", "path"),
+    [
+        ("/verhuizen?bsn=123456789", "/verhuizen"),
+        ("https://www.gemeente.nl/afval#ophaal", "/afval"),
+        ("paspoort", "/paspoort"),
+        ("", "/"),
+        (None, None),
+    ],
+)
+def test_page_path_keeps_only_the_path(raw, path):
+    assert clean_page_path(raw) == path
+
+
+def test_timestamps_need_a_time_zone_and_must_not_be_in_the_future():
+    with pytest.raises(ValidationError, match="time zone"):
+        parse_submission(payload(submitted_at="2026-11-23T10:00:00"), NOW)
+    with pytest.raises(ValidationError, match="future"):
+        parse_submission(payload(submitted_at=(NOW + timedelta(hours=1)).isoformat()), NOW)
+    small_skew = (NOW + timedelta(minutes=2)).isoformat()
+    assert parse_submission(payload(submitted_at=small_skew), NOW).submitted_at > NOW
+    with pytest.raises(ValidationError, match="400 days"):
+        parse_submission(payload(submitted_at=(NOW - timedelta(days=401)).isoformat()), NOW)
+
+
+def test_started_after_submitted_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        parse_submission(
+            payload(
+                started_at=NOW.isoformat(),
+                submitted_at=(NOW - timedelta(minutes=1)).isoformat(),
+            ),
+            NOW,
+        )
+    assert caught.value.field == "started_at"
+
+
+@pytest.mark.parametrize("body", [None, [], "x", 3])
+def test_body_must_be_an_object(body):
+    with pytest.raises(ValidationError) as caught:
+        parse_submission(body, NOW)
+    assert caught.value.code == "wrong_type"

@@ -1,0 +1,61 @@
+"""`flask kto` commands."""
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.models import Organisation, Response, Survey
+from survey.services.apikeys import organisation_for_key
+
+
+def test_demo_loads_surveys_and_thirteen_months(runner, app):
+    result = runner.invoke(args=["kto", "demo", "--scale", "0.1", "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    assert "Gemeente Voorbeeld" in result.output
+    slugs = set(db.session.scalars(select(Survey.slug)))
+    assert slugs == {"balie", "website", "telefoon", "contact", "whatsapp"}
+    months = {
+        (m.year, m.month) for m in db.session.scalars(select(Response.submitted_at))
+    }
+    assert len(months) == 13
+    channels = set(db.session.scalars(select(Response.contact_channel).distinct()))
+    assert channels == {"counter", "website", "phone", "email", "contact_form", "letter",
+                        "whatsapp", "social"}
+    newest = db.session.scalar(select(func.max(Response.submitted_at)))
+    assert newest.date() <= date(2026, 11, 23)
+    assert db.session.scalar(
+        select(func.count()).where(Response.page_path.like("%?%"))
+    ) == 0
+
+
+def test_demo_if_empty_does_not_load_twice(runner, app):
+    runner.invoke(args=["kto", "demo", "--scale", "0.01"])
+    count = db.session.scalar(select(func.count(Response.id)))
+    again = runner.invoke(args=["kto", "demo", "--if-empty"])
+    assert again.exit_code == 0 and "already" in again.output
+    assert db.session.scalar(select(func.count(Response.id))) == count
+    refused = runner.invoke(args=["kto", "demo"])
+    assert refused.exit_code != 0
+
+
+def test_apikey_create_prints_a_working_key_stored_hashed(runner, demo_org):
+    result = runner.invoke(args=["kto", "apikey", "create", "--org", "demo"])
+    assert result.exit_code == 0
+    key = result.output.strip()
+    assert key.startswith("kto_") and len(key) > 40
+    assert organisation_for_key(key).slug == "demo"
+    stored = db.session.execute(select(text_column())).scalars().all()
+    assert key not in stored
+
+
+def text_column():
+    from survey.models import ApiKey
+
+    return ApiKey.key_hash
+
+
+def test_apikey_for_unknown_org_fails(runner, app):
+    result = runner.invoke(args=["kto", "apikey", "create", "--org", "nope"])
+    assert result.exit_code != 0 and "nope" in result.output
+    assert db.session.scalar(select(func.count(Organisation.id))) == 0

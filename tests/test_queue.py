@@ -1,0 +1,59 @@
+"""The task-queue worker: a heartbeat the status command can read."""
+
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from survey import tasks
+from survey.extensions import db
+from survey.services.status import current_status, record_heartbeat
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_heartbeat_task_makes_status_say_running(runner, app):
+    before = runner.invoke(args=["kto", "status"])
+    assert "never seen" in before.output
+    tasks.heartbeat()  # immediate mode in tests: runs now, in its own app context
+    db.session.rollback()  # end this session's read snapshot to see the task's commit
+    state = current_status()
+    assert state.worker_running is True
+    after = runner.invoke(args=["kto", "status"])
+    assert "Worker: running" in after.output
+
+
+def test_old_heartbeat_means_not_running(app):
+    record_heartbeat(now=datetime.now(UTC) - timedelta(minutes=10))
+    state = current_status()
+    assert state.worker_last_seen is not None
+    assert state.worker_running is False
+
+
+def test_real_worker_process_reports_its_heartbeat(app, database_url, tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "HUEY_SQLITE_PATH": str(tmp_path / "queue.sqlite3"),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "survey.worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        state = current_status()
+        for _ in range(100):
+            db.session.rollback()
+            state = current_status()
+            if state.worker_running:
+                break
+            time.sleep(0.2)
+        assert state.worker_running is True
+    finally:
+        worker.terminate()
+        worker.wait(10)
