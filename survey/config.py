@@ -22,9 +22,12 @@ def database_url(raw: str | None) -> str:
 def from_environment(env=None) -> dict:
     """Settings for create_app, read from the environment once."""
     env = os.environ if env is None else env
+    url = database_url(env.get("DATABASE_URL"))
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(),
-        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL")),
+        "SQLALCHEMY_DATABASE_URI": url,
+        # A dropped PostgreSQL connection is replaced instead of failing a request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if url.startswith("postgres") else {},
         "REDIS_URL": env.get("REDIS_URL") or None,
         "HUEY_SQLITE_PATH": env.get("HUEY_SQLITE_PATH") or str(INSTANCE / "queue.sqlite3"),
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:8000"),
@@ -46,7 +49,6 @@ DEFAULTS = {
     "API_MAX_BODY_BYTES": 64 * 1024,
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_SUPPORTED_LOCALES": ["nl", "en"],
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "HUEY_IMMEDIATE": False,

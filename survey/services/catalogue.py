@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, select
 
 from survey.domain import SurveyDefinition, ValidationError
 from survey.extensions import db
@@ -20,25 +20,25 @@ class SurveyRef:
     version_number: int
 
 
+_BY_SLUGS = (
+    select(Organisation.id, Survey.id, SurveyVersion.id, SurveyVersion.number)
+    .join(Survey, Survey.organisation_id == Organisation.id)
+    .join(SurveyVersion, SurveyVersion.survey_id == Survey.id)
+    .where(Organisation.slug == bindparam("org"), Survey.slug == bindparam("survey"))
+)
+# Statements are built once; executing them with parameters hits SQLAlchemy's compiled cache.
+_NEWEST_VERSION = _BY_SLUGS.order_by(SurveyVersion.number.desc()).limit(1)
+_NUMBERED_VERSION = _BY_SLUGS.where(SurveyVersion.number == bindparam("number"))
+
+
 def find_survey_version(org_slug: str, survey_slug: str, number: int | None) -> SurveyRef:
     """The requested version of a survey, or its newest; a clear error when there is none."""
-    query = (
-        select(Organisation.id, Survey.id, SurveyVersion.id, SurveyVersion.number)
-        .join(Survey, Survey.organisation_id == Organisation.id)
-        .join(SurveyVersion, SurveyVersion.survey_id == Survey.id)
-        .where(Organisation.slug == org_slug, Survey.slug == survey_slug)
-    )
+    params = {"org": org_slug, "survey": survey_slug}
     if number is None:
-        newest = (
-            select(func.max(SurveyVersion.number))
-            .where(SurveyVersion.survey_id == Survey.id)
-            .correlate(Survey)
-            .scalar_subquery()
-        )
-        query = query.where(SurveyVersion.number == newest)
+        row = db.session.connection().execute(_NEWEST_VERSION, params).first()
     else:
-        query = query.where(SurveyVersion.number == number)
-    row = db.session.execute(query).first()
+        row = db.session.connection().execute(_NUMBERED_VERSION, {**params, "number": number})
+        row = row.first()
     if row is None:
         if number is not None and _survey_exists(org_slug, survey_slug):
             raise ValidationError(
@@ -74,17 +74,23 @@ def clear_cache() -> None:
     _cached_definition.cache_clear()
 
 
-_PLACES = {"location": Location, "unit": Unit, "topic": Topic}
+_PLACES = {
+    kind: select(model.id).where(
+        model.organisation_id == bindparam("org"), model.slug == bindparam("slug")
+    )
+    for kind, model in {"location": Location, "unit": Unit, "topic": Topic}.items()
+}
 
 
 def place_id(kind: str, organisation_id: int, slug: str | None) -> int | None:
     """The id of a location, unit or topic of this organisation, or a clear error."""
     if slug is None:
         return None
-    model = _PLACES[kind]
-    found = db.session.execute(
-        select(model.id).where(model.organisation_id == organisation_id, model.slug == slug)
-    ).scalar()
+    found = (
+        db.session.connection()
+        .execute(_PLACES[kind], {"org": organisation_id, "slug": slug})
+        .scalar()
+    )
     if found is None:
         raise ValidationError(f"unknown_{kind}", f"Unknown {kind} '{slug}'.", kind)
     return found

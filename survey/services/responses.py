@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from survey.database import write_transaction
+from survey.domain.errors import ValidationError
 from survey.domain.submission import Submission, parse_submission
 from survey.domain.validation import AnswerRow, answer_rows, headline_outcome, validate_answers
 from survey.extensions import db
@@ -16,6 +18,10 @@ from survey.models import Answer, Response
 from survey.models.types import utcnow
 from survey.services import catalogue
 from survey.services.errors import Conflict
+
+_INSERT_RESPONSE = insert(Response.__table__).returning(Response.__table__.c.id)
+_INSERT_ANSWERS = insert(Answer.__table__)
+_BY_UUID = select(Response.id, Response.payload_hash).where(Response.uuid == bindparam("uuid"))
 
 
 @dataclass(frozen=True)
@@ -111,22 +117,23 @@ def record_response(payload, origin: Origin | None = None, skew_seconds: int = 3
     origin = origin or Origin()
     now = utcnow()
     submission = parse_submission(payload, now, timedelta(seconds=skew_seconds))
-    existing = _existing(submission)
-    if existing is not None:
-        return existing
-    values, rows = prepare_response(submission, origin, Lookups(), now)
-    db.session.rollback()  # end the lookups' read transaction before writing
     try:
-        with db.session.begin():
-            _lock_for_write()
-            response_id = db.session.execute(
-                insert(Response).values(**values).returning(Response.id)
-            ).scalar_one()
+        values, rows = prepare_response(submission, origin, Lookups(), now)
+    except ValidationError:
+        # A replay of a response stored earlier stays a success even if it would not pass now
+        # (an older survey version, a timestamp grown too old in an offline queue).
+        existing = _existing(submission)
+        if existing is None:
+            raise
+        return existing
+    try:
+        with write_transaction(db.session) as connection:
+            response_id = connection.execute(_INSERT_RESPONSE, values).scalar_one()
             if rows:
-                db.session.execute(insert(Answer), _answer_values(response_id, rows))
+                connection.execute(_INSERT_ANSWERS, _answer_values(response_id, rows))
     except IntegrityError:
         db.session.rollback()
-        existing = _existing(submission)
+        existing = _existing(submission)  # the id was stored already, perhaps a moment ago
         if existing is None:
             raise
         return existing
@@ -151,9 +158,7 @@ def record_many(payloads: Iterable[dict], batch_size: int = 2000) -> int:
 
 
 def _insert_batch(batch: list[tuple[dict, list[AnswerRow]]]) -> int:
-    db.session.rollback()
-    with db.session.begin():
-        _lock_for_write()
+    with write_transaction(db.session):
         ids = (
             db.session.execute(
                 insert(Response).returning(Response.id, sort_by_parameter_order=True),
@@ -170,15 +175,8 @@ def _insert_batch(batch: list[tuple[dict, list[AnswerRow]]]) -> int:
     return len(ids)
 
 
-def _lock_for_write() -> None:
-    """On SQLite take the write lock up front, so concurrent writers queue instead of failing."""
-    db.session.connection(execution_options={"sqlite_immediate": True})
-
-
 def _existing(submission: Submission) -> Recorded | None:
-    row = db.session.execute(
-        select(Response.id, Response.payload_hash).where(Response.uuid == submission.uuid)
-    ).first()
+    row = db.session.connection().execute(_BY_UUID, {"uuid": submission.uuid}).first()
     if row is None:
         return None
     if row.payload_hash != submission.payload_hash:

@@ -247,3 +247,20 @@ def test_answers_keep_their_version_after_an_edit(client, demo_org):
     pinned = post(client, make_payload(version=1, answers={"oordeel": "up",
                                                            "onderwerp": "rijbewijs"}))
     assert pinned.status_code == 201
+
+
+def test_replay_of_a_response_that_no_longer_validates_is_still_a_success(client, demo_org):
+    from survey.demo.surveys import BALIE
+    from survey.models import Survey
+    from survey.services.surveys import save_definition
+
+    payload = make_payload(answers={"oordeel": "up", "onderwerp": "rijbewijs"})
+    first = post(client, payload)
+    survey = db.session.scalars(select(Survey).where(Survey.slug == "balie")).one()
+    save_definition(survey, {**BALIE, "questions": BALIE["questions"][:1]})
+    replay = post(client, payload)
+    assert replay.status_code == 200
+    assert replay.get_json()["id"] == first.get_json()["id"]
+    changed = post(client, {**payload, "answers": {"oordeel": "down", "onderwerp": "anders"}})
+    assert changed.status_code == 409
+    assert count_rows()["responses"] == 1

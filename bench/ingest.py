@@ -1,0 +1,130 @@
+"""Ingest benchmark: POST /api/v1/responses over HTTP against gunicorn, beside a bare floor.
+
+Both servers run under the same gunicorn settings on a scratch SQLite database. For each, wrk
+first sends as fast as it can (throughput, p50, p99) and then at a fixed 200 responses/s
+(p50, p99). Prints a table and the ratio of throughputs. Needs `wrk` (apt-get install wrk).
+
+    .venv/bin/python bench/ingest.py [--seconds 10] [--connections 16] [--workers 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+LUA = ROOT / "bench" / "ingest.lua"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except Exception:
+            time.sleep(0.2)
+    raise RuntimeError(f"server at {url} did not start")
+
+
+def gunicorn(app_spec: str, port: int, workers: int, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", app_spec],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def wrk(port: int, seconds: int, connections: int, rate: int) -> dict:
+    env = {**os.environ, "RATE": str(rate), "CONNECTIONS": str(connections)}
+    threads = min(2, connections)
+    out = subprocess.run(
+        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
+         "-s", str(LUA), f"http://127.0.0.1:{port}"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout
+    line = next(ln for ln in out.splitlines() if ln.startswith("RESULT "))
+    result = json.loads(line[len("RESULT "):])
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def prepare_app_database(env: dict) -> None:
+    subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    subprocess.run(
+        [str(BIN / "python"), "-c",
+         "from app import create_app\n"
+         "from survey.demo.loader import load_demo_structure\n"
+         "with create_app().app_context(): load_demo_structure()"],
+        cwd=ROOT, env=env, check=True,
+    )
+
+
+def measure(name: str, app_spec: str, env: dict, args) -> dict:
+    port = free_port()
+    server = gunicorn(app_spec, port, args.workers, env)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz" if name == "app" else
+                      f"http://127.0.0.1:{port}/", 30) if name == "app" else time.sleep(1.5)
+        wrk(port, 2, args.connections, 0)  # warm up
+        peak = wrk(port, args.seconds, args.connections, 0)
+        steady = wrk(port, args.seconds, 10, 200)
+    finally:
+        server.terminate()
+        server.wait(10)
+    return {"name": name, "peak": peak, "steady": steady}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        app_env = {**base, "DATABASE_URL": f"sqlite:///{tmp}/app.sqlite3",
+                   "HUEY_SQLITE_PATH": f"{tmp}/queue.sqlite3", "SECRET_KEY": "bench",
+                   "FLASK_APP": "app:create_app"}
+        prepare_app_database(app_env)
+        floor_env = {**base, "FLOOR_DATABASE": f"{tmp}/floor.sqlite3",
+                     "PYTHONPATH": str(ROOT / "bench")}
+        results = [
+            measure("app", "app:create_app()", app_env, args),
+            measure("floor", "floor_app:app", floor_env, args),
+        ]
+    print(f"gunicorn --workers {args.workers}, SQLite (WAL), wrk {args.connections} connections "
+          f"for {args.seconds} s; steady: 10 connections at 200 responses/s")
+    print(f"{'server':<8}{'peak resp/s':>13}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+          f"{'   at 200/s:':>13}{'resp/s':>8}{'p50 ms':>9}{'p99 ms':>9}")
+    for r in results:
+        p, s = r["peak"], r["steady"]
+        print(f"{r['name']:<8}{p['rps']:>13.0f}{p['p50_ms']:>9.1f}{p['p99_ms']:>9.1f}"
+              f"{p['errors']:>8}{'':>13}{s['rps']:>8.0f}{s['p50_ms']:>9.1f}{s['p99_ms']:>9.1f}")
+    ratio = results[0]["peak"]["rps"] / results[1]["peak"]["rps"]
+    print(f"throughput ratio app/floor: {ratio:.2f} (goal >= 0.60); "
+          f"p99 at 200/s: {results[0]['steady']['p99_ms']:.1f} ms (goal < 50 ms)")
+
+
+if __name__ == "__main__":
+    main()
