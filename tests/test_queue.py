@@ -57,3 +57,42 @@ def test_real_worker_process_reports_its_heartbeat(app, database_url, tmp_path):
     finally:
         worker.terminate()
         worker.wait(10)
+
+
+def test_queue_uses_redis_when_redis_url_is_set(tmp_path):
+    import shutil
+    import socket
+
+    from huey.storage import RedisStorage
+
+    from app import create_app
+    from survey.queue import huey
+
+    server = shutil.which("redis-server")
+    assert server, "redis-server is installed by scripts/system-deps.sh"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    redis = subprocess.Popen(
+        [server, "--port", str(port), "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        create_app({"REDIS_URL": f"redis://127.0.0.1:{port}/0", "TESTING": True,
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'r.sqlite3'}"})
+        assert isinstance(huey.storage, RedisStorage)
+        for _ in range(50):
+            try:
+                huey.storage.conn.ping()
+                break
+            except Exception:
+                time.sleep(0.1)
+        tasks.heartbeat()  # not immediate: goes onto the Redis queue
+        assert huey.pending_count() == 1
+        message = huey.dequeue()
+        assert message.name == tasks.heartbeat.task_class.__name__
+        huey.storage.conn.close()
+    finally:
+        redis.terminate()
+        redis.wait(10)
