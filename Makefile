@@ -31,7 +31,7 @@ install-dev: $(VENV)/.dev translations node_modules/.installed
 	scripts/system-deps.sh
 
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile -q -d survey/translations
+	$(BIN)/pybabel compile -d survey/translations 2>&1 | grep -v "^compiling" || true
 
 migrate: install
 	$(BIN)/flask db upgrade
