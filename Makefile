@@ -31,7 +31,7 @@ install-dev: $(VENV)/.dev translations node_modules/.installed
 	scripts/system-deps.sh
 
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile -d survey/translations 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile -d survey/translations
 
 migrate: install
 	$(BIN)/flask db upgrade
