@@ -14,7 +14,7 @@ from survey.domain.validation import AnswerRow, answer_rows, headline_outcome, v
 from survey.extensions import db
 from survey.models import Answer, Response
 from survey.models.types import utcnow
-from survey.services import catalogue
+from survey.services import catalogue, visitors
 from survey.services.errors import Conflict
 
 
@@ -89,6 +89,11 @@ def prepare_response(
         "suspect_reason": origin.suspect_reason,
         "headline_score": score,
         "satisfied": satisfied,
+        "trigger": submission.trigger,
+        "presentation": submission.presentation,
+        "visitor_hash": (
+            visitors.visitor_hash(ref.survey_id, submission.visitor) if submission.visitor else None
+        ),
     }
     return values, answer_rows(definition, answers)
 
@@ -119,6 +124,8 @@ def record_response(payload, origin: Origin | None = None, skew_seconds: int = 3
     try:
         with db.session.begin():
             _lock_for_write()
+            if not values["suspect"] and (reason := visitors.duplicate_reason(values, now)):
+                values.update(suspect=True, suspect_reason=reason)
             response_id = db.session.execute(
                 insert(Response).values(**values).returning(Response.id)
             ).scalar_one()
