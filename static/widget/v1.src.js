@@ -10,7 +10,7 @@
     "dialog{max-width:26rem;padding:1.25rem;border:2px solid #154273;border-radius:8px;background:#fff}" +
     "dialog::backdrop{background:#0005}h2{font-size:1.2rem;margin:0 3rem .75rem 0}" +
     "fieldset{border:0;margin:0;padding:0}legend{font-weight:600;padding:0;margin-bottom:.5rem}" +
-    "button{font:inherit;cursor:pointer;border:2px solid #154273;border-radius:6px;background:#fff;" +
+    "button{font:16px/1.5 system-ui,sans-serif;cursor:pointer;border:2px solid #154273;border-radius:6px;background:#fff;" +
     "color:#154273;padding:.4rem .9rem;margin:.25rem .4rem .25rem 0;min-height:44px;min-width:44px}" +
     "button:hover{background:#e6edf5}:focus-visible{outline:3px solid #b34700;outline-offset:2px}" +
     ".x{position:absolute;top:.6rem;right:.6rem;margin:0}.tab{position:fixed;right:1rem;bottom:1rem;" +

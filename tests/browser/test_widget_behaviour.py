@@ -181,6 +181,7 @@ def test_strict_csp_page_runs_the_widget_without_violations(site, page):
     page.add_init_script(
         "window.__csp = []; document.addEventListener('securitypolicyviolation',"
         " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+        "window.__keys = Object.keys(window);"
     )
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -197,6 +198,9 @@ def test_strict_csp_page_runs_the_widget_without_violations(site, page):
     assert len(wait_for_responses(1)) == 1
     assert page.evaluate("window.__csp") == []
     assert errors == []
+    added = page.evaluate("Object.keys(window).filter(k => !window.__keys.includes(k))")
+    # One namespace, besides this test's own and the fake clock's.
+    assert sorted(k for k in added if not k.startswith("__")) == ["KTO"]
 
 
 def test_pop_up_is_an_accessible_dialog(site, page):

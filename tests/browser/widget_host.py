@@ -65,7 +65,7 @@ class HostSite:
         if path == "/tall.css":
             return self._send(start_response, b"#tall { height: 4000px }", "text/css")
         if path == "/favicon.ico":
-            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            start_response("204 No Content", [])
             return [b""]
         return self._send(start_response, self.page(path), "text/html; charset=utf-8")
 
