@@ -8,7 +8,7 @@ export FLASK_APP := app:create_app
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres install install-dev translations migrate demo lint bench clean
+.PHONY: widget run test test-sqlite test-postgres install install-dev translations migrate demo lint bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -44,9 +44,11 @@ run: demo
 	@echo "  KTO platform:      http://127.0.0.1:$(PORT)/"
 	@echo "  API description:   http://127.0.0.1:$(PORT)/api/v1/openapi.json"
 	@echo "  Health:            http://127.0.0.1:$(PORT)/healthz"
+	@echo "  Demo website:      http://127.0.0.1:8001/  (embeds the widget from port 8000)"
 	@echo ""
 	@trap 'kill 0' EXIT INT TERM; \
 	$(PY) -m survey.worker & \
+	$(PY) -m http.server --bind 127.0.0.1 --directory demo_site 8001 >/dev/null 2>&1 & \
 	$(BIN)/gunicorn --workers 4 --bind 127.0.0.1:$(PORT) --access-logfile - 'app:create_app()'
 
 test: install-dev lint test-sqlite test-postgres
@@ -64,6 +66,10 @@ test-postgres: install-dev
 
 bench: install-dev
 	$(PY) bench/ingest.py
+	$(PY) bench/widget.py
 
-clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
+# The shipped website widget is the minified readable source; its banner names the source's hash.
+TERSER ?= npx --yes terser@5.51.2
+widget:
+	{ echo "/*! KTO widget v1 | source: static/widget/v1.src.js sha256:$$(sha256sum static/widget/v1.src.js | cut -c1-64) */"; \
+	  $(TERSER) static/widget/v1.src.js --compress passes=2 --mangle --ecma 2017; } > static/widget/v1.js

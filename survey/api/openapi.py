@@ -2,6 +2,7 @@
 
 from survey.domain.channels import CONTACT_CHANNELS, LANGUAGES, SURVEY_MODES
 from survey.domain.definition import TEXT_MAX_LENGTH
+from survey.domain.widget import PRESENTATIONS, TRIGGERS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -64,6 +65,18 @@ RESPONSE_IN = {
             "default": 1,
         },
         "answers": {"type": "object", "additionalProperties": ANSWER},
+        "trigger": {"enum": list(TRIGGERS), "description": "Website widget: what showed it."},
+        "presentation": {
+            "enum": list(PRESENTATIONS),
+            "description": "Website widget: popup and tab go with survey_mode popup, "
+            "inline with inline.",
+        },
+        "visitor": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{16,64}$",
+            "description": "Website widget: the browser's random id (kept in localStorage); "
+            "only a keyed hash with the survey is stored, to flag a repeat answer.",
+        },
     },
 }
 
@@ -106,7 +119,7 @@ PATHS = {
                 },
                 "400": _error("The body is not JSON."),
                 "401": _error("Unknown device."),
-                "403": _error("The device is revoked."),
+                "403": _error("The device is revoked, or the browser's Origin is not allowed."),
                 "409": _error("The id was used for a different response."),
                 "413": _error("The body is larger than 64 KB."),
                 "415": _error("The body is not application/json."),
@@ -148,6 +161,23 @@ PATHS = {
                 "200": {"description": "The survey.", "content": {"application/json": {}}},
                 "304": {"description": "Not modified since the given ETag."},
                 "404": _error("No such survey."),
+            },
+        }
+    },
+    "/api/v1/widget/{org}/{survey}": {
+        "get": {
+            "operationId": "widgetConfig",
+            "summary": "The website widget's config of a survey (cached, ETag, CORS for the "
+            "organisation's allowed origins).",
+            "parameters": [
+                {"name": "org", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "survey", "in": "path", "required": True, "schema": {"type": "string"}},
+            ],
+            "responses": {
+                "200": {"description": "The config.", "content": {"application/json": {}}},
+                "304": {"description": "Not modified since the given ETag."},
+                "403": _error("The page's Origin is not on the organisation's allow-list."),
+                "404": _error("No such survey, or it has no widget settings."),
             },
         }
     },

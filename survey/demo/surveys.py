@@ -251,9 +251,26 @@ WHATSAPP = {
     ],
 }
 
+# The website widget: an inline block where a page asks for it, otherwise a pop-up from the
+# second page view on, after 20 seconds, half-way down the page or on exit intent; 25% of
+# visitors are asked; a small feedback tab is always there.
+WEBSITE_SETTINGS = {
+    "contact_channel": "website",
+    "widget": {
+        "presentations": ["popup", "tab", "inline"],
+        "sampling_rate": 0.25,
+        "page_views": 2,
+        "delay_seconds": 20,
+        "scroll_percent": 50,
+        "exit_intent": True,
+        "exclude": ["/contact*"],
+        "recontact_days": {"shown": 7, "dismissed": 30, "answered": 90},
+    },
+}
+
 SURVEYS = [
     ("balie", "Balie: tevredenheid na bezoek", BALIE, {"contact_channel": "counter"}),
-    ("website", "Website: was deze pagina nuttig?", WEBSITE, {"contact_channel": "website"}),
+    ("website", "Website: was deze pagina nuttig?", WEBSITE, WEBSITE_SETTINGS),
     ("telefoon", "Telefoon: na het gesprek", TELEFOON, {"contact_channel": "phone"}),
     ("contact", "E-mail, formulier en brief: na ons antwoord", CONTACT, {}),
     ("whatsapp", "WhatsApp: na het gesprek", WHATSAPP, {"contact_channel": "whatsapp"}),

@@ -11,6 +11,13 @@ from urllib.parse import urlsplit
 
 from survey.domain.channels import CONTACT_CHANNELS, LANGUAGES, SURVEY_MODES
 from survey.domain.errors import ValidationError
+from survey.domain.widget import (
+    PRESENTATIONS,
+    TRIGGERS,
+    check_presentation,
+    clean_visitor,
+    optional_code,
+)
 
 FIELDS = {
     "id",
@@ -29,6 +36,10 @@ FIELDS = {
     "submitted_at",
     "inclusion_probability",
     "answers",
+    # Website widget: how it was shown, what made it appear, the browser's random id.
+    "trigger",
+    "presentation",
+    "visitor",
 }
 MAX_AGE = timedelta(days=400)
 PAGE_PATH_MAX = 500
@@ -54,6 +65,9 @@ class Submission:
     started_at: datetime | None = None
     inclusion_probability: float = 1.0
     extra: dict = field(default_factory=dict)
+    trigger: str | None = None
+    presentation: str | None = None
+    visitor: str | None = None
 
 
 def payload_hash(payload: dict) -> str:
@@ -155,13 +169,16 @@ def parse_submission(payload, now: datetime, skew: timedelta = timedelta(minutes
         )
     if "answers" not in payload:
         raise ValidationError("missing_field", "'answers' is required.", "answers")
+    survey_mode = _one_of(payload, "survey_mode", SURVEY_MODES)
+    presentation = optional_code(payload, "presentation", PRESENTATIONS)
+    check_presentation(presentation, survey_mode)
     return Submission(
         uuid=response_uuid,
         organisation=_slug(payload, "organisation", required=True),
         survey=_slug(payload, "survey", required=True),
         version=version,
         contact_channel=_one_of(payload, "contact_channel", CONTACT_CHANNELS),
-        survey_mode=_one_of(payload, "survey_mode", SURVEY_MODES),
+        survey_mode=survey_mode,
         location=_slug(payload, "location"),
         unit=_slug(payload, "unit"),
         topic=_slug(payload, "topic"),
@@ -173,4 +190,7 @@ def parse_submission(payload, now: datetime, skew: timedelta = timedelta(minutes
         inclusion_probability=float(probability),
         answers=payload["answers"],
         payload_hash=payload_hash(payload),
+        trigger=optional_code(payload, "trigger", TRIGGERS),
+        presentation=presentation,
+        visitor=clean_visitor(payload.get("visitor")),
     )

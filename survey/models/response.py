@@ -37,6 +37,7 @@ class Response(db.Model):
             name="inclusion_probability",
         ),
         Index("ix_responses_org_submitted", "organisation_id", "submitted_at"),
+        Index("ix_responses_survey_visitor", "survey_id", "visitor_hash"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -62,6 +63,11 @@ class Response(db.Model):
     inclusion_probability: Mapped[float] = mapped_column(Float, default=1.0)
     suspect: Mapped[bool] = mapped_column(Boolean, default=False)
     suspect_reason: Mapped[str | None] = mapped_column(String(40))
+    # Website widget: what made it appear, how it was shown, and a keyed hash of the browser's
+    # random id with the survey (only for spotting a visitor answering twice).
+    trigger: Mapped[str | None] = mapped_column(String(20))
+    presentation: Mapped[str | None] = mapped_column(String(10))
+    visitor_hash: Mapped[str | None] = mapped_column(String(64))
     # Derived from the headline answer at ingest, so reports aggregate in SQL.
     headline_score: Mapped[int | None] = mapped_column(SmallInteger)
     satisfied: Mapped[bool | None] = mapped_column(Boolean)

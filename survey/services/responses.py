@@ -16,7 +16,7 @@ from survey.domain.validation import AnswerRow, answer_rows, headline_outcome, v
 from survey.extensions import db
 from survey.models import Answer, Response
 from survey.models.types import utcnow
-from survey.services import catalogue
+from survey.services import catalogue, visitors
 from survey.services.errors import Conflict
 
 _INSERT_RESPONSE = insert(Response.__table__).returning(Response.__table__.c.id)
@@ -95,6 +95,11 @@ def prepare_response(
         "suspect_reason": origin.suspect_reason,
         "headline_score": score,
         "satisfied": satisfied,
+        "trigger": submission.trigger,
+        "presentation": submission.presentation,
+        "visitor_hash": (
+            visitors.visitor_hash(ref.survey_id, submission.visitor) if submission.visitor else None
+        ),
     }
     return values, answer_rows(definition, answers)
 
@@ -128,6 +133,8 @@ def record_response(payload, origin: Origin | None = None, skew_seconds: int = 3
         return existing
     try:
         with write_transaction(db.session) as connection:
+            if not values["suspect"] and (reason := visitors.duplicate_reason(values, now)):
+                values.update(suspect=True, suspect_reason=reason)
             response_id = connection.execute(_INSERT_RESPONSE, values).scalar_one()
             if rows:
                 connection.execute(_INSERT_ANSWERS, _answer_values(response_id, rows))

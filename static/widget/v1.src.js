@@ -1,0 +1,274 @@
+/* KTO website widget v1 (readable source; `make widget` writes the shipped v1.js from it).
+   Pop-up, feedback tab and inline "was this page helpful?".
+   <script src="https://HOST/static/widget/v1.js" data-org="demo" data-survey="website" async>
+   Only global: window.KTO. State in localStorage only (no cookies). Never throws into the page. */
+(function (w, d) {
+  "use strict";
+  var me = d.currentScript, K = (w.KTO = w.KTO || {}), KEY = "kto", DAY = 864e5, VISIT = 18e5;
+  var CSS =
+    ".w,dialog{font:16px/1.5 system-ui,sans-serif;color:#1b1b1b;text-align:left}" +
+    "dialog{max-width:26rem;padding:1.25rem;border:2px solid #154273;border-radius:8px;background:#fff}" +
+    "dialog::backdrop{background:#0005}h2{font-size:1.2rem;margin:0 3rem .75rem 0}" +
+    "fieldset{border:0;margin:0;padding:0}legend{font-weight:600;padding:0;margin-bottom:.5rem}" +
+    "button{font:16px/1.5 system-ui,sans-serif;cursor:pointer;border:2px solid #154273;border-radius:6px;background:#fff;" +
+    "color:#154273;padding:.4rem .9rem;margin:.25rem .4rem .25rem 0;min-height:44px;min-width:44px}" +
+    "button:hover{background:#e6edf5}:focus-visible{outline:3px solid #b34700;outline-offset:2px}" +
+    ".x{position:absolute;top:.6rem;right:.6rem;margin:0}.tab{position:fixed;right:1rem;bottom:1rem;" +
+    "z-index:2147483000;background:#154273;color:#fff;box-shadow:0 2px 6px #0006}" +
+    "textarea{display:block;width:100%;box-sizing:border-box;font:inherit;min-height:5rem;margin:.5rem 0;" +
+    "border:2px solid #555;border-radius:4px}label{display:block;font-weight:600}";
+  var sheet;
+
+  function noop() {}
+  function safe(fn) {
+    return function (a, b) {
+      try { return fn(a, b); } catch (e) { /* never into the host page */ }
+    };
+  }
+  function on(t, type, fn, opt) {
+    fn = safe(fn);
+    t.addEventListener(type, fn, opt);
+    return function () { t.removeEventListener(type, fn, opt); };
+  }
+  function el(tag, attrs, text) {
+    var e = d.createElement(tag);
+    for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function uuid() {
+    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
+      return (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16);
+    });
+  }
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { return K.mem || {}; }
+  }
+  function change(fn) {
+    var s = load();
+    s.s = s.s || {};
+    fn(s);
+    K.mem = s;
+    try { localStorage.setItem(KEY, JSON.stringify(s)); } catch (e) { /* private mode */ }
+    return s;
+  }
+  // Shadow root with our styles: the page's CSS cannot reach in, ours cannot leak out.
+  function shadow(parent) {
+    var host = el("div"), root = host.attachShadow({ mode: "open" });
+    try {
+      sheet = sheet || new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+    } catch (e) {
+      root.appendChild(el("style", {}, CSS));
+    }
+    parent.appendChild(host);
+    return root;
+  }
+  function glob(path, list) {
+    return list.some(function (p) {
+      return new RegExp("^" + p.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*") + "$")
+        .test(path);
+    });
+  }
+
+  function start(cfg) {
+    K.ready = (K.ready || 0) + 1; // surveys started on this page (tests wait for it)
+    var W = cfg.widget, P = W.presentations, now = Date.now(), path = location.pathname;
+    var lang = (d.documentElement.lang || "nl").slice(0, 2).toLowerCase();
+    if (!cfg.texts[lang]) lang = "nl";
+    var T = cfg.texts[lang], id = cfg.organisation + "/" + cfg.survey;
+    if ((W.include.length && !glob(path, W.include)) || glob(path, W.exclude)) return;
+    var st = change(function (s) {
+      s.id = s.id || uuid().replace(/-/g, "");
+      var me = (s.s[id] = s.s[id] || {});
+      if (me.u == null) me.u = Math.random(); // sampling decided once per visitor
+    });
+    function text(t) { return (t && (t[lang] || t.nl)) || ""; }
+    function mark(ev, visit) {
+      change(function (s) {
+        s.s[id][ev] = Date.now();
+        if (visit) s.p = s.v; // at most one survey per visit
+      });
+    }
+
+    // One question at a time; an answer given before leaving is still sent.
+    function flow(box, presentation, trigger, done) {
+      var answers = {}, at = -1, sent = 0, Q = cfg.questions;
+      function holds(c) {
+        var g = c ? answers[c.question] : 1;
+        return !c || (g != null && [].concat(g).some(function (v) {
+          return "equals" in c ? v === c.equals : "in" in c ? c["in"].indexOf(v) > -1
+            : typeof v == "number" &&
+              ("lte" in c ? v <= c.lte : "gte" in c ? v >= c.gte : "lt" in c ? v < c.lt : v > c.gt);
+        }));
+      }
+      function after(i) {
+        for (i++; i < Q.length; i++) if (holds(Q[i].show_if)) return i;
+        return -1;
+      }
+      function send() {
+        if (sent || !(cfg.headline in answers)) return;
+        sent = 1;
+        mark("answered", 1);
+        fetch(base + "/api/v1/responses", {
+          method: "POST", keepalive: true, credentials: "omit",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({
+            id: uuid(), organisation: cfg.organisation, survey: cfg.survey, version: cfg.version,
+            contact_channel: cfg.channel, survey_mode: presentation == "inline" ? "inline" : "popup",
+            presentation: presentation, trigger: trigger, language: lang, page_path: path,
+            inclusion_probability: presentation == "popup" ? W.sampling_rate : 1,
+            visitor: st.id, answers: answers
+          })
+        }).catch(noop);
+      }
+      var offs = [on(w, "pagehide", send), on(d, "visibilitychange", function () {
+        if (d.visibilityState == "hidden") send();
+      })];
+      function finish(focus) {
+        send();
+        offs.forEach(function (f) { f(); });
+        box.replaceChildren(el("p", { tabindex: "-1" }, T.thanks));
+        if (focus) box.firstChild.focus();
+        done && done();
+      }
+      function next(focus) {
+        at = after(at);
+        if (at < 0) return finish(focus);
+        var q = Q[at], k = q.kind, fs = el("fieldset"), opts = [], go;
+        var last = after(at) < 0, qid = "q" + at, value = function () { return answers[q.key]; };
+        fs.appendChild(el("legend", { id: qid }, text(q.text)));
+        if (k == "thumbs" || k == "yes_no_na") {
+          opts = k == "thumbs" ? [["up", "👍 " + T.yes], ["down", "👎 " + T.no]]
+            : [["yes", "👍 " + T.yes], ["no", "👎 " + T.no]].concat(
+              presentation == "inline" ? [] : [["na", T.na]]);
+        } else if (k == "choice" && !q.multiple) {
+          opts = q.options.map(function (o) { return [o.code, text(o.text)]; });
+        } else if (k in { grade: 1, nps: 1, ces: 1 }) {
+          for (var n = k == "nps" ? 0 : 1; n <= (k == "ces" ? 7 : 10); n++) opts.push([n, "" + n]);
+        } else if (k == "choice") {
+          q.options.forEach(function (o) {
+            var l = el("label"), c = el("input", { type: "checkbox", value: o.code });
+            l.append(c, " " + text(o.text));
+            fs.appendChild(l);
+          });
+          value = function () {
+            var v = [].map.call(fs.querySelectorAll(":checked"), function (c) { return c.value; });
+            return v.length ? v : null;
+          };
+        } else {
+          var a = el("textarea", { "aria-labelledby": qid, maxlength: q.max_length || 2000 });
+          fs.appendChild(a);
+          value = function () { return a.value.trim() || null; };
+        }
+        opts.forEach(function (o) {
+          var b = el("button", { type: "button" }, o[1]);
+          on(b, "click", function () { answers[q.key] = o[0]; next(1); });
+          fs.appendChild(b);
+        });
+        if (!opts.length || !q.required) {
+          go = el("button", { type: "button" }, last ? T.send : T.next);
+          on(go, "click", function () {
+            var v = value();
+            if (v != null) answers[q.key] = v;
+            next(1);
+          });
+          fs.appendChild(go);
+        }
+        box.replaceChildren(fs);
+        if (focus) fs.querySelector("button,input,textarea").focus();
+      }
+      next(0);
+      return send;
+    }
+
+    function dialog(presentation, trigger) {
+      var root = shadow(d.body), dlg = el("dialog", { "aria-labelledby": "t" });
+      var box = el("div"), x = el("button", { type: "button", class: "x", "aria-label": T.close }, "✕");
+      var back = d.activeElement, leave;
+      dlg.append(el("h2", { id: "t" }, text(cfg.title) || T.tab), box, x);
+      root.appendChild(dlg);
+      mark("shown", presentation == "popup");
+      leave = flow(box, presentation, trigger, function () { x.focus(); });
+      on(x, "click", function () { dlg.close(); });
+      on(dlg, "close", function () {
+        leave();
+        var m = load().s[id];
+        if (!(m.answered >= m.shown)) mark("dismissed");
+        root.host.remove();
+        back && back.focus && back.focus();
+      });
+      on(dlg, "keydown", function (e) { // keep Tab inside the dialog
+        var f = dlg.querySelectorAll("button,input,textarea"), a = root.activeElement;
+        if (e.key == "Tab" && (a == f[e.shiftKey ? 0 : f.length - 1])) {
+          e.preventDefault();
+          f[e.shiftKey ? f.length - 1 : 0].focus();
+        }
+      });
+      dlg.showModal();
+    }
+
+    var slot = P.indexOf("inline") > -1 && d.querySelector("[data-kto-inline]");
+    if (slot) {
+      var box = el("div", { class: "w", "aria-live": "polite" });
+      shadow(slot).appendChild(box);
+      flow(box, "inline", "click");
+    }
+    if (P.indexOf("tab") > -1) {
+      var tab = el("button", { type: "button", class: "tab" }, T.tab);
+      shadow(d.body).appendChild(tab);
+      on(tab, "click", function () { dialog("tab", "click"); });
+    }
+    if (slot || P.indexOf("popup") < 0 || !(st.s[id].u < W.sampling_rate)) return;
+
+    // The pop-up: never on arrival; after the visit's Nth page view, on the first trigger.
+    function allowed() {
+      var s = load(), me = s.s[id], r = W.recontact_days;
+      return s.p != s.v && s.n >= W.page_views && !["shown", "dismissed", "answered"].some(
+        function (ev) { return me[ev] && Date.now() - me[ev] < r[ev] * DAY; });
+    }
+    if (!allowed()) return;
+    var fired = 0, offs = [], delay = W.delay_seconds;
+    function fire(trigger) {
+      if (fired) return;
+      fired = 1;
+      offs.forEach(function (f) { f(); });
+      if (allowed()) dialog("popup", trigger);
+    }
+    if (W.exit_intent) {
+      if (matchMedia("(hover: none)").matches) delay = delay || 20; // touch: no reliable signal
+      else offs.push(on(d, "mouseout", function (e) {
+        if (!e.relatedTarget && e.clientY <= 0) fire("exit_intent");
+      }));
+    }
+    if (W.scroll_percent) offs.push(on(w, "scroll", function () {
+      var h = d.documentElement.scrollHeight;
+      if ((scrollY + innerHeight) * 100 >= W.scroll_percent * h) fire("scroll");
+    }, { passive: true }));
+    if (delay) {
+      var timer = setTimeout(safe(fire), delay * 1e3, "delay");
+      offs.push(function () { clearTimeout(timer); });
+    }
+    if (!offs.length && W.page_views > 1) fire("page_views");
+  }
+
+  try {
+    if (!me || K[me.src + me.dataset.survey]) return;
+    K[me.src + me.dataset.survey] = 1;
+    var base = new URL(me.src).origin;
+    if (!K.pv) { // count this page view once, however many surveys the page embeds
+      K.pv = 1;
+      change(function (s) {
+        var now = Date.now();
+        if (!s.t || now - s.t > VISIT) { s.v = now; s.n = 0; }
+        s.n++;
+        s.t = now;
+      });
+    }
+    fetch(base + "/api/v1/widget/" + me.dataset.org + "/" + me.dataset.survey, { credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(safe(function (cfg) { if (cfg) start(cfg); }))
+      .catch(noop);
+  } catch (e) { /* never into the host page */ }
+})(window, document);

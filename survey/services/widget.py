@@ -1,0 +1,133 @@
+"""The website widget's public config and origin allow-lists, cached in the process.
+
+Every page view on a municipal website may ask for the config, so after the first request
+it is served from memory for a short while (no database query), and browsers keep it by
+Cache-Control and ETag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass
+
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from survey.domain import ValidationError
+from survey.domain.widget import origin_allowed, widget_settings
+from survey.extensions import db
+from survey.models import Organisation, Survey
+
+MAX_ENTRIES = 1000
+_lock = threading.Lock()
+_cache: dict[tuple, tuple[float, object]] = {}
+
+
+@dataclass(frozen=True)
+class WidgetConfig:
+    body: bytes
+    etag: str
+    origins: frozenset[str]
+
+
+def _cached(key: tuple, ttl: float, load):
+    """The value for key, loaded at most once per ttl seconds per process."""
+    key = (db.engine.url.render_as_string(), *key)
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    with _lock:
+        if len(_cache) >= MAX_ENTRIES:
+            _cache.clear()
+        _cache[key] = (now + ttl, value)
+    return value
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def ui_texts() -> dict[str, dict[str, str]]:
+    """The widget's own words in every language it speaks."""
+    texts = {}
+    for language in ("nl", "en"):
+        with force_locale(language):
+            texts[language] = {
+                "close": gettext("Close"),
+                "next": gettext("Next"),
+                "send": gettext("Send"),
+                "thanks": gettext("Thank you for your answer."),
+                "tab": gettext("Your opinion"),
+                "yes": gettext("Yes"),
+                "no": gettext("No"),
+                "na": gettext("Don't know"),
+            }
+    return texts
+
+
+def _load_config(org_slug: str, survey_slug: str) -> WidgetConfig | None:
+    row = db.session.execute(
+        select(Survey, Organisation.allowed_origins)
+        .join(Organisation)
+        .where(Organisation.slug == org_slug, Survey.slug == survey_slug)
+    ).first()
+    if row is None or row[0].current_version is None:
+        return None
+    survey, origins = row
+    try:
+        settings = widget_settings((survey.settings or {})["widget"])
+    except (KeyError, ValidationError):
+        return None
+    version = survey.current_version
+    definition = version.definition
+    config = {
+        "organisation": org_slug,
+        "survey": survey_slug,
+        "version": version.number,
+        "channel": (survey.settings or {}).get("contact_channel", "website"),
+        "title": definition.get("title") or {},
+        "headline": definition.get("headline") or definition["questions"][0]["key"],
+        "questions": definition["questions"],
+        "widget": settings,
+        "texts": ui_texts(),
+    }
+    body = json.dumps(config, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    return WidgetConfig(body=body, etag=etag, origins=frozenset(origins or ()))
+
+
+def widget_config(org_slug: str, survey_slug: str, ttl: float = 60) -> WidgetConfig | None:
+    """The widget config of a survey (None if it has none), from memory when fresh."""
+    key = ("config", org_slug, survey_slug)
+    return _cached(key, ttl, lambda: _load_config(org_slug, survey_slug))
+
+
+def _organisation_origins(org_slug: str) -> frozenset[str]:
+    origins = db.session.execute(
+        select(Organisation.allowed_origins).where(Organisation.slug == org_slug)
+    ).scalar()
+    return frozenset(origins or ())
+
+
+def _all_origins() -> frozenset[str]:
+    rows = db.session.execute(select(Organisation.allowed_origins)).scalars()
+    return frozenset(o for origins in rows for o in (origins or ()))
+
+
+def origin_allowed_for(origin: str, org_slug, ttl: float = 60) -> bool:
+    """May a page on this origin post answers for this organisation?"""
+    if not isinstance(org_slug, str) or len(org_slug) > 40:
+        return False
+    allowed = _cached(("origins", org_slug), ttl, lambda: _organisation_origins(org_slug))
+    return origin_allowed(origin, allowed)
+
+
+def origin_allowed_anywhere(origin: str, ttl: float = 60) -> bool:
+    """For a CORS preflight, which does not say its organisation: is any allowing it?"""
+    return origin_allowed(origin, _cached(("origins", None), ttl, _all_origins))
