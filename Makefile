@@ -69,7 +69,7 @@ bench: install-dev
 	$(PY) bench/widget.py
 
 # The shipped website widget is the minified readable source; its banner names the source's hash.
-TERSER ?= npx --yes terser@5.51.2
-widget:
+TERSER ?= node_modules/.bin/terser
+widget: node_modules/.installed
 	{ echo "/*! KTO widget v1 | source: static/widget/v1.src.js sha256:$$(sha256sum static/widget/v1.src.js | cut -c1-64) */"; \
 	  $(TERSER) static/widget/v1.src.js --compress passes=2 --mangle --ecma 2017; } > static/widget/v1.js
