@@ -1,0 +1,48 @@
+"""Statistics for KTO reports: weighting, estimates, comparisons, display rules.
+
+Plain numpy/pandas in, plain numbers out; no web framework or database.
+"""
+
+from .compare import Comparison, compare_nps, compare_proportions
+from .errors import ConvergenceError, InfeasibleBoundsError, MarginError, WeightingError
+from .estimates import (
+    Estimate,
+    MeanEstimate,
+    NPSEstimate,
+    ProportionEstimate,
+    kish_neff,
+    mean_estimate,
+    nps_estimate,
+    proportion_estimate,
+)
+from .raking import rake
+from .reliability import Thresholds, reliability, reliability_of
+from .rounding import round_half_up, round_percent
+from .trimming import times_median, trim_and_rake, trim_weights
+
+__all__ = [
+    "Comparison",
+    "ConvergenceError",
+    "Estimate",
+    "InfeasibleBoundsError",
+    "MarginError",
+    "MeanEstimate",
+    "NPSEstimate",
+    "ProportionEstimate",
+    "Thresholds",
+    "WeightingError",
+    "compare_nps",
+    "compare_proportions",
+    "kish_neff",
+    "mean_estimate",
+    "nps_estimate",
+    "proportion_estimate",
+    "rake",
+    "reliability",
+    "reliability_of",
+    "round_half_up",
+    "round_percent",
+    "times_median",
+    "trim_and_rake",
+    "trim_weights",
+]
