@@ -10,7 +10,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from .errors import ConvergenceError, InfeasibleBoundsError, WeightingError
-from .raking import Margins, _row_weights, cell_keys, encode, rake
+from .raking import Margins, _row_weights, cell_keys, encode, ipf, rake
 
 Bound = float | Callable[[pd.Series, np.ndarray], float] | None
 
@@ -122,7 +122,7 @@ def trim_and_rake(
     tol: float = 1e-6,
     *,
     count: str | None = "count",
-    max_rounds: int = 200,
+    max_rounds: int = 2000,
 ) -> pd.Series:
     """Rake, then alternately trim (``trim_weights``) and re-rake until both hold.
 
@@ -140,17 +140,35 @@ def trim_and_rake(
     lo = -np.inf if lo is None else float(lo)
     if not hi > 0 or (np.isfinite(lo) and lo >= hi):
         raise WeightingError(f"invalid bounds: lower={lo!r}, upper={hi!r}")
-    _check_feasible(encode(cells, margins), counts, lo, hi)
-    work = cells.copy(deep=False)
-    column = "__trim_base__"
+    encoded = encode(cells, margins)
+    _check_feasible(encoded, counts, lo, hi)
+    # Re-raking trimmed weights multiplies them by a factor per category combination,
+    # so each round rakes the cell totals only (same result as rake() on the rows).
+    inverse, cell_codes = cell_keys(encoded)
+    targets = [m.targets for m in encoded]
+    ncells = len(cell_codes[0])
+    w = weights.to_numpy()
     for rounds in range(max_rounds + 1):
-        if (weights <= hi * (1 + tol)).all() and (weights >= lo * (1 - tol)).all():
-            weights.attrs["rounds"] = rounds
-            return weights
-        trimmed = trim_weights(weights.to_numpy(), hi, lo, counts)
-        work[column] = trimmed
-        weights = rake(work, margins, column, max_iter, tol, count=count)
+        if (w <= hi * (1 + tol)).all() and (w >= lo * (1 - tol)).all():
+            result = pd.Series(w, index=cells.index, name="weight")
+            result.attrs["rounds"] = rounds
+            return result
+        trimmed = trim_weights(w, hi, lo, counts)
+        if not (trimmed > 0).all():
+            raise WeightingError(
+                f"trimming to [{lo:g}, {hi:g}] left weights at or below zero; use a higher "
+                "lower bound"
+            )
+        start = np.bincount(inverse, weights=trimmed * counts, minlength=ncells)
+        try:
+            final, _, _ = ipf(cell_codes, start, targets, max_iter, tol)
+        except ConvergenceError:
+            raise ConvergenceError(
+                f"re-raking after trimming to [{lo:g}, {hi:g}] did not converge in "
+                f"{max_iter} sweeps (round {rounds + 1})"
+            ) from None
+        w = trimmed * (final / start)[inverse]
     raise ConvergenceError(
         f"trimming to [{lo:g}, {hi:g}] and re-raking did not settle in {max_rounds} rounds "
-        f"(largest weight {weights.max():g}, smallest {weights.min():g})"
+        f"(largest weight {w.max():g}, smallest {w.min():g})"
     )
