@@ -59,6 +59,9 @@ def _target_status(target: dict, estimate) -> dict:
         row.update(
             status="met" if estimate.estimate >= target["share"] else "not_met",
             estimate=estimate.estimate,
+            low=estimate.low,
+            high=estimate.high,
+            n=estimate.n,
             certain=bool(estimate.low >= target["share"] or estimate.high < target["share"]),
             reliability=reliability_of(estimate),
         )
