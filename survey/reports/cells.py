@@ -85,10 +85,21 @@ class CellQueries:
 
     def _where(self, query, whole_window: bool = False):
         start = self.bounds[0] if whole_window else self.start
+        organisation, submitted = Response.organisation_id, Response.submitted_at
+        via_answers = any(
+            getattr(getattr(f, "right", None), "name", None) == Answer.__tablename__
+            for f in query.get_final_froms()
+        )
+        if via_answers and db.engine.dialect.name == "sqlite":
+            # Answers to a few question keys are far fewer than the month's responses, so
+            # SQLite should start from the answers (question_key index) and look responses
+            # up by primary key. Wrapping the columns keeps it off the responses index.
+            organisation = func.coalesce(organisation, 0)
+            submitted = func.coalesce(submitted, submitted)
         query = query.where(
-            Response.organisation_id == self.organisation_id,
-            Response.submitted_at >= start,
-            Response.submitted_at < self.end,
+            organisation == self.organisation_id,
+            submitted >= start,
+            submitted < self.end,
         )
         if not self.include_suspect:
             query = query.where(Response.suspect.is_(false()))
@@ -99,7 +110,8 @@ class CellQueries:
         return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
     def satisfaction(self) -> pd.DataFrame:
-        """month_index, channel, p, satisfied (True/False/None), count over 13 months."""
+        """month_index, channel, p, satisfied (True/False/None), count for the 12 months
+        before the report month (the report month itself comes from ``detail``)."""
         month_index = _month_case(self.bounds).label("month_index")
         query = self._where(
             select(
@@ -110,14 +122,14 @@ class CellQueries:
                 func.count(),
             ),
             whole_window=True,
-        ).group_by(
+        ).where(Response.submitted_at < self.start)
+        query = query.group_by(
             month_index,
             Response.contact_channel,
             Response.inclusion_probability,
             Response.satisfied,
         )
         frame = self._frame(query, ["month_index", "channel", "p", "satisfied", "count"])
-        frame["month"] = frame["month_index"].map(lambda i: self.months[int(i)])
         return frame
 
     def numbers(self, index: QuestionIndex, kind: str) -> pd.DataFrame:
@@ -187,35 +199,30 @@ class CellQueries:
         query = query.group_by(Response.contact_channel, Answer.question_key)
         return self._frame(query, columns)
 
-    def breakdown(self) -> pd.DataFrame:
-        """channel, p, location_id, unit_id, topic_id, satisfied, count this month."""
-        cols = [
-            Response.contact_channel,
-            Response.inclusion_probability,
-            Response.location_id,
-            Response.unit_id,
-            Response.topic_id,
-            Response.satisfied,
-        ]
-        query = self._where(select(*cols, func.count())).group_by(*cols)
-        return self._frame(
-            query, ["channel", "p", "location_id", "unit_id", "topic_id", "satisfied", "count"]
-        )
-
-    def hours(self) -> pd.DataFrame:
-        """channel, p, satisfied, count per local weekday (0 = Monday) and hour this month.
+    def detail(self) -> pd.DataFrame:
+        """The report month in one pass: channel, p, satisfied, location_id, unit_id,
+        topic_id, weekday (0 = Monday) and hour in Amsterdam time, count.
 
         SQL groups by the UTC hour; each UTC hour maps to exactly one Amsterdam hour
         (whole-hour offsets), so converting the buckets afterwards is exact.
         """
         if db.engine.dialect.name == "postgresql":
-            bucket = func.to_char(Response.submitted_at, "YYYY-MM-DD HH24")
+            bucket = func.to_char(func.date_trunc("hour", Response.submitted_at), "YYYY-MM-DD HH24")
         else:
-            bucket = func.strftime("%Y-%m-%d %H", Response.submitted_at)
+            # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff': the first 13 characters are the hour.
+            bucket = func.substr(Response.submitted_at, 1, 13)
         bucket = bucket.label("bucket")
-        cols = [Response.contact_channel, Response.inclusion_probability, Response.satisfied]
+        cols = [
+            Response.contact_channel,
+            Response.inclusion_probability,
+            Response.satisfied,
+            Response.location_id,
+            Response.unit_id,
+            Response.topic_id,
+        ]
         query = self._where(select(bucket, *cols, func.count())).group_by(bucket, *cols)
-        frame = self._frame(query, ["bucket", "channel", "p", "satisfied", "count"])
+        names = ["bucket", "channel", "p", "satisfied", "location_id", "unit_id", "topic_id"]
+        frame = self._frame(query, names + ["count"])
         local = {
             b: datetime.strptime(b, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(AMSTERDAM)
             for b in frame["bucket"].unique()

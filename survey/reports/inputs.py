@@ -43,6 +43,11 @@ def _as_share(column: pd.Series) -> pd.Series:
     return column.map(lambda v: float("nan") if v is None or pd.isna(v) else float(bool(v)))
 
 
+def _sum(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Counts summed over the other columns; missing values stay groups of their own."""
+    return frame.groupby(keys, dropna=False, as_index=False)["count"].sum()
+
+
 def _volumes(organisation_id: int, months: list[date]) -> list[dict[str, int]]:
     rows = db.session.execute(
         select(ContactVolume.month, ContactVolume.contact_channel, ContactVolume.count).where(
@@ -93,12 +98,15 @@ def collect(org: Organisation, month: date, language: str = "nl") -> ReportInput
     """Run the cell queries for one organisation and month."""
     queries = CellQueries(org.id, month)
     index = question_index(org.id)
-    satisfaction = queries.satisfaction()
-    satisfaction["satisfied"] = _as_share(satisfaction["satisfied"])
-    breakdown = queries.breakdown()
-    breakdown["satisfied"] = _as_share(breakdown["satisfied"])
-    hours = queries.hours()
-    hours["satisfied"] = _as_share(hours["satisfied"])
+    detail = queries.detail()
+    detail["satisfied"] = _as_share(detail["satisfied"])
+    current = _sum(detail, ["channel", "p", "satisfied"])
+    current["month_index"] = len(queries.months) - 1
+    history = queries.satisfaction()
+    history["satisfied"] = _as_share(history["satisfied"])
+    satisfaction = pd.concat([history, current], ignore_index=True) if len(history) else current
+    breakdown = _sum(detail, ["channel", "p", "location_id", "unit_id", "topic_id", "satisfied"])
+    hours = _sum(detail, ["weekday", "hour", "channel", "p", "satisfied"])
     return ReportInput(
         organisation={"slug": org.slug, "name": org.name},
         month=month,

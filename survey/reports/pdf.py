@@ -236,7 +236,7 @@ def _summary(data, s, w, lang):
         if t.get("status") in ("met", "not_met") and not t.get("certain"):
             status += " " + w("uncertain")
         interval = display.percent_interval(t) if "estimate" in t else display.DASH
-        target_rows.append([t["label"], value, interval, status])
+        target_rows.append([t["label"], value, interval, _p(status, s["cell"])])
     out.append(_table(target_rows, [60 * mm, 20 * mm, 25 * mm, 65 * mm], size=8.5))
     return out
 
