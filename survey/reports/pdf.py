@@ -159,7 +159,7 @@ def render(data: dict) -> bytes:
         CondPageBreak(80 * mm),
         _p(w("when"), s["h2"]),
         charts.heatmap_chart(data),
-        _p(w("quiet_busy"), s["small"]),
+        _p(w("quiet_busy").format(peak=max(map(max, data["heatmap"]["volume"]))), s["small"]),
     ]
     story += [PageBreak(), _p(w("why"), s["h2"])] + _reasons(data, s, w, lang)
     story += _website(data, s, w, lang)
