@@ -8,7 +8,6 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from app import create_app
 from survey.extensions import db
 from survey.models import Organisation
 from survey.services import reports
@@ -92,18 +91,13 @@ def test_logout(client, two_orgs):
     assert client.get("/staff/reports").status_code == 302
 
 
-def test_login_form_requires_csrf_token(app, demo_org, tmp_path):
+def test_login_form_requires_csrf_token(app, client, demo_org, monkeypatch):
     add_user("demo@example.nl", PASSWORD, "demo")
-    strict = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "csrf-test",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "WTF_CSRF_ENABLED": True,
-            "EXPORTS_DIR": str(tmp_path),
-        }
-    )
-    client = strict.test_client()
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    _csrf_round_trip(client)
+
+
+def _csrf_round_trip(client):
     refused = client.post("/staff/login", data={"email": "demo@example.nl", "password": PASSWORD})
     assert refused.status_code == 400
     form = client.get("/staff/login").get_data(as_text=True)
