@@ -147,3 +147,24 @@ def test_english_report(demo_org):
     text = _text(pdf.render(_report("en")))
     assert "Customer satisfaction per channel" in text and "October 2026" in text
     assert "too few responses" in text
+
+
+def test_months_hours_and_weekdays_are_amsterdam_time(demo_org):
+    from datetime import UTC, datetime
+
+    from survey.services.responses import record_many
+    from tests.reports.data import COUNTER, payload
+
+    moments = [
+        datetime(2026, 9, 30, 22, 30, tzinfo=UTC),  # Thu 1 Oct 00:30 CEST: October
+        datetime(2026, 10, 1, 10, 0, tzinfo=UTC),  # Thu 12:00 CEST
+        datetime(2026, 10, 30, 10, 0, tzinfo=UTC),  # Fri 11:00 CET (after 25 October)
+        datetime(2026, 10, 31, 23, 30, tzinfo=UTC),  # Sun 1 Nov 00:30 CET: November
+        datetime(2026, 9, 30, 21, 30, tzinfo=UTC),  # Wed 30 Sep 23:30 CEST: September
+    ]
+    record_many([payload(*COUNTER, {"oordeel": "up"}, m) for m in moments])
+    data = _report()
+    volume = data["heatmap"]["volume"]
+    assert data["summary"]["responses"] == 3
+    assert volume[3][0] == 1 and volume[3][12] == 1 and volume[4][11] == 1
+    assert sum(map(sum, volume)) == 3
