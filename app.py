@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 from survey import config as settings
 from survey import i18n
 from survey.database import tune_sqlite
-from survey.extensions import csrf, db, migrate
+from survey.extensions import csrf, db, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -28,6 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"))
     csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "admin.login"
     i18n.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine)
@@ -36,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     queue.init_app(app)
 
+    from survey.admin import bp as admin_bp
     from survey.api import bp as api_bp
     from survey.api.errors import http_error, wants_json_error
     from survey.web import bp as web_bp
@@ -43,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(admin_bp)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

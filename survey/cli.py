@@ -76,3 +76,91 @@ def status():
         click.echo(f"Worker: {word}, last heartbeat {state.worker_last_seen:%Y-%m-%d %H:%M:%S} UTC")
     click.echo(f"Organisations: {state.organisations}")
     click.echo(f"Responses: {state.responses}")
+
+
+@kto.group("volumes")
+def volumes():
+    """Contact volumes per channel per month (the totals reports weight to)."""
+
+
+@volumes.command("set")
+@click.option("--org", "org_slug", required=True, help="Organisation code, e.g. demo.")
+@click.option("--month", required=True, help="Month as YYYY-MM, e.g. 2026-10.")
+@click.option("--channel", required=True, help="Contact channel, e.g. counter or phone.")
+@click.option("--count", required=True, help="Number of contacts in that month.")
+@with_appcontext
+def volumes_set(org_slug: str, month: str, channel: str, count: str):
+    """Store the number of contacts of one channel in one month."""
+    from survey.services.volumes import VolumeError, set_volume
+
+    try:
+        set_volume(org_slug, month, channel, count)
+    except VolumeError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Stored {count} contacts for {channel} in {month}.")
+
+
+@volumes.command("import")
+@click.option("--org", "org_slug", required=True, help="Organisation code, e.g. demo.")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@with_appcontext
+def volumes_import(org_slug: str, csv_file):
+    """Store volumes from a CSV file with columns month,contact_channel,count."""
+    from survey.services.volumes import VolumeError, import_csv
+
+    try:
+        stored = import_csv(org_slug, csv_file.read())
+    except VolumeError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Stored {stored} volume(s).")
+
+
+@kto.group("user")
+def user():
+    """Staff users of the reports pages."""
+
+
+@user.command("add")
+@click.option("--org", "org_slug", required=True, help="Organisation code, e.g. demo.")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(["viewer", "admin"]), default="viewer", show_default=True)
+@click.option("--receives-reports", is_flag=True, help="E-mail the monthly PDF to this user.")
+@click.password_option(help="At least 10 characters (asked when not given).")
+@with_appcontext
+def user_add(org_slug: str, email: str, role: str, receives_reports: bool, password: str):
+    """Create a staff user; the password is stored as an argon2 hash."""
+    from survey.services.users import UserError, add_user
+
+    try:
+        add_user(email, password, org_slug, role, receives_reports)
+    except UserError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {role} {email.strip().lower()} for '{org_slug}'.")
+
+
+@kto.group("report")
+def report():
+    """Monthly reports."""
+
+
+@report.command("build")
+@click.option("--org", "org_slug", required=True, help="Organisation code, e.g. demo.")
+@click.option("--month", required=True, help="Month as YYYY-MM, e.g. 2026-10.")
+@click.option("--language", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--send/--no-send", default=True, help="E-mail the PDF to the subscribers.")
+@with_appcontext
+def report_build(org_slug: str, month: str, language: str, send: bool):
+    """Build and store one monthly report (and e-mail it, as the monthly job does)."""
+    from survey.services import mail
+    from survey.services.reports import ReportError, build_monthly_report, send_report
+
+    try:
+        built = build_monthly_report(org_slug, month, language)
+    except ReportError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Built report {org_slug} {month} ({language}): {len(built.pdf)} bytes PDF.")
+    if send:
+        try:
+            click.echo(f"E-mailed to {send_report(built)} subscriber(s).")
+        except (mail.MailNotConfigured, OSError) as error:
+            click.echo(f"Not e-mailed: {error}")

@@ -32,6 +32,13 @@ def from_environment(env=None) -> dict:
         "HUEY_SQLITE_PATH": env.get("HUEY_SQLITE_PATH") or str(INSTANCE / "queue.sqlite3"),
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:8000"),
         "EXPORTS_DIR": env.get("EXPORTS_DIR") or str(ROOT / "exports"),
+        # Outgoing e-mail (monthly reports). No MAIL_SERVER: reports are built, not sent.
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT") or 25),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
+        "MAIL_FROM": env.get("MAIL_FROM") or "kto@localhost",
     }
 
 

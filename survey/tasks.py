@@ -1,10 +1,13 @@
 """Queue tasks and schedules; each is one call into a service."""
 
+from datetime import UTC, datetime
+
 from huey import crontab
 
 from survey import queue
 from survey.queue import huey
-from survey.services import status
+from survey.reports.period import AMSTERDAM
+from survey.services import reports, status
 
 
 @huey.on_startup()
@@ -18,3 +21,21 @@ def heartbeat():
     """Tell the database the worker is alive, once a minute."""
     with queue.app().app_context():
         status.record_heartbeat()
+
+
+def amsterdam_crontab(**fields):
+    """huey's crontab evaluated on the Europe/Amsterdam wall clock (huey runs in UTC)."""
+    matches = crontab(**fields)
+
+    def validate(timestamp: datetime) -> bool:
+        local = timestamp.replace(tzinfo=UTC).astimezone(AMSTERDAM).replace(tzinfo=None)
+        return matches(local)
+
+    return validate
+
+
+@huey.periodic_task(amsterdam_crontab(day="1", hour="6", minute="0"))
+def monthly_reports():
+    """On the 1st at 06:00 Amsterdam time: last month's report for every organisation."""
+    with queue.app().app_context():
+        reports.build_and_send_all(datetime.now(AMSTERDAM).date())

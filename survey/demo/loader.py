@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 from sqlalchemy import select
 
-from survey.demo.generator import generate
+from survey.demo.generator import generate, month_starts
 from survey.demo.surveys import SURVEYS
 from survey.extensions import db
-from survey.models import Location, Organisation, Topic, Unit
+from survey.models import Location, Organisation, ReportTarget, Topic, Unit
 from survey.services.responses import record_many
 from survey.services.surveys import create_survey
+from survey.services.volumes import set_volume
 
 LOCATIONS = [("stadhuis", "Stadhuis"), ("stadskantoor", "Stadskantoor")]
 UNITS = [
@@ -43,7 +45,36 @@ def demo_exists() -> bool:
 def load_demo(today: date, scale: float = 1.0) -> int:
     """Create 'Gemeente Voorbeeld' and its responses; returns how many responses were stored."""
     load_demo_structure()
+    load_demo_volumes(today)
     return record_many(generate(today, scale=scale))
+
+
+# Contacts per channel in an ordinary month: far more than the responses.
+CONTACTS = {
+    "counter": 6000,
+    "phone": 9000,
+    "email": 2400,
+    "contact_form": 1500,
+    "letter": 300,
+    "whatsapp": 1300,
+    "website": 60000,
+    "social": 450,
+}
+TARGETS = [
+    (None, None, 0.90, "90% tevreden (alle kanalen)", "90% satisfied (all channels)"),
+    ("in_een_keer", None, 0.80, "80% in één keer geholpen", "80% helped in one go"),
+]
+
+
+def load_demo_volumes(today: date) -> None:
+    """Contact volumes for the demo's 13 months (seeded, with the passport rush in May-June)."""
+    rng = random.Random(2026)
+    for start in month_starts(today):
+        for channel, base in CONTACTS.items():
+            count = base * rng.uniform(0.9, 1.1)
+            if start.month in (5, 6) and channel == "counter":
+                count *= 1.4
+            set_volume("demo", start, channel, round(count))
 
 
 def load_demo_structure() -> Organisation:
@@ -64,5 +95,16 @@ def load_demo_structure() -> Organisation:
         db.session.add(Topic(organisation=org, slug=slug, name_nl=nl, name_en=en))
     for slug, name, definition, settings in SURVEYS:
         create_survey(org, slug, name, definition, settings)
+    for question, channel, share, nl, en in TARGETS:
+        db.session.add(
+            ReportTarget(
+                organisation=org,
+                question_key=question,
+                contact_channel=channel,
+                share=share,
+                label_nl=nl,
+                label_en=en,
+            )
+        )
     db.session.commit()
     return org

@@ -2,6 +2,7 @@
 
 from survey.models.device import Device, Invitation
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
+from survey.models.reporting import ContactVolume, Report, ReportTarget, User
 from survey.models.response import Answer, Response
 from survey.models.survey import Survey, SurveyVersion
 from survey.models.system import WorkerHeartbeat
@@ -9,14 +10,18 @@ from survey.models.system import WorkerHeartbeat
 __all__ = [
     "Answer",
     "ApiKey",
+    "ContactVolume",
     "Device",
     "Invitation",
     "Location",
     "Organisation",
+    "Report",
+    "ReportTarget",
     "Response",
     "Survey",
     "SurveyVersion",
     "Topic",
     "Unit",
+    "User",
     "WorkerHeartbeat",
 ]

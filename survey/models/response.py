@@ -83,6 +83,8 @@ class Answer(db.Model):
     """One stored answer: a score, a text or one selected option (several rows for multi-choice)."""
 
     __tablename__ = "answers"
+    # Reports select answers by question (NPS, grades, reasons, comments).
+    __table_args__ = (Index("ix_answers_question_key_response_id", "question_key", "response_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     response_id: Mapped[int] = mapped_column(

@@ -1,0 +1,87 @@
+"""Staff views: parse, call one service, render."""
+
+from __future__ import annotations
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from survey.admin import bp
+from survey.admin.forms import LoginForm, LogoutForm
+from survey.extensions import login_manager
+from survey.services import reports, users
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    return users.load_user(user_id)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("admin.report_list")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with e-mail address and password."""
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = users.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        error = _("E-mail address or password is not correct.")
+    status = 401 if error else (400 if form.errors else 200)
+    return render_template("admin/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Log out (a POST with a CSRF token)."""
+    if LogoutForm().validate_on_submit():
+        logout_user()
+    return redirect(url_for("admin.login"))
+
+
+@bp.get("/reports")
+@login_required
+def report_list():
+    """Every stored monthly report of the user's organisation."""
+    listing = reports.reports_for(current_user.organisation_id)
+    return render_template("admin/reports.html", reports=listing, logout=LogoutForm())
+
+
+@bp.get("/reports/<int:report_id>")
+@login_required
+def report_page(report_id: int):
+    """One report: its charts (SVG) and downloads."""
+    try:
+        report = reports.report_of(current_user.organisation_id, report_id)
+    except LookupError:
+        abort(404)
+    return render_template(
+        "admin/report.html",
+        report=report,
+        tables=reports.spreadsheet.tables(report.data),
+        charts=reports.charts.CHARTS,
+        logout=LogoutForm(),
+    )
+
+
+@bp.get("/reports/<int:report_id>/<kind>", defaults={"name": ""})
+@bp.get("/reports/<int:report_id>/<kind>/<name>")
+@login_required
+def report_file(report_id: int, kind: str, name: str):
+    """A download (pdf, xlsx, csv/<table>, responses) or a chart (svg/<name>)."""
+    try:
+        found = reports.download(current_user.organisation_id, report_id, kind, name)
+    except LookupError:
+        abort(404)
+    headers = {"X-Content-Type-Options": "nosniff"}
+    if found.filename:
+        headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    return Response(found.body, mimetype=found.mimetype, headers=headers)

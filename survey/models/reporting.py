@@ -1,0 +1,107 @@
+"""Staff users, contact volumes, report targets and built monthly reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.domain.channels import CONTACT_CHANNELS
+from survey.extensions import db
+from survey.models.organisation import Organisation
+from survey.models.types import UTCDateTime, utcnow
+
+ROLES = ("viewer", "admin")
+
+
+class User(UserMixin, db.Model):
+    """A staff member of one organisation; the password is stored as an argon2 hash."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('viewer', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10), default="viewer")
+    # Gets the monthly PDF by e-mail.
+    receives_reports: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class ContactVolume(db.Model):
+    """How many contacts a channel had in a month: the population total reports weight to."""
+
+    __tablename__ = "contact_volumes"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "month", "contact_channel"),
+        CheckConstraint(
+            "contact_channel IN (" + ", ".join(repr(c) for c in CONTACT_CHANNELS) + ")",
+            name="contact_channel",
+        ),
+        CheckConstraint("count >= 0", name="count"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    month: Mapped[date] = mapped_column(Date)  # first day of the month
+    contact_channel: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ReportTarget(db.Model):
+    """A norm a report checks, e.g. 90% satisfied, or 80% 'yes' to the in-one-go question."""
+
+    __tablename__ = "report_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # None: the satisfied share; else the 'yes' share of this yes/no question.
+    question_key: Mapped[str | None] = mapped_column(String(40))
+    contact_channel: Mapped[str | None] = mapped_column(String(20))  # None: all channels
+    share: Mapped[float] = mapped_column(Float)  # 0..1
+    label_nl: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Report(db.Model):
+    """A built monthly report, stored so every web node can serve it."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("organisation_id", "month", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    month: Mapped[date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    status: Mapped[str] = mapped_column(String(10), default="ok")
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    xlsx: Mapped[bytes] = mapped_column(LargeBinary)
+    # The report's numbers as plain JSON: CSV downloads and SVG charts are drawn from it.
+    data: Mapped[dict] = mapped_column(JSON)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    organisation: Mapped[Organisation] = relationship()

@@ -1,0 +1,1 @@
+"""Monthly reports: cells from SQL, estimates, and renderers (PDF, XLSX/CSV, SVG)."""

@@ -1,0 +1,136 @@
+"""Everything a monthly report needs from the database, gathered as small tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import ContactVolume, Location, Organisation, ReportTarget, Topic, Unit
+from survey.reports.cells import CellQueries, question_index
+
+COMMENTS = 12
+
+
+@dataclass
+class ReportInput:
+    organisation: dict
+    month: date
+    language: str
+    months: list[date]
+    satisfaction: pd.DataFrame
+    nps: pd.DataFrame
+    grades: pd.DataFrame
+    yes_no: pd.DataFrame
+    reasons: pd.DataFrame
+    reason_bases: pd.DataFrame
+    breakdown: pd.DataFrame
+    hours: pd.DataFrame
+    pages: pd.DataFrame
+    searched: pd.DataFrame
+    comments: pd.DataFrame
+    volumes: list[dict[str, int]]  # per month of `months`
+    targets: list[dict] = field(default_factory=list)
+    names: dict[str, dict[int, str]] = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)
+
+
+def _as_share(column: pd.Series) -> pd.Series:
+    """True/False/None (or 1/0/None) as 1.0/0.0/NaN."""
+    return column.map(lambda v: float("nan") if v is None or pd.isna(v) else float(bool(v)))
+
+
+def _sum(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Counts summed over the other columns; missing values stay groups of their own."""
+    return frame.groupby(keys, dropna=False, as_index=False)["count"].sum()
+
+
+def _volumes(organisation_id: int, months: list[date]) -> list[dict[str, int]]:
+    rows = db.session.execute(
+        select(ContactVolume.month, ContactVolume.contact_channel, ContactVolume.count).where(
+            ContactVolume.organisation_id == organisation_id,
+            ContactVolume.month >= months[0],
+            ContactVolume.month <= months[-1],
+        )
+    ).all()
+    by_month: dict[date, dict[str, int]] = {m: {} for m in months}
+    for month, channel, count in rows:
+        by_month.setdefault(month, {})[channel] = count
+    return [by_month[m] for m in months]
+
+
+def _names(organisation_id: int, language: str) -> dict[str, dict[int, str]]:
+    topic_name = Topic.name_en if language == "en" else Topic.name_nl
+    names = {}
+    for key, model, column in (
+        ("location", Location, Location.name),
+        ("unit", Unit, Unit.name),
+        ("topic", Topic, topic_name),
+    ):
+        rows = db.session.execute(
+            select(model.id, column).where(model.organisation_id == organisation_id)
+        ).all()
+        names[key] = {i: n for i, n in rows}
+    return names
+
+
+def _targets(organisation_id: int, language: str) -> list[dict]:
+    rows = db.session.execute(
+        select(ReportTarget)
+        .where(ReportTarget.organisation_id == organisation_id)
+        .order_by(ReportTarget.id)
+    ).scalars()
+    return [
+        {
+            "question": t.question_key,
+            "channel": t.contact_channel,
+            "share": t.share,
+            "label": t.label_en if language == "en" else t.label_nl,
+        }
+        for t in rows
+    ]
+
+
+def collect(org: Organisation, month: date, language: str = "nl") -> ReportInput:
+    """Run the cell queries for one organisation and month."""
+    queries = CellQueries(org.id, month)
+    index = question_index(org.id)
+    detail = queries.detail()
+    detail["satisfied"] = _as_share(detail["satisfied"])
+    current = _sum(detail, ["channel", "p", "satisfied"])
+    current["month_index"] = len(queries.months) - 1
+    history = queries.satisfaction()
+    history["satisfied"] = _as_share(history["satisfied"])
+    satisfaction = pd.concat([history, current], ignore_index=True) if len(history) else current
+    breakdown = _sum(detail, ["channel", "p", "location_id", "unit_id", "topic_id", "satisfied"])
+    hours = _sum(detail, ["weekday", "hour", "channel", "p", "satisfied"])
+    return ReportInput(
+        organisation={"slug": org.slug, "name": org.name},
+        month=month,
+        language=language,
+        months=queries.months,
+        satisfaction=satisfaction,
+        nps=queries.numbers(index, "nps"),
+        grades=queries.numbers(index, "grade"),
+        yes_no=queries.options(index, "yes_no_na"),
+        reasons=queries.options(index, "choice", multiple_only=True),
+        reason_bases=queries.reason_bases(index),
+        breakdown=breakdown,
+        hours=hours,
+        pages=queries.pages(),
+        searched=queries.searched(index),
+        comments=queries.texts(index, _not_website(), COMMENTS * 4),
+        volumes=_volumes(org.id, queries.months),
+        targets=_targets(org.id, language),
+        names=_names(org.id, language),
+        labels=index.labels,
+    )
+
+
+def _not_website():
+    from survey.models import Response
+
+    return Response.contact_channel != "website"

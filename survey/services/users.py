@@ -1,0 +1,76 @@
+"""Staff users: creation with an argon2 password hash, and checking a login."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.models import Organisation, User
+from survey.models.reporting import ROLES
+
+_hasher = PasswordHasher()
+# Verified when the e-mail is unknown, so a login takes as long either way.
+_DUMMY_HASH = _hasher.hash("not a password")
+MIN_PASSWORD = 10
+
+
+class UserError(ValueError):
+    """A user that cannot be created; nothing was changed."""
+
+
+def add_user(
+    email: str, password: str, org_slug: str, role: str = "viewer", receives_reports=False
+) -> User:
+    email = (email or "").strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise UserError(f"Not an e-mail address: {email!r}.")
+    if len(password or "") < MIN_PASSWORD:
+        raise UserError(f"The password needs at least {MIN_PASSWORD} characters.")
+    if role not in ROLES:
+        raise UserError(f"Role must be one of {', '.join(ROLES)}.")
+    org = db.session.execute(select(Organisation).where(Organisation.slug == org_slug)).scalar()
+    if org is None:
+        raise UserError(f"Unknown organisation '{org_slug}'.")
+    if db.session.execute(select(User.id).where(User.email == email)).first():
+        raise UserError(f"A user with e-mail {email} already exists.")
+    user = User(
+        email=email,
+        password_hash=_hasher.hash(password),
+        organisation_id=org.id,
+        role=role,
+        receives_reports=bool(receives_reports),
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user when the password matches, else None."""
+    user = db.session.execute(
+        select(User).where(User.email == func.lower(func.trim(email or "")))
+    ).scalar()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    return user
+
+
+def load_user(user_id: str) -> User | None:
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def subscribers(organisation_id: int) -> list[str]:
+    return list(
+        db.session.execute(
+            select(User.email)
+            .where(User.organisation_id == organisation_id, User.receives_reports.is_(True))
+            .order_by(User.email)
+        ).scalars()
+    )

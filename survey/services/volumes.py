@@ -1,0 +1,97 @@
+"""Contact volumes per channel per month: the totals monthly reports weight to."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from sqlalchemy import select
+
+from survey.domain.channels import CONTACT_CHANNELS
+from survey.extensions import db
+from survey.models import ContactVolume, Organisation
+from survey.reports.period import parse_month
+
+
+class VolumeError(ValueError):
+    """A volume that cannot be stored; nothing was changed."""
+
+
+def _organisation(slug: str) -> Organisation:
+    org = db.session.execute(select(Organisation).where(Organisation.slug == slug)).scalar()
+    if org is None:
+        raise VolumeError(f"Unknown organisation '{slug}'.")
+    return org
+
+
+def _check(channel: str, count) -> int:
+    if channel not in CONTACT_CHANNELS:
+        raise VolumeError(
+            f"Unknown contact channel '{channel}'; use one of {', '.join(CONTACT_CHANNELS)}."
+        )
+    try:
+        value = int(str(count).strip())
+    except ValueError:
+        raise VolumeError(f"Count must be a whole number, got {count!r}.") from None
+    if value < 0:
+        raise VolumeError(f"Count must not be negative, got {value}.")
+    return value
+
+
+def _upsert(org_id: int, month: date, channel: str, count: int) -> None:
+    row = db.session.execute(
+        select(ContactVolume).where(
+            ContactVolume.organisation_id == org_id,
+            ContactVolume.month == month,
+            ContactVolume.contact_channel == channel,
+        )
+    ).scalar()
+    if row is None:
+        db.session.add(
+            ContactVolume(organisation_id=org_id, month=month, contact_channel=channel, count=count)
+        )
+    else:
+        row.count = count
+
+
+def set_volume(org_slug: str, month: str | date, channel: str, count) -> None:
+    """Store (or replace) one channel's contact count for one month."""
+    org = _organisation(org_slug)
+    try:
+        day = month if isinstance(month, date) else parse_month(month)
+    except ValueError as error:
+        raise VolumeError(str(error)) from None
+    _upsert(org.id, day, channel, _check(channel, count))
+    db.session.commit()
+
+
+def import_csv(org_slug: str, text: str) -> int:
+    """Store volumes from CSV with columns month,contact_channel,count; all rows or none."""
+    org = _organisation(org_slug)
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"month", "contact_channel", "count"} - set(reader.fieldnames or [])
+    if missing:
+        raise VolumeError(f"CSV lacks column(s): {', '.join(sorted(missing))}.")
+    rows = []
+    for line, record in enumerate(reader, start=2):
+        try:
+            day = parse_month(record["month"] or "")
+            rows.append((day, record["contact_channel"], _check(record["contact_channel"],
+                                                                  record["count"])))
+        except ValueError as error:
+            raise VolumeError(f"Line {line}: {error}") from None
+    for day, channel, count in rows:
+        _upsert(org.id, day, channel, count)
+    db.session.commit()
+    return len(rows)
+
+
+def volumes_for(organisation_id: int, month: date) -> dict[str, int]:
+    """{channel: contacts} for one month (empty when none were entered)."""
+    rows = db.session.execute(
+        select(ContactVolume.contact_channel, ContactVolume.count).where(
+            ContactVolume.organisation_id == organisation_id, ContactVolume.month == month
+        )
+    ).all()
+    return {channel: count for channel, count in rows}
