@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 from survey.stats import rake
 
 SETTINGS = settings(max_examples=40, deadline=None)
+# Near-boundary samples (one respondent carrying a whole category) converge slowly, not never.
+MAX_ITER = 200_000
 
 
 @st.composite
@@ -40,7 +42,7 @@ def achieved(frame, weights, name):
 @given(samples())
 def test_raked_weights_reproduce_every_margin_and_stay_positive(sample):
     frame, margins = sample
-    weights = rake(frame, margins, tol=1e-10, max_iter=5000)
+    weights = rake(frame, margins, tol=1e-10, max_iter=MAX_ITER)
     assert (weights > 0).all()
     for name, targets in margins.items():
         got = achieved(frame, weights, name)
@@ -52,8 +54,8 @@ def test_raked_weights_reproduce_every_margin_and_stay_positive(sample):
 @given(samples())
 def test_raking_twice_changes_nothing(sample):
     frame, margins = sample
-    once = rake(frame, margins, tol=1e-10, max_iter=5000)
-    twice = rake(frame.assign(w=once), margins, tol=1e-10, max_iter=5000)
+    once = rake(frame, margins, tol=1e-10, max_iter=MAX_ITER)
+    twice = rake(frame.assign(w=once), margins, tol=1e-10, max_iter=MAX_ITER)
     np.testing.assert_allclose(twice, once, rtol=1e-12)
 
 
@@ -61,9 +63,9 @@ def test_raking_twice_changes_nothing(sample):
 @given(samples(), st.floats(0.01, 100))
 def test_scaling_all_targets_scales_all_weights(sample, factor):
     frame, margins = sample
-    base = rake(frame, margins, tol=1e-11, max_iter=5000)
+    base = rake(frame, margins, tol=1e-11, max_iter=MAX_ITER)
     scaled_margins = {m: {k: v * factor for k, v in t.items()} for m, t in margins.items()}
-    scaled = rake(frame, scaled_margins, tol=1e-11, max_iter=5000)
+    scaled = rake(frame, scaled_margins, tol=1e-11, max_iter=MAX_ITER)
     np.testing.assert_allclose(scaled, base * factor, rtol=1e-8)
 
 
@@ -71,15 +73,15 @@ def test_scaling_all_targets_scales_all_weights(sample, factor):
 @given(samples())
 def test_cells_rows_and_expanded_rows_agree(sample):
     frame, margins = sample
-    cells = rake(frame, margins, tol=1e-11, max_iter=5000)
-    rows = rake(frame, margins, tol=1e-11, max_iter=5000, aggregate=False)
+    cells = rake(frame, margins, tol=1e-11, max_iter=MAX_ITER)
+    rows = rake(frame, margins, tol=1e-11, max_iter=MAX_ITER, aggregate=False)
     np.testing.assert_allclose(rows, cells, rtol=1e-8)
     # Aggregating identical respondents into a count column gives the same weights.
     keys = [c for c in frame.columns if c != "w"]
     doubled = pd.concat([frame, frame], ignore_index=True)
     grouped = doubled.groupby(keys + ["w"], as_index=False).size().rename(columns={"size": "count"})
     margins2 = {m: {k: 2 * v for k, v in t.items()} for m, t in margins.items()}
-    per_cell = rake(grouped, margins2, tol=1e-11, max_iter=5000)
+    per_cell = rake(grouped, margins2, tol=1e-11, max_iter=MAX_ITER)
     lookup = grouped.assign(weight=per_cell).set_index(keys + ["w"])["weight"]
     expected = lookup.loc[pd.MultiIndex.from_frame(frame[keys + ["w"]])].to_numpy()
     np.testing.assert_allclose(expected, cells.to_numpy(), rtol=1e-8)
