@@ -92,10 +92,14 @@ def change(delta: dict | None, share: bool = True) -> str:
     return text + (" *" if delta["significant"] else "")
 
 
-def target(row: dict | None, lang: str) -> str:
+def target(row: dict | None, lang: str, short: bool = True) -> str:
+    """Met / not met, marked uncertain when the target lies inside the 95% interval."""
     if row is None:
         return DASH
     status = row["status"]
     if status in ("suppressed", "no_data"):
-        return texts.word(status if status == "suppressed" else "no_data", lang)
-    return texts.word(status, lang)
+        return texts.word(status, lang)
+    text = texts.word(status, lang)
+    if not row.get("certain"):
+        text += " " + texts.word("uncertain_short" if short else "uncertain", lang)
+    return text

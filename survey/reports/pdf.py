@@ -232,9 +232,7 @@ def _summary(data, s, w, lang):
     target_rows = [[w("target"), w("result"), w("interval"), ""]]
     for t in summary["targets"]:
         value = f"{round_half_up(100 * t['estimate'])}%" if "estimate" in t else display.DASH
-        status = display.target(t, lang)
-        if t.get("status") in ("met", "not_met") and not t.get("certain"):
-            status += " " + w("uncertain")
+        status = display.target(t, lang, short=False)
         interval = display.percent_interval(t) if "estimate" in t else display.DASH
         target_rows.append([t["label"], value, interval, _p(status, s["cell"])])
     out.append(_table(target_rows, [60 * mm, 20 * mm, 25 * mm, 65 * mm], size=8.5))
@@ -264,6 +262,7 @@ def _channel_table(data, lang, w):
             w("reliability_short"),
         ]
     ]
+    cell = ParagraphStyle("tc", fontName=fonts.REGULAR, fontSize=6.8, leading=8)
     for r in data["channels"]:
         sat = r["satisfied"]
         rows.append(
@@ -277,7 +276,7 @@ def _channel_table(data, lang, w):
                 display.nps(r["nps"], lang),
                 display.grade(r["grade"], lang),
                 display.change(r["change_previous"]),
-                display.target(r["target"], lang),
+                Paragraph(escape(display.target(r["target"], lang)), cell),
                 display.flag(sat, lang),
             ]
         )
@@ -286,7 +285,7 @@ def _channel_table(data, lang, w):
         for c in rows[0]
     ]
     rows[0] = header
-    widths = [25, 9, 10, 16, 16, 16, 9, 11, 14, 21, 23]
+    widths = [22, 9, 9, 16, 15, 19, 9, 10, 14, 27, 20]
     return _table(rows, [x * mm for x in widths], size=6.8)
 
 

@@ -53,6 +53,7 @@ WORDS = {
         "(onzeker: doel valt binnen het interval)",
         "(uncertain: target inside interval)",
     ),
+    "uncertain_short": ("(onzeker)", "(uncertain)"),
     "reliability": ("Betrouwbaarheid", "Reliability"),
     "suppressed": ("te weinig reacties", "too few responses"),
     "indicative": ("indicatief", "indicative"),
