@@ -162,6 +162,7 @@
             var on = b.getAttribute('aria-pressed') !== 'true';
             b.setAttribute('aria-pressed', String(on));
             picks = picks.filter(function (c) { return c !== o.code; }).concat(on ? [o.code] : []);
+            keep(q.key, picks.length ? picks.slice().sort() : null);
           });
         } else b.addEventListener('click', pick(o.code));
         box.appendChild(b);
@@ -179,8 +180,8 @@
     if (q.kind === 'text' || q.multiple) {
       var go = el('button', {type: 'button', class: 'next'}, t('next'));
       go.addEventListener('click', function () {
-        var v = q.kind === 'text' ? picks.value.trim() : picks.slice().sort();
-        if (v.length) answer(i, v); else follow(i);
+        if (q.kind === 'text') keep(q.key, picks.value.trim() || null);
+        follow(i);
       });
       nav.appendChild(go);
     }
@@ -199,13 +200,17 @@
     app.setAttribute('data-question', q.key);
   }
 
-  function answer(i, value) {
+  /* Every tap is queued first (as a draft); the next screen does not wait for it. */
+  function keep(key, value) {
     if (!person) {
       person = {id: uuid(), at: Date.now(), started: new Date().toISOString(), answers: {}};
     }
     person.lang = lang;
-    person.answers[questions[i].key] = value;
-    save(false);  /* queued first; the next screen does not wait for it */
+    if (value === null) delete person.answers[key]; else person.answers[key] = value;
+    save(false);
+  }
+  function answer(i, value) {
+    keep(questions[i].key, value);
     follow(i);
   }
 

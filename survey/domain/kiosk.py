@@ -49,7 +49,8 @@ class KioskSettings:
 
 def settings_from_dict(raw: dict | None) -> KioskSettings:
     """Settings from stored JSON: defaults for what is missing, a clear error for the rest."""
-    raw = raw or {}
+    if raw is None:
+        raw = {}
     if not isinstance(raw, dict):
         raise ValidationError("invalid_setting", "Kiosk settings must be an object.")
     names = {f.name for f in fields(KioskSettings)}

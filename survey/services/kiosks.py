@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from survey.domain import ValidationError
 from survey.domain.kiosk import settings_from_dict
@@ -127,14 +127,18 @@ def enrol(token: str) -> str:
 
 def revoke(device_id: int) -> bool:
     """Switch a device off: it shows 'out of order' and its submissions are refused."""
-    device = db.session.get(Device, device_id)
-    if device is None:
-        return False
-    if device.revoked_at is None:
-        device.revoked_at = utcnow()
-        device.enrolment_token_hash = None
+    db.session.rollback()  # write in one statement, so SQLite never upgrades a stale read
+    result = db.session.execute(
+        update(Device)
+        .where(Device.id == device_id)
+        .values(
+            revoked_at=func.coalesce(Device.revoked_at, utcnow()),
+            enrolment_token_hash=None,
+            enrolment_expires_at=None,
+        )
+    )
     db.session.commit()
-    return True
+    return result.rowcount == 1
 
 
 def kiosk_config(device_secret: str) -> dict:
@@ -156,7 +160,6 @@ def kiosk_config(device_secret: str) -> dict:
 
 def record_heartbeat(device_secret: str, payload) -> None:
     """Store what the kiosk reports about itself: version, queue length, last submission."""
-    device = device_for_secret(device_secret)
     if not isinstance(payload, dict) or set(payload) - {
         "app_version",
         "queue_length",
@@ -174,10 +177,15 @@ def record_heartbeat(device_secret: str, payload) -> None:
     ):
         raise ValidationError("wrong_type", "'queue_length' is a count.", "queue_length")
     last = _moment(payload.get("last_submission_at"), "last_submission_at")
-    device.last_seen = utcnow()
-    device.app_version = version
-    device.queue_length = queue
-    device.last_submission_at = last
+    device_id = device_for_secret(device_secret).id
+    db.session.rollback()  # one UPDATE statement: concurrent writers queue instead of failing
+    db.session.execute(
+        update(Device)
+        .where(Device.id == device_id)
+        .values(
+            last_seen=utcnow(), app_version=version, queue_length=queue, last_submission_at=last
+        )
+    )
     db.session.commit()
 
 
