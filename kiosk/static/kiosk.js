@@ -9,6 +9,7 @@
   var secret = localStorage.getItem('kto.device');
   var cfg, S, questions, lang = 'nl', person = null, timer = 0;
   var sending = false, retryDelay = 0, retryTimer = 0, broken = false;
+  var registration = null, newer = null, reloadSoon = false;
 
   /* ---- IndexedDB queue: {id, at, ready, payload}; drafts become ready when the person is done */
   var opened;
@@ -76,7 +77,7 @@
     });
   }
 
-  function beat() {
+  function beat(first) {
     all().then(function (items) {
       return fetch('/kiosk/api/heartbeat', {method: 'POST', headers: {
         'Content-Type': 'application/json', 'X-Kto-Device': secret}, body: JSON.stringify({
@@ -85,6 +86,18 @@
     }).then(function (res) {
       if (res.status === 401 || res.status === 403) outOfOrder();
     }).catch(function () {});
+    /* A newer survey version or kiosk release is taken in between two people. */
+    if (first !== true) load().then(function (res) {
+      if (res.status === 401 || res.status === 403) outOfOrder();
+      else if (res.ok) {
+        return res.json().then(function (c) {
+          if (JSON.stringify(c) === JSON.stringify(cfg)) return;
+          newer = c;
+          if (!person && lang === 'nl' && app.getAttribute('data-screen') === 'start') start();
+        });
+      }
+    }).catch(function () {});
+    if (registration) registration.update().catch(function () {});
     drain();
   }
 
@@ -104,8 +117,9 @@
     var p = document.createElementNS(ns, 'path');
     s.setAttribute('viewBox', '0 0 24 24'); s.setAttribute('aria-hidden', 'true');
     s.setAttribute('focusable', 'false'); s.setAttribute('class', cls);
-    p.setAttribute('d', 'M2 21h4V9H2v12zM23 10c0-1.1-.9-2-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L14.2 1 ' +
-      '7.6 7.6C7.2 7.9 7 8.4 7 9v10c0 1.1.9 2 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z');
+    p.setAttribute('d', 'M2 21h4V9H2v12zM23 10c0-1.1-.9-2-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1' +
+      'L14.2 1 7.6 7.6C7.2 7.9 7 8.4 7 9v10c0 1.1.9 2 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5' +
+      '.2-.7v-2z');
     s.appendChild(p);
     return s;
   }
@@ -120,6 +134,8 @@
   }
 
   function start() {
+    if (reloadSoon) return location.reload();
+    if (newer) { use(newer); newer = null; }
     clearTimeout(timer);
     person = null;
     lang = 'nl';
@@ -269,10 +285,14 @@
     screen('broken', t('out_of_order'), [el('p', {class: 'lead'}, t('out_of_order_lead'))]);
   }
 
-  function run(config) {
+  function use(config) {
     cfg = config;
     S = config.settings;
     questions = config.definition.questions;
+  }
+
+  function run(config) {
+    use(config);
     /* A draft left by a reload or restart: its person has gone, so it is complete now. */
     all().then(function (items) {
       return Promise.all(items.filter(function (x) { return !x.ready; }).map(function (x) {
@@ -281,7 +301,7 @@
       }));
     }).then(drain);
     start();
-    beat();
+    beat(true);
     setInterval(beat, S.heartbeat_seconds * 1000);
   }
 
@@ -298,9 +318,15 @@
     return;
   }
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('/kiosk/sw.js', {scope: '/kiosk/'});
-    /* The first visit is not yet controlled: fetch once more so the worker caches the survey. */
-    navigator.serviceWorker.addEventListener('controllerchange', function () { load(); });
+    var controlled = !!navigator.serviceWorker.controller;
+    navigator.serviceWorker.register('/kiosk/sw.js', {scope: '/kiosk/'})
+      .then(function (r) { registration = r; }).catch(function () {});
+    /* First visit: fetch once more so the worker caches the survey. Later: a new release,
+       loaded when the next person starts. */
+    navigator.serviceWorker.addEventListener('controllerchange', function () {
+      if (controlled) reloadSoon = true; else load();
+      controlled = true;
+    });
   }
   load().then(function (res) {
     if (res.status === 401 || res.status === 403) return outOfOrder();

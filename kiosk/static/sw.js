@@ -3,7 +3,8 @@
    installs a new cache and drops the old one. */
 var VERSION = '__VERSION__';
 var CACHE = 'kto-kiosk-' + VERSION;
-var SHELL = ['/kiosk/', '/kiosk/static/kiosk.js?v=' + VERSION, '/kiosk/static/kiosk.css?v=' + VERSION];
+var SHELL = ['/kiosk/', '/kiosk/static/kiosk.js?v=' + VERSION,
+  '/kiosk/static/kiosk.css?v=' + VERSION];
 
 self.addEventListener('install', function (event) {
   event.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(SHELL); })
@@ -12,8 +13,8 @@ self.addEventListener('install', function (event) {
 
 self.addEventListener('activate', function (event) {
   event.waitUntil(caches.keys().then(function (keys) {
-    return Promise.all(keys.filter(function (k) { return k.indexOf('kto-kiosk-') === 0 && k !== CACHE; })
-      .map(function (k) { return caches.delete(k); }));
+    var old = keys.filter(function (k) { return k.indexOf('kto-kiosk-') === 0 && k !== CACHE; });
+    return Promise.all(old.map(function (k) { return caches.delete(k); }));
   }).then(function () { return self.clients.claim(); }));
 });
 

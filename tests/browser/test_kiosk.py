@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from survey.extensions import db
+from survey.models import Device
 from survey.services import kiosks
 from tests.browser.kiosk_helpers import (
     answers_of,
@@ -137,7 +140,9 @@ def test_second_response_one_second_later_is_stored_as_suspect(kiosk_page, live_
 
 def test_revoked_device_is_refused_and_out_of_order(kiosk_page, live_server, demo_org):
     page = kiosk_page
+    page.clock.install()
     device_id = enrol(page, live_server.url)
+    wait_until(lambda: db.session.rollback() or db.session.get(Device, device_id).last_seen)
     kiosks.revoke(device_id)
     quick_response(page)  # queued; the server refuses it
     expect(heading(page)).to_have_text("Buiten gebruik")
@@ -164,3 +169,28 @@ def test_enrolment_link_stops_working_after_use(kiosk_page, live_server, demo_or
         expect(heading(page)).to_have_text("Deze tablet is nog niet gekoppeld")
     finally:
         other.close()
+
+
+def test_new_survey_version_is_taken_between_two_people(kiosk_page, live_server, demo_org):
+    from copy import deepcopy
+
+    from survey.demo.surveys import BALIE
+    from survey.models import Survey
+    from survey.services.surveys import save_definition
+
+    page = kiosk_page
+    page.clock.install()
+    device_id = enrol(page, live_server.url)
+    tap(page, "Nee, niet tevreden")  # someone is busy answering
+    # Wait for the first heartbeat, so no kiosk write races the edit on SQLite.
+    wait_until(lambda: db.session.rollback() or db.session.get(Device, device_id).last_seen)
+    db.session.rollback()
+    edited = deepcopy(BALIE)
+    edited["questions"][0]["text"]["nl"] = "Hoe tevreden bent u over uw bezoek?"
+    survey = db.session.execute(select(Survey).where(Survey.slug == "balie")).scalar_one()
+    save_definition(survey, edited)
+    page.clock.fast_forward(61_000)  # heartbeat fetches the new version; idle reset follows
+    expect(heading(page)).to_have_text("Hoe tevreden bent u over uw bezoek?")
+    quick_response(page)
+    rows = wait_until(lambda: len(stored()) == 2 and stored())
+    assert [r.survey_version.number for r in rows] == [1, 2]

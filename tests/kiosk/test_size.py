@@ -3,13 +3,12 @@
 import gzip
 
 from kiosk.assets import STATIC
+from tests.kiosk.helpers import enrolled_device
 
 BUDGET = 30 * 1024
 
 
 def test_kiosk_files_fit_the_budget(client, demo_org):
-    from tests.kiosk.helpers import enrolled_device
-
     _, secret = enrolled_device()
     loaded = [
         client.get("/kiosk/").data,
