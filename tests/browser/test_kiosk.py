@@ -14,6 +14,7 @@ from tests.browser.kiosk_helpers import (
     enrol,
     heading,
     location_slug,
+    queue_length,
     quick_response,
     stored,
     tap,
@@ -144,8 +145,10 @@ def test_revoked_device_is_refused_and_out_of_order(kiosk_page, live_server, dem
     device_id = enrol(page, live_server.url)
     wait_until(lambda: db.session.rollback() or db.session.get(Device, device_id).last_seen)
     kiosks.revoke(device_id)
-    quick_response(page)  # queued; the server refuses it
+    tap(page, "Ja, tevreden")
+    tap(page, "Overslaan")  # queued and sent; the server refuses it
     expect(heading(page)).to_have_text("Buiten gebruik")
+    assert queue_length(page) == 1  # kept on the tablet, not stored
     assert stored() == []
     page.reload()
     expect(heading(page)).to_have_text("Buiten gebruik")
