@@ -10,6 +10,7 @@
   var cfg, S, questions, lang = 'nl', person = null, timer = 0;
   var sending = false, retryDelay = 0, retryTimer = 0, broken = false;
   var registration = null, newer = null, reloadSoon = false;
+  var skew = 0;  /* server time minus tablet time, used only when the tablet's clock is off */
 
   /* ---- IndexedDB queue: {id, at, ready, payload}; drafts become ready when the person is done */
   var opened;
@@ -42,8 +43,10 @@
     return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
   }
 
+  function stamp() { return new Date(Date.now() + skew).toISOString(); }
+
   function save(ready) {
-    var now = new Date().toISOString();
+    var now = stamp();
     var item = {id: person.id, at: person.at, ready: ready, payload: {
       id: person.id, organisation: cfg.organisation, survey: cfg.survey, version: cfg.version,
       contact_channel: cfg.contact_channel, survey_mode: 'kiosk', language: person.lang,
@@ -54,7 +57,7 @@
 
   /* ---- sender: oldest first, one at a time, exponential backoff with jitter */
   function drain() {
-    if (sending || broken || !secret) return;
+    if (sending || broken || !secret || !S) return;
     sending = true;
     clearTimeout(retryTimer);
     all().then(function (items) {
@@ -85,6 +88,8 @@
         last_submission_at: localStorage.getItem('kto.last')})});
     }).then(function (res) {
       if (res.status === 401 || res.status === 403) outOfOrder();
+      var server = Date.parse(res.headers.get('Date')), off = server - Date.now();
+      if (server) skew = Math.abs(off) > 120000 ? off : 0;  /* a wrong clock loses answers */
     }).catch(function () {});
     /* A newer survey version or kiosk release is taken in between two people. */
     if (first !== true) load().then(function (res) {
@@ -219,7 +224,7 @@
   /* Every tap is queued first (as a draft); the next screen does not wait for it. */
   function keep(key, value) {
     if (!person) {
-      person = {id: uuid(), at: Date.now(), started: new Date().toISOString(), answers: {}};
+      person = {id: uuid(), at: Date.now(), started: stamp(), answers: {}};
     }
     person.lang = lang;
     if (value === null) delete person.answers[key]; else person.answers[key] = value;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -197,3 +199,16 @@ def test_new_survey_version_is_taken_between_two_people(kiosk_page, live_server,
     quick_response(page)
     rows = wait_until(lambda: len(stored()) == 2 and stored())
     assert [r.survey_version.number for r in rows] == [1, 2]
+
+
+def test_a_tablet_clock_an_hour_fast_still_gets_its_answers_stored(
+    kiosk_page, live_server, demo_org
+):
+    page = kiosk_page
+    real_now = datetime.now(UTC)
+    page.clock.install(time=real_now + timedelta(hours=1))
+    device_id = enrol(page, live_server.url)
+    wait_until(lambda: db.session.rollback() or db.session.get(Device, device_id).last_seen)
+    quick_response(page)
+    rows = wait_until(lambda: stored())
+    assert abs((rows[0].submitted_at - real_now).total_seconds()) < 120
