@@ -8,7 +8,7 @@ from pathlib import Path
 
 STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "kiosk"
-FILES = ("kiosk.js", "kiosk.css", "sw.js", "enrol.js")
+FILES = ("kiosk.js", "kiosk.css", "sw.js", "enrol.js", "manifest.json")
 
 
 @lru_cache(maxsize=1)

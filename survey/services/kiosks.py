@@ -147,6 +147,8 @@ def kiosk_config(device_secret: str) -> dict:
     survey = db.session.get(Survey, device.survey_id)
     org = db.session.get(Organisation, device.organisation_id)
     config = surveys.public_config(org.slug, survey.slug)
+    if config is None:
+        raise ValidationError("unknown_survey", f"Survey '{survey.slug}' has no version yet.")
     return {
         "device": {"id": device.id, "name": device.name},
         "organisation": org.slug,
