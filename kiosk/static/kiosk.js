@@ -298,6 +298,8 @@
 
   function run(config) {
     use(config);
+    /* Ask the browser never to evict the queue when storage runs low. */
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
     /* A draft left by a reload or restart: its person has gone, so it is complete now. */
     all().then(function (items) {
       return Promise.all(items.filter(function (x) { return !x.ready; }).map(function (x) {
