@@ -43,14 +43,15 @@
     return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
   }
 
-  function stamp() { return new Date(Date.now() + skew).toISOString(); }
+  /* Both times of a response use the same clock correction, so start never follows submit. */
+  function iso(ms) { return new Date(ms + skew).toISOString(); }
 
   function save(ready) {
-    var now = stamp();
+    var ms = Date.now(), now = iso(ms);
     var item = {id: person.id, at: person.at, ready: ready, payload: {
       id: person.id, organisation: cfg.organisation, survey: cfg.survey, version: cfg.version,
       contact_channel: cfg.contact_channel, survey_mode: 'kiosk', language: person.lang,
-      started_at: person.started, submitted_at: now, answers: person.answers}};
+      started_at: iso(Math.min(person.at, ms)), submitted_at: now, answers: person.answers}};
     if (ready) localStorage.setItem('kto.last', now);
     return store('readwrite', function (s) { s.put(item); }).then(ready ? drain : null);
   }
@@ -89,7 +90,9 @@
     }).then(function (res) {
       if (res.status === 401 || res.status === 403) outOfOrder();
       var server = Date.parse(res.headers.get('Date')), off = server - Date.now();
-      if (server) skew = Math.abs(off) > 120000 ? off : 0;  /* a wrong clock loses answers */
+      if (!server) return;
+      skew = Math.abs(off) > 120000 ? off : 0;  /* a wrong clock would lose answers */
+      root.setAttribute('data-clock-offset', skew);  /* for staff looking at a tablet */
     }).catch(function () {});
     /* A newer survey version or kiosk release is taken in between two people. */
     if (first !== true) load().then(function (res) {
@@ -224,7 +227,7 @@
   /* Every tap is queued first (as a draft); the next screen does not wait for it. */
   function keep(key, value) {
     if (!person) {
-      person = {id: uuid(), at: Date.now(), started: stamp(), answers: {}};
+      person = {id: uuid(), at: Date.now(), answers: {}};
     }
     person.lang = lang;
     if (value === null) delete person.answers[key]; else person.answers[key] = value;

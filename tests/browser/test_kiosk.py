@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from survey.models import Device
 from survey.services import kiosks
 from tests.browser.kiosk_helpers import (
     answers_of,
+    close_and_settle,
     enrol,
     heading,
     location_slug,
@@ -20,6 +22,7 @@ from tests.browser.kiosk_helpers import (
     quick_response,
     stored,
     tap,
+    track,
     wait_until,
 )
 
@@ -29,12 +32,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def kiosk_page(browser, app):
     # bypass_csp lets the test inject axe-core into pages that allow only their own scripts.
+    track(app)
     context = browser.new_context(
         locale="nl-NL", bypass_csp=True, viewport={"width": 1024, "height": 768}
     )
     page = context.new_page()
     yield page
-    context.close()
+    close_and_settle(context, app)
 
 
 def test_enrol_then_thumbs_up_and_thumbs_down_with_reason(kiosk_page, live_server, demo_org):
@@ -212,3 +216,19 @@ def test_a_tablet_clock_an_hour_fast_still_gets_its_answers_stored(
     quick_response(page)
     rows = wait_until(lambda: stored())
     assert abs((rows[0].submitted_at - real_now).total_seconds()) < 120
+
+
+def test_clock_correction_in_the_middle_of_a_response_keeps_it_valid(
+    kiosk_page, live_server, demo_org
+):
+    page = kiosk_page
+    page.clock.install()
+    enrol(page, live_server.url, settings={"idle_seconds": 600})
+    page.clock.fast_forward(59_000)  # the tablet clock runs ahead; no heartbeat yet
+    tap(page, "Ja, tevreden")
+    page.clock.fast_forward(75_000)  # heartbeats notice the clock is 2 minutes off
+    expect(page.locator("html")).to_have_attribute("data-clock-offset", re.compile(r"^-1\d{5}$"))
+    tap(page, "Overslaan")
+    rows = wait_until(lambda: stored())
+    assert rows[0].started_at <= rows[0].submitted_at
+    assert abs((rows[0].submitted_at - datetime.now(UTC)).total_seconds()) < 60

@@ -7,7 +7,14 @@ from playwright.sync_api import expect
 
 from survey.services import kiosks
 from tests.browser.conftest import axe_violations
-from tests.browser.kiosk_helpers import enrol, heading, quick_response, tap
+from tests.browser.kiosk_helpers import (
+    close_and_settle,
+    enrol,
+    heading,
+    quick_response,
+    tap,
+    track,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -16,6 +23,7 @@ BUTTON_SIZES = "() => [...document.querySelectorAll('button')].map(b => b.getBou
 
 @pytest.fixture
 def a11y_context(browser, app):
+    track(app)
     context = browser.new_context(
         locale="nl-NL",
         bypass_csp=True,  # to inject axe-core
@@ -23,7 +31,7 @@ def a11y_context(browser, app):
         reduced_motion="reduce",
     )
     yield context
-    context.close()
+    close_and_settle(context, app)
 
 
 def _smallest_button(page) -> float:
@@ -103,8 +111,6 @@ def test_buttons_have_text_labels(a11y_context, live_server, demo_org):
     page = a11y_context.new_page()
     page.clock.install()
     enrol(page, live_server.url)
-    names = page.evaluate(
-        "[...document.querySelectorAll('button')].map(b => b.innerText.trim())"
-    )
+    names = page.evaluate("[...document.querySelectorAll('button')].map(b => b.innerText.trim())")
     assert names == ["Ja, tevreden", "Nee, niet tevreden", "English"]
     quick_response(page)

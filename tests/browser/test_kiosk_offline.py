@@ -8,10 +8,12 @@ from playwright.sync_api import expect
 from tests.browser.conftest import LiveServer
 from tests.browser.kiosk_helpers import (
     answers_of,
+    close_and_settle,
     enrol,
     queue_length,
     quick_response,
     stored,
+    track,
     wait_until,
 )
 
@@ -51,10 +53,11 @@ class AnswersLost:
 
 @pytest.fixture
 def offline_page(browser, app):
+    track(app)
     context = browser.new_context(locale="nl-NL", service_workers="allow", bypass_csp=True)
     page = context.new_page()
     yield page
-    context.close()
+    close_and_settle(context, app)
 
 
 def _tap_many(page, count: int) -> None:
