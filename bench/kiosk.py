@@ -125,6 +125,7 @@ def main() -> None:
     # Sizes of what the browser requested, fetched again here: the browser's own copies may
     # come from its memory cache without a body.
     requested.add("/kiosk/sw.js")  # fetched by the browser itself, outside the page
+    requested.add("/kiosk/static/manifest.json")  # fetched when the kiosk is installed
     client = app.test_client()
     print("Bytes the kiosk loads (first visit, enrolment page excluded):")
     total_raw = total_gz = 0
