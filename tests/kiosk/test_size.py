@@ -16,6 +16,7 @@ def test_kiosk_files_fit_the_budget(client, demo_org):
         client.get("/kiosk/api/config", headers={"X-Kto-Device": secret}).data,
         (STATIC / "kiosk.js").read_bytes(),
         (STATIC / "kiosk.css").read_bytes(),
+        (STATIC / "manifest.json").read_bytes(),
     ]
     sizes = [len(gzip.compress(body)) for body in loaded]
     assert all(size > 100 for size in sizes)
