@@ -48,6 +48,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(web_bp)
     app.register_blueprint(admin_bp)
 
+    import kiosk
+
+    kiosk.init_app(app)
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         if wants_json_error():

@@ -1,7 +1,7 @@
 """Website widget: trigger, presentation and visitor hash on responses
 
 Revision ID: 0003_widget
-Revises: 0001_survey_core
+Revises: 0002_kiosk_devices
 Create Date: 2026-11-23 17:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_widget'
-down_revision = '0001_survey_core'
+down_revision = '0002_kiosk_devices'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
@@ -24,9 +24,21 @@ class Device(db.Model):
     secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # One-time enrolment link: only its hash is kept, and it is cleared once used.
+    enrolment_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    enrolment_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Health, as reported by the kiosk's heartbeat.
+    last_seen: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    app_version: Mapped[str | None] = mapped_column(String(40))
+    queue_length: Mapped[int | None] = mapped_column(Integer)
+    last_submission_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Screen timings and misuse thresholds (survey.domain.kiosk.KioskSettings); {} = defaults.
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
 
     location = relationship("Location")
     survey = relationship("Survey")
+    organisation = relationship("Organisation")
 
 
 class Invitation(db.Model):

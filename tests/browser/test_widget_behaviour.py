@@ -15,6 +15,7 @@ from tests.browser.conftest import axe_violations
 from tests.browser.widget_host import (  # noqa: F401
     configure,
     dialog,
+    dismiss,
     host_fixture,
     site_fixture,
     wait_for_responses,
@@ -72,7 +73,7 @@ def test_dismissed_pop_up_stays_away_for_n_days(site, page):
               recontact_days={"shown": 1, "dismissed": 30, "answered": 90})
     page.clock.install(time=T0)
     assert shows_popup(page, site.url + "/afval")
-    page.keyboard.press("Escape")
+    dismiss(page)
     assert dialog(page).count() == 0
     for days in (2, 29):
         page.clock.set_system_time(T0 + timedelta(days=days))

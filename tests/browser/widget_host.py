@@ -117,6 +117,20 @@ def dialog(page):
     return page.get_by_role("dialog")
 
 
+def dismiss(page, survey: str = "demo/website", seconds: float = 10.0) -> None:
+    """Press Escape and wait until the widget has handled the dialog's close event.
+
+    Browsers fire a dialog's close event in a later task; a test that moves the clock or
+    navigates at once would otherwise race it.
+    """
+    page.keyboard.press("Escape")
+    deadline = time.monotonic() + seconds
+    state = f"(JSON.parse(localStorage.kto || '{{}}').s || {{}})['{survey}'] || {{}}"
+    while not page.evaluate(f"({state}).dismissed || 0"):
+        assert time.monotonic() < deadline, "the dismissal was not recorded"
+        time.sleep(0.02)
+
+
 @pytest.fixture(scope="module", name="host")
 def host_fixture():
     """The host website, served from its own port: another origin than the platform."""

@@ -1,0 +1,121 @@
+"""Kiosk views: parse, call one service, render."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, render_template, request
+from werkzeug.exceptions import BadRequest, HTTPException, Unauthorized
+
+from kiosk import assets, bp
+from kiosk.texts import kiosk_texts, title
+from survey.domain import ValidationError
+from survey.services import kiosks
+from survey.services.errors import Forbidden
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = CSP
+    return response
+
+
+def _error(status: int, code: str, message: str):
+    response = jsonify({"error": code, "message": message})
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(Forbidden)
+def _forbidden(error: Forbidden):
+    return _error(403, error.code, error.message)
+
+
+@bp.errorhandler(ValidationError)
+def _invalid(error: ValidationError):
+    return _error(422, error.code, error.message)
+
+
+@bp.errorhandler(kiosks.EnrolmentInvalid)
+def _enrolment_invalid(error):
+    return _error(410, "enrolment_invalid", "This enrolment link is unknown, used or expired.")
+
+
+@bp.errorhandler(HTTPException)
+def _http(error: HTTPException):
+    if request.path.startswith("/kiosk/api/"):
+        return _error(error.code, "http_error", error.description or error.name)
+    return error
+
+
+def _device_secret() -> str:
+    secret = request.headers.get("X-Kto-Device")
+    if not secret:
+        raise Unauthorized("Send the device secret in X-Kto-Device.")
+    return secret
+
+
+def _json_body() -> dict:
+    payload = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(payload, dict):
+        raise BadRequest("Send a JSON object.")
+    return payload
+
+
+@bp.get("/")
+def shell():
+    """The app shell: the same for every device, cached by the service worker."""
+    response = Response(
+        render_template(
+            "kiosk/app.html", version=assets.version(), texts=kiosk_texts(), title=title()
+        )
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, served under /kiosk/ so its scope covers the kiosk."""
+    response = Response(assets.service_worker(), mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/enrol/<token>")
+def enrol_page(token: str):
+    """Opened on the tablet: its script trades the token for the device secret."""
+    response = Response(render_template("kiosk/enrol.html", version=assets.version()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/api/enrol")
+def enrol():
+    """Use a one-time enrolment token; returns the device secret once."""
+    secret = kiosks.enrol(_json_body().get("token"))
+    response = jsonify({"secret": secret})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/api/config")
+def config():
+    """The device's survey and settings."""
+    response = jsonify(kiosks.kiosk_config(_device_secret()))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.post("/api/heartbeat")
+def heartbeat():
+    """The kiosk reports its version, queue length and last submission."""
+    kiosks.record_heartbeat(_device_secret(), _json_body())
+    return "", 204

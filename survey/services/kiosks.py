@@ -1,0 +1,229 @@
+"""Kiosk devices: create with a one-time enrolment link, enrol, configure, heartbeat, revoke."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+
+from survey.domain import ValidationError
+from survey.domain.kiosk import settings_from_dict
+from survey.extensions import db
+from survey.models import Device, Location, Organisation, Survey
+from survey.models.types import utcnow
+from survey.services import surveys
+from survey.services.devices import device_for_secret, secret_hash
+
+ENROLMENT_VALID = timedelta(days=7)
+DEFAULT_CHANNEL = "counter"
+
+
+class EnrolmentInvalid(Exception):
+    """The enrolment link is unknown, used already, expired or its device revoked."""
+
+
+@dataclass(frozen=True)
+class NewDevice:
+    id: int
+    name: str
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class DeviceState:
+    """One row of `flask kto kiosk list`."""
+
+    id: int
+    name: str
+    organisation: str
+    location: str | None
+    survey: str
+    state: str  # waiting (for enrolment), active or revoked
+    last_seen: datetime | None
+    app_version: str | None
+    queue_length: int | None
+    last_submission_at: datetime | None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_device(
+    org_slug: str,
+    location_slug: str | None,
+    survey_slug: str,
+    name: str = "",
+    valid_for: timedelta = ENROLMENT_VALID,
+    settings: dict | None = None,
+) -> NewDevice:
+    """A new kiosk device with a one-time enrolment token (only its hash is stored)."""
+    org = db.session.execute(
+        select(Organisation).where(Organisation.slug == org_slug)
+    ).scalar_one_or_none()
+    if org is None:
+        raise LookupError(f"Unknown organisation '{org_slug}'.")
+    survey = db.session.execute(
+        select(Survey).where(Survey.organisation_id == org.id, Survey.slug == survey_slug)
+    ).scalar_one_or_none()
+    if survey is None:
+        raise LookupError(f"Unknown survey '{survey_slug}' for '{org_slug}'.")
+    location = None
+    if location_slug is not None:
+        location = db.session.execute(
+            select(Location).where(
+                Location.organisation_id == org.id, Location.slug == location_slug
+            )
+        ).scalar_one_or_none()
+        if location is None:
+            raise LookupError(f"Unknown location '{location_slug}' for '{org_slug}'.")
+    checked = settings_from_dict(settings or {})
+    token = secrets.token_urlsafe(24)
+    expires_at = utcnow() + valid_for
+    device = Device(
+        organisation_id=org.id,
+        location_id=location.id if location else None,
+        survey_id=survey.id,
+        name=name or f"{location_slug or org_slug} {survey_slug}",
+        enrolment_token_hash=_token_hash(token),
+        enrolment_expires_at=expires_at,
+        settings={k: v for k, v in checked.to_dict().items() if k in (settings or {})},
+    )
+    db.session.add(device)
+    db.session.commit()
+    return NewDevice(id=device.id, name=device.name, token=token, expires_at=expires_at)
+
+
+def enrol(token: str) -> str:
+    """Use a one-time enrolment token: returns the device's new secret; the token stops working."""
+    if not isinstance(token, str) or not 0 < len(token) <= 100:
+        raise EnrolmentInvalid()
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    result = db.session.execute(
+        update(Device)
+        .where(
+            Device.enrolment_token_hash == _token_hash(token),
+            Device.enrolment_expires_at > now,
+            Device.revoked_at.is_(None),
+        )
+        .values(
+            secret_hash=secret_hash(secret),
+            enrolled_at=now,
+            enrolment_token_hash=None,
+            enrolment_expires_at=None,
+        )
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise EnrolmentInvalid()
+    db.session.commit()
+    return secret
+
+
+def revoke(device_id: int) -> bool:
+    """Switch a device off: it shows 'out of order' and its submissions are refused."""
+    db.session.rollback()  # write in one statement, so SQLite never upgrades a stale read
+    result = db.session.execute(
+        update(Device)
+        .where(Device.id == device_id)
+        .values(
+            revoked_at=func.coalesce(Device.revoked_at, utcnow()),
+            enrolment_token_hash=None,
+            enrolment_expires_at=None,
+        )
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def kiosk_config(device_secret: str) -> dict:
+    """What the kiosk needs to run offline: its survey's newest version and its settings."""
+    device = device_for_secret(device_secret)
+    survey = db.session.get(Survey, device.survey_id)
+    org = db.session.get(Organisation, device.organisation_id)
+    config = surveys.public_config(org.slug, survey.slug)
+    if config is None:
+        raise ValidationError("unknown_survey", f"Survey '{survey.slug}' has no version yet.")
+    return {
+        "device": {"id": device.id, "name": device.name},
+        "organisation": org.slug,
+        "survey": survey.slug,
+        "version": config["version"],
+        "definition": config["definition"],
+        "contact_channel": (survey.settings or {}).get("contact_channel", DEFAULT_CHANNEL),
+        "settings": settings_from_dict(device.settings).to_dict(),
+    }
+
+
+def record_heartbeat(device_secret: str, payload) -> None:
+    """Store what the kiosk reports about itself: version, queue length, last submission."""
+    if not isinstance(payload, dict) or set(payload) - {
+        "app_version",
+        "queue_length",
+        "last_submission_at",
+    }:
+        raise ValidationError(
+            "wrong_type", "Send app_version, queue_length and last_submission_at only."
+        )
+    version = payload.get("app_version")
+    if version is not None and (not isinstance(version, str) or len(version) > 40):
+        raise ValidationError("wrong_type", "'app_version' is a short text.", "app_version")
+    queue = payload.get("queue_length")
+    if queue is not None and (
+        isinstance(queue, bool) or not isinstance(queue, int) or not 0 <= queue <= 10**6
+    ):
+        raise ValidationError("wrong_type", "'queue_length' is a count.", "queue_length")
+    last = _moment(payload.get("last_submission_at"), "last_submission_at")
+    device_id = device_for_secret(device_secret).id
+    db.session.rollback()  # one UPDATE statement: concurrent writers queue instead of failing
+    db.session.execute(
+        update(Device)
+        .where(Device.id == device_id)
+        .values(
+            last_seen=utcnow(), app_version=version, queue_length=queue, last_submission_at=last
+        )
+    )
+    db.session.commit()
+
+
+def _moment(raw, name: str) -> datetime | None:
+    if raw is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw) if isinstance(raw, str) and len(raw) <= 40 else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValidationError("wrong_type", f"'{name}' must be an ISO 8601 timestamp.", name)
+    return moment
+
+
+def list_devices() -> list[DeviceState]:
+    """Every device with its state and its last reported health, oldest first."""
+    rows = db.session.execute(
+        select(Device, Organisation.slug, Location.slug, Survey.slug)
+        .join(Organisation, Organisation.id == Device.organisation_id)
+        .join(Survey, Survey.id == Device.survey_id)
+        .outerjoin(Location, Location.id == Device.location_id)
+        .order_by(Device.id)
+    ).all()
+    return [
+        DeviceState(
+            id=d.id,
+            name=d.name,
+            organisation=org,
+            location=loc,
+            survey=srv,
+            state="revoked" if d.revoked_at else ("active" if d.enrolled_at else "waiting"),
+            last_seen=d.last_seen,
+            app_version=d.app_version,
+            queue_length=d.queue_length,
+            last_submission_at=d.last_submission_at,
+        )
+        for d, org, loc, srv in rows
+    ]
