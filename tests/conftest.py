@@ -7,11 +7,14 @@ tables, so the same suite runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import os
+import threading
+import time
 import uuid
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from survey import queue
@@ -25,6 +28,30 @@ def database_url(tmp_path_factory) -> str:
     if url:
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+class InFlight:
+    """WSGI wrapper counting requests being handled, so a test lets them finish before the
+    tables are emptied (on PostgreSQL a request still running would deadlock TRUNCATE)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.count += 1
+        try:
+            return self.wsgi_app(environ, start_response)
+        finally:
+            with self.lock:
+                self.count -= 1
+
+    def settle(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.count and time.monotonic() < deadline:
+            time.sleep(0.02)
 
 
 @pytest.fixture(scope="session")
@@ -42,18 +69,28 @@ def _app(database_url, tmp_path_factory):
     with app.app_context():
         db.drop_all()
         db.create_all()
+    app.wsgi_app = InFlight(app.wsgi_app)
     return app
 
 
-def _empty_tables() -> None:
+def _empty_tables(attempts: int = 5) -> None:
     tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(t.name for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
-    db.session.commit()
+    for attempt in range(attempts):
+        try:
+            if db.engine.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in tables)
+                db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    db.session.execute(table.delete())
+            db.session.commit()
+            return
+        except OperationalError:
+            # A late browser request (a beacon, a keep-alive) still held a lock: try again.
+            db.session.rollback()
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.fixture
@@ -62,6 +99,7 @@ def app(_app):
     with _app.app_context():
         yield _app
         db.session.rollback()
+        _app.wsgi_app.settle()
         _empty_tables()
         catalogue.clear_cache()
         db.session.remove()

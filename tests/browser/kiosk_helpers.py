@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 from playwright.sync_api import expect
@@ -80,33 +79,7 @@ def queue_length(page) -> int:
     return page.evaluate(QUEUE_LENGTH)
 
 
-class InFlight:
-    """WSGI wrapper counting requests being handled, so a test can let them finish before the
-    tables are emptied (on PostgreSQL a request still running would deadlock TRUNCATE)."""
-
-    def __init__(self, wsgi_app):
-        self.wsgi_app = wsgi_app
-        self.count = 0
-        self.lock = threading.Lock()
-
-    def __call__(self, environ, start_response):
-        with self.lock:
-            self.count += 1
-        try:
-            return self.wsgi_app(environ, start_response)
-        finally:
-            with self.lock:
-                self.count -= 1
-
-
-def track(app) -> InFlight:
-    if not isinstance(app.wsgi_app, InFlight):
-        app.wsgi_app = InFlight(app.wsgi_app)
-    return app.wsgi_app
-
-
 def close_and_settle(context, app) -> None:
     """Close a browser context and wait until the server has finished its requests."""
     context.close()
-    counter = track(app)
-    wait_until(lambda: counter.count == 0, timeout=10, step=0.02)
+    app.wsgi_app.settle()

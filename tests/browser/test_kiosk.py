@@ -22,7 +22,6 @@ from tests.browser.kiosk_helpers import (
     quick_response,
     stored,
     tap,
-    track,
     wait_until,
 )
 
@@ -32,7 +31,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def kiosk_page(browser, app):
     # bypass_csp lets the test inject axe-core into pages that allow only their own scripts.
-    track(app)
     context = browser.new_context(
         locale="nl-NL", bypass_csp=True, viewport={"width": 1024, "height": 768}
     )

@@ -13,7 +13,6 @@ from tests.browser.kiosk_helpers import (
     heading,
     quick_response,
     tap,
-    track,
 )
 
 pytestmark = pytest.mark.browser
@@ -23,7 +22,6 @@ BUTTON_SIZES = "() => [...document.querySelectorAll('button')].map(b => b.getBou
 
 @pytest.fixture
 def a11y_context(browser, app):
-    track(app)
     context = browser.new_context(
         locale="nl-NL",
         bypass_csp=True,  # to inject axe-core

@@ -13,7 +13,6 @@ from tests.browser.kiosk_helpers import (
     queue_length,
     quick_response,
     stored,
-    track,
     wait_until,
 )
 
@@ -53,7 +52,6 @@ class AnswersLost:
 
 @pytest.fixture
 def offline_page(browser, app):
-    track(app)
     context = browser.new_context(locale="nl-NL", service_workers="allow", bypass_csp=True)
     page = context.new_page()
     yield page
