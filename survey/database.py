@@ -54,6 +54,18 @@ def _writer_lock(engine: Engine) -> Iterator[None]:
 
 
 @contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """A short write transaction on a connection of its own, for the hot ingest path.
+
+    Commits on success and rolls back on error; on SQLite it takes the write lock up front.
+    """
+    with _writer_lock(engine), engine.connect() as connection:
+        connection.execution_options(sqlite_immediate=True)
+        with connection.begin():
+            yield connection
+
+
+@contextmanager
 def write_transaction(session: Session) -> Iterator[Connection]:
     """A short write transaction that commits on success and rolls back on error.
 

@@ -1,7 +1,15 @@
-"""Looking up organisations, surveys and versions; parsed definitions are cached per version."""
+"""Looking up organisations, surveys, versions and places for the ingest path.
+
+Parsed definitions are cached per version for ever (versions never change). Which version is
+the newest, and the ids behind location, unit and topic codes, are cached per process for a
+few seconds: a response may be validated against the previous version for that long after an
+edit, and it records the version it was checked against.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,8 +39,53 @@ _NEWEST_VERSION = _BY_SLUGS.order_by(SurveyVersion.number.desc()).limit(1)
 _NUMBERED_VERSION = _BY_SLUGS.where(SurveyVersion.number == bindparam("number"))
 
 
+LOOKUP_SECONDS = 5.0
+
+
+class _Recent:
+    """A small per-process cache whose entries expire after a few seconds."""
+
+    def __init__(self, seconds: float, size: int = 4096):
+        self.seconds = seconds
+        self.size = size
+        self.entries: dict = {}
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        entry = self.entries.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            if len(self.entries) >= self.size:
+                self.entries.clear()
+            self.entries[key] = (time.monotonic() + self.seconds, value)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_recent = _Recent(LOOKUP_SECONDS)
+
+
+def _database() -> str:
+    return str(db.engine.url)
+
+
 def find_survey_version(org_slug: str, survey_slug: str, number: int | None) -> SurveyRef:
     """The requested version of a survey, or its newest; a clear error when there is none."""
+    key = ("version", _database(), org_slug, survey_slug, number)
+    found = _recent.get(key)
+    if found is None:
+        found = _find_survey_version(org_slug, survey_slug, number)
+        _recent.put(key, found)
+    return found
+
+
+def _find_survey_version(org_slug: str, survey_slug: str, number: int | None) -> SurveyRef:
     params = {"org": org_slug, "survey": survey_slug}
     if number is None:
         row = db.session.connection().execute(_NEWEST_VERSION, params).first()
@@ -61,7 +114,7 @@ def _survey_exists(org_slug: str, survey_slug: str) -> bool:
 
 def definition_for(version_id: int) -> SurveyDefinition:
     """The parsed definition of a version; versions are immutable, so caching is safe."""
-    return _cached_definition(db.engine.url.render_as_string(), version_id)
+    return _cached_definition(_database(), version_id)
 
 
 @lru_cache(maxsize=512)
@@ -71,7 +124,9 @@ def _cached_definition(_database: str, version_id: int) -> SurveyDefinition:
 
 
 def clear_cache() -> None:
+    """Forget cached lookups in this process (after an edit, or between tests)."""
     _cached_definition.cache_clear()
+    _recent.clear()
 
 
 _PLACES = {
@@ -86,11 +141,15 @@ def place_id(kind: str, organisation_id: int, slug: str | None) -> int | None:
     """The id of a location, unit or topic of this organisation, or a clear error."""
     if slug is None:
         return None
-    found = (
-        db.session.connection()
-        .execute(_PLACES[kind], {"org": organisation_id, "slug": slug})
-        .scalar()
-    )
+    key = (kind, _database(), organisation_id, slug)
+    found = _recent.get(key)
     if found is None:
-        raise ValidationError(f"unknown_{kind}", f"Unknown {kind} '{slug}'.", kind)
+        found = (
+            db.session.connection()
+            .execute(_PLACES[kind], {"org": organisation_id, "slug": slug})
+            .scalar()
+        )
+        if found is None:
+            raise ValidationError(f"unknown_{kind}", f"Unknown {kind} '{slug}'.", kind)
+        _recent.put(key, found)
     return found

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from survey.database import write_transaction
+from survey.database import write_connection, write_transaction
 from survey.domain.errors import ValidationError
 from survey.domain.submission import Submission, parse_submission
 from survey.domain.validation import AnswerRow, answer_rows, headline_outcome, validate_answers
@@ -41,32 +41,13 @@ class Origin:
     suspect_reason: str | None = None
 
 
-class Lookups:
-    """Resolves slugs to ids, remembering answers for the life of one call or batch."""
-
-    def __init__(self):
-        self._memo: dict = {}
-
-    def version(self, submission: Submission) -> catalogue.SurveyRef:
-        key = ("v", submission.organisation, submission.survey, submission.version)
-        if key not in self._memo:
-            self._memo[key] = catalogue.find_survey_version(
-                submission.organisation, submission.survey, submission.version
-            )
-        return self._memo[key]
-
-    def place(self, kind: str, organisation_id: int, slug: str | None) -> int | None:
-        key = (kind, organisation_id, slug)
-        if key not in self._memo:
-            self._memo[key] = catalogue.place_id(kind, organisation_id, slug)
-        return self._memo[key]
-
-
 def prepare_response(
-    submission: Submission, origin: Origin, lookups: Lookups, now: datetime
+    submission: Submission, origin: Origin, now: datetime
 ) -> tuple[dict, list[AnswerRow]]:
     """Validate a parsed submission against its survey version; return the rows to insert."""
-    ref = lookups.version(submission)
+    ref = catalogue.find_survey_version(
+        submission.organisation, submission.survey, submission.version
+    )
     definition = catalogue.definition_for(ref.version_id)
     answers = validate_answers(definition, submission.answers)
     score, satisfied = headline_outcome(definition, answers)
@@ -79,9 +60,10 @@ def prepare_response(
         "survey_version_id": ref.version_id,
         "contact_channel": submission.contact_channel,
         "survey_mode": submission.survey_mode,
-        "location_id": origin.location_id or lookups.place("location", org, submission.location),
-        "unit_id": lookups.place("unit", org, submission.unit),
-        "topic_id": lookups.place("topic", org, submission.topic),
+        "location_id": origin.location_id
+        or catalogue.place_id("location", org, submission.location),
+        "unit_id": catalogue.place_id("unit", org, submission.unit),
+        "topic_id": catalogue.place_id("topic", org, submission.topic),
         "device_id": origin.device_id,
         "invitation_id": origin.invitation_id,
         "language": submission.language,
@@ -123,7 +105,7 @@ def record_response(payload, origin: Origin | None = None, skew_seconds: int = 3
     now = utcnow()
     submission = parse_submission(payload, now, timedelta(seconds=skew_seconds))
     try:
-        values, rows = prepare_response(submission, origin, Lookups(), now)
+        values, rows = prepare_response(submission, origin, now)
     except ValidationError:
         # A replay of a response stored earlier stays a success even if it would not pass now
         # (an older survey version, a timestamp grown too old in an offline queue).
@@ -131,10 +113,13 @@ def record_response(payload, origin: Origin | None = None, skew_seconds: int = 3
         if existing is None:
             raise
         return existing
+    db.session.rollback()  # end any read the lookups began, so the session sees this write
     try:
-        with write_transaction(db.session) as connection:
-            if not values["suspect"] and (reason := visitors.duplicate_reason(values, now)):
-                values.update(suspect=True, suspect_reason=reason)
+        with write_connection(db.engine) as connection:
+            if not values["suspect"]:
+                reason = visitors.duplicate_reason(values, now, connection)
+                if reason:
+                    values.update(suspect=True, suspect_reason=reason)
             response_id = connection.execute(_INSERT_RESPONSE, values).scalar_one()
             if rows:
                 connection.execute(_INSERT_ANSWERS, _answer_values(response_id, rows))
@@ -149,13 +134,12 @@ def record_response(payload, origin: Origin | None = None, skew_seconds: int = 3
 
 def record_many(payloads: Iterable[dict], batch_size: int = 2000) -> int:
     """Store many trusted payloads (demo data, imports) through the same validation, in batches."""
-    lookups = Lookups()
     stored = 0
     batch: list[tuple[dict, list[AnswerRow]]] = []
     for payload in payloads:
         now = utcnow()
         submission = parse_submission(payload, now)
-        batch.append(prepare_response(submission, Origin(), lookups, now))
+        batch.append(prepare_response(submission, Origin(), now))
         if len(batch) >= batch_size:
             stored += _insert_batch(batch)
             batch = []

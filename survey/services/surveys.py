@@ -7,6 +7,7 @@ from sqlalchemy import select
 from survey.domain.definition import parse_definition
 from survey.extensions import db
 from survey.models import Organisation, Survey, SurveyVersion
+from survey.services import catalogue
 
 
 def create_survey(
@@ -35,6 +36,7 @@ def save_definition(survey: Survey, definition: dict) -> SurveyVersion:
     version = SurveyVersion(survey=survey, number=number, definition=definition)
     db.session.add(version)
     db.session.commit()
+    catalogue.clear_cache()  # this process uses the new version at once, others within seconds
     return version
 
 

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from survey.domain import ValidationError
 from survey.domain.widget import DEFAULTS, widget_settings
-from survey.extensions import db
 from survey.models import Response, Survey
 
 DUPLICATE = "duplicate_visitor"
@@ -27,9 +27,9 @@ def visitor_hash(survey_id: int, visitor: str) -> str:
     return hmac.new(key, f"kto-visitor:{survey_id}:{visitor}".encode(), hashlib.sha256).hexdigest()
 
 
-def window_days(survey_id: int) -> int:
+def window_days(survey_id: int, connection: Connection) -> int:
     """How long an answer keeps the same visitor from counting again (recontact 'answered')."""
-    settings = db.session.execute(select(Survey.settings).where(Survey.id == survey_id)).scalar()
+    settings = connection.execute(select(Survey.settings).where(Survey.id == survey_id)).scalar()
     try:
         widget = widget_settings((settings or {}).get("widget"))
     except ValidationError:
@@ -37,14 +37,14 @@ def window_days(survey_id: int) -> int:
     return widget["recontact_days"]["answered"]
 
 
-def duplicate_reason(values: dict, now: datetime) -> str | None:
+def duplicate_reason(values: dict, now: datetime, connection: Connection) -> str | None:
     """'duplicate_visitor' when this visitor already answered this survey within the window.
 
     An inline "was this page helpful?" block is asked per page, so there the page counts too.
     """
     if not values.get("visitor_hash"):
         return None
-    days = window_days(values["survey_id"])
+    days = window_days(values["survey_id"], connection)
     if days <= 0:
         return None
     query = select(Response.id).where(
@@ -54,4 +54,4 @@ def duplicate_reason(values: dict, now: datetime) -> str | None:
     )
     if values.get("presentation") == "inline":
         query = query.where(Response.page_path == values.get("page_path"))
-    return DUPLICATE if db.session.execute(query.limit(1)).first() else None
+    return DUPLICATE if connection.execute(query.limit(1)).first() else None
