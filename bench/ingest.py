@@ -4,7 +4,7 @@ Both servers run under the same gunicorn settings on a scratch SQLite database. 
 first sends as fast as it can (throughput, p50, p99) and then at a fixed 200 responses/s
 (p50, p99). Prints a table and the ratio of throughputs. Needs `wrk` (apt-get install wrk).
 
-    .venv/bin/python bench/ingest.py [--seconds 10] [--connections 16] [--workers 4]
+    .venv/bin/python bench/ingest.py [--seconds 10] [--connections 16] [--workers N]
 """
 
 from __future__ import annotations
@@ -81,8 +81,10 @@ def measure(name: str, app_spec: str, env: dict, args) -> dict:
     port = free_port()
     server = gunicorn(app_spec, port, args.workers, env)
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/healthz" if name == "app" else
-                      f"http://127.0.0.1:{port}/", 30) if name == "app" else time.sleep(1.5)
+        if name == "app":
+            wait_until_up(f"http://127.0.0.1:{port}/healthz")
+        else:
+            time.sleep(1.5)
         wrk(port, 2, args.connections, 0)  # warm up
         peak = wrk(port, args.seconds, args.connections, 0)
         steady = wrk(port, args.seconds, 10, 200)
@@ -96,7 +98,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                        help="gunicorn workers for both servers (default: one per core)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
