@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from survey.database import write_transaction
 from survey.extensions import db
 from survey.models import Organisation, Report
 from survey.reports import charts, pdf, spreadsheet, texts
@@ -64,12 +65,8 @@ def build_monthly_report(org_slug: str, month: str | date, language: str = "nl")
     """Build, render and store one report. The data is only read; a failed build keeps
     the previously stored report (its last_error says what went wrong)."""
     org = _organisation(org_slug)
+    org_id, slug = org.id, org.slug
     day = _month(month)
-    existing = db.session.execute(
-        select(Report).where(
-            Report.organisation_id == org.id, Report.month == day, Report.language == language
-        )
-    ).scalar()
     try:
         data = report_data(org, day, language)
         pdf_bytes = pdf.render(data)
@@ -77,18 +74,31 @@ def build_monthly_report(org_slug: str, month: str | date, language: str = "nl")
     except ReportError:
         raise
     except Exception as error:
-        db.session.rollback()
-        if existing is not None:
-            existing.last_error = f"{type(error).__name__}: {error}"[:2000]
-            db.session.commit()
+        # Responses keep arriving while a report is built: write in a fresh transaction.
+        with write_transaction(db.session):
+            existing = _stored(org_id, day, language)
+            if existing is not None:
+                existing.last_error = f"{type(error).__name__}: {error}"[:2000]
         raise ReportError(f"Building the report failed: {error}") from error
-    report = existing or Report(organisation_id=org.id, month=day, language=language)
-    report.pdf, report.xlsx, report.data = pdf_bytes, xlsx_bytes, data
-    report.status, report.built_at, report.last_error = "ok", datetime.now(UTC), None
-    db.session.add(report)
-    db.session.commit()
-    _copy_to_exports(org.slug, day, language, pdf_bytes, xlsx_bytes)
+    with write_transaction(db.session):
+        report = _stored(org_id, day, language) or Report(
+            organisation_id=org_id, month=day, language=language
+        )
+        report.pdf, report.xlsx, report.data = pdf_bytes, xlsx_bytes, data
+        report.status, report.built_at, report.last_error = "ok", datetime.now(UTC), None
+        db.session.add(report)
+    _copy_to_exports(slug, day, language, pdf_bytes, xlsx_bytes)
     return report
+
+
+def _stored(organisation_id: int, month: date, language: str) -> Report | None:
+    return db.session.execute(
+        select(Report).where(
+            Report.organisation_id == organisation_id,
+            Report.month == month,
+            Report.language == language,
+        )
+    ).scalar()
 
 
 def _copy_to_exports(slug: str, month: date, language: str, pdf_bytes, xlsx_bytes) -> None:
@@ -120,8 +130,9 @@ def send_report(report: Report) -> int:
         subject = f"{org}: rapport klanttevredenheid {month}"
         body = f"In de bijlage vindt u het rapport klanttevredenheid van {org} over {month}."
     mail.send(to, subject, body, [(filename(report, "pdf"), report.pdf, "application", "pdf")])
-    report.sent_at = datetime.now(UTC)
-    db.session.commit()
+    report_id = report.id
+    with write_transaction(db.session):
+        db.session.get(Report, report_id).sent_at = datetime.now(UTC)
     return len(to)
 
 

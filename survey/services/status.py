@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from survey.database import write_transaction
 from survey.extensions import db
 from survey.models import Organisation, Response, WorkerHeartbeat
 from survey.models.types import utcnow
@@ -19,14 +20,15 @@ STALE_AFTER = timedelta(minutes=3)
 def record_heartbeat(started: bool = False, now: datetime | None = None) -> None:
     now = now or utcnow()
     name = f"{socket.gethostname()}:{os.getpid()}"
-    beat = db.session.get(WorkerHeartbeat, name)
-    if beat is None:
-        beat = WorkerHeartbeat(name=name, started_at=now, last_seen=now, pid=os.getpid())
-        db.session.add(beat)
-    beat.last_seen = now
-    if started:
-        beat.started_at = now
-    db.session.commit()
+    # Worker threads beat at the same moment: read and write under the write lock.
+    with write_transaction(db.session):
+        beat = db.session.get(WorkerHeartbeat, name)
+        if beat is None:
+            beat = WorkerHeartbeat(name=name, started_at=now, last_seen=now, pid=os.getpid())
+            db.session.add(beat)
+        beat.last_seen = now
+        if started:
+            beat.started_at = now
 
 
 @dataclass(frozen=True)
