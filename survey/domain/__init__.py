@@ -1,4 +1,4 @@
-"""Pure survey domain: question kinds, show-if logic, answer validation and scoring.
+"""Pure survey domain: question kinds, show-if logic, answer validation, satisfied rules.
 
 Imports nothing but the standard library, so every rule here is testable without an app.
 """

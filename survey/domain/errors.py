@@ -9,6 +9,3 @@ class ValidationError(Exception):
         self.code = code
         self.message = message
         self.field = field
-
-    def as_dict(self) -> dict:
-        return {"error": self.code, "message": self.message, "field": self.field}

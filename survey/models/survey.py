@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey.domain.definition import SurveyDefinition
 from survey.extensions import db
 from survey.models.organisation import Organisation
 from survey.models.types import UTCDateTime, utcnow
@@ -48,6 +47,3 @@ class SurveyVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     survey: Mapped[Survey] = relationship(back_populates="versions")
-
-    def parsed(self) -> SurveyDefinition:
-        return SurveyDefinition.from_dict(self.definition)

@@ -144,12 +144,10 @@ def question_keys(organisation_id: int, survey_slug: str | None = None) -> list[
     )
     if survey_slug:
         query = query.where(Survey.slug == survey_slug)
-    keys: list[str] = []
+    keys: dict[str, None] = {}  # ordered set
     for definition in db.session.execute(query).scalars():
         for question in definition["questions"]:
-            for key in (question["key"], f"{question['key']}_other"):
-                if key.endswith("_other") and not question.get("allow_other"):
-                    continue
-                if key not in keys:
-                    keys.append(key)
-    return keys
+            keys[question["key"]] = None
+            if question.get("allow_other"):
+                keys[f"{question['key']}_other"] = None
+    return list(keys)

@@ -213,10 +213,6 @@ def table_csv(report: Report, name: str) -> str:
         raise LookupError("No such table.") from None
 
 
-def table_names(report: Report) -> list[str]:
-    return list(spreadsheet.tables(report.data))
-
-
 def raw_responses_csv(report: Report):
     """The month's raw responses as CSV lines, streamed in batches."""
     start, end = utc_bounds(report.month)

@@ -32,6 +32,12 @@ def record_heartbeat(started: bool = False, now: datetime | None = None) -> None
 
 
 @dataclass(frozen=True)
+class WorkerState:
+    running: bool
+    last_seen: datetime | None
+
+
+@dataclass(frozen=True)
 class Status:
     worker_running: bool
     worker_last_seen: datetime | None
@@ -39,12 +45,19 @@ class Status:
     responses: int
 
 
-def current_status(now: datetime | None = None) -> Status:
+def worker_state(now: datetime | None = None) -> WorkerState:
+    """Whether the worker beat recently: one small query, cheap enough for health probes."""
     now = now or utcnow()
     last = db.session.execute(select(func.max(WorkerHeartbeat.last_seen))).scalar()
+    return WorkerState(running=last is not None and now - last <= STALE_AFTER, last_seen=last)
+
+
+def current_status(now: datetime | None = None) -> Status:
+    """Worker state and what is stored (counts every response: for the CLI, not for probes)."""
+    worker = worker_state(now)
     return Status(
-        worker_running=last is not None and now - last <= STALE_AFTER,
-        worker_last_seen=last,
+        worker_running=worker.running,
+        worker_last_seen=worker.last_seen,
         organisations=db.session.execute(select(func.count(Organisation.id))).scalar(),
         responses=db.session.execute(select(func.count(Response.id))).scalar(),
     )

@@ -3,7 +3,7 @@
 from flask import jsonify, render_template
 
 from survey.services.overview import public_overview
-from survey.services.status import current_status
+from survey.services.status import worker_state
 from survey.web import bp
 
 
@@ -16,13 +16,11 @@ def home():
 @bp.get("/healthz")
 def health():
     """Liveness and worker state for load balancers and monitoring."""
-    state = current_status()
+    worker = worker_state()
     return jsonify(
         {
             "status": "ok",
-            "worker_running": state.worker_running,
-            "worker_last_seen": state.worker_last_seen.isoformat()
-            if state.worker_last_seen
-            else None,
+            "worker_running": worker.running,
+            "worker_last_seen": worker.last_seen.isoformat() if worker.last_seen else None,
         }
     )
