@@ -63,7 +63,7 @@ def test_sampling_is_decided_once_per_visitor(site, page):
         page.clock.set_system_time(T0 + timedelta(days=day))
         seen.append(shows_popup(page, site.url + "/afval"))
         if seen[-1]:
-            page.keyboard.press("Escape")
+            dismiss(page)
     draw = page.evaluate("JSON.parse(localStorage.kto).s['demo/website'].u")
     assert seen == [draw < 0.5] * 6
 
@@ -91,7 +91,7 @@ def test_at_most_one_survey_per_visit(site, page, app):
     configure("website2", origins=[site.url], **POPUP)
     page.clock.install(time=T0)
     assert shows_popup(page, site.url + "/eerste")
-    page.keyboard.press("Escape")
+    dismiss(page)
     site.surveys = ["website2"]
     page.clock.set_system_time(T0 + timedelta(minutes=10))
     assert not shows_popup(page, site.url + "/tweede", 60_000)
@@ -225,7 +225,7 @@ def test_pop_up_is_an_accessible_dialog(site, page):
     page.keyboard.press("Shift+Tab")
     assert page.evaluate(focused) == "✕"
     assert axe_violations(page) == []
-    page.keyboard.press("Escape")
+    dismiss(page)
     assert box.count() == 0
     assert page.evaluate("document.activeElement.id") == "start"
 

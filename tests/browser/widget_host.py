@@ -126,7 +126,8 @@ def dismiss(page, survey: str = "demo/website", seconds: float = 10.0) -> None:
     page.keyboard.press("Escape")
     deadline = time.monotonic() + seconds
     state = f"(JSON.parse(localStorage.kto || '{{}}').s || {{}})['{survey}'] || {{}}"
-    while not page.evaluate(f"({state}).dismissed || 0"):
+    recorded = f"(m => m.shown > 0 && m.dismissed >= m.shown)({state})"
+    while not page.evaluate(recorded):
         assert time.monotonic() < deadline, "the dismissal was not recorded"
         time.sleep(0.02)
 
