@@ -9,6 +9,7 @@ from survey import config as settings
 from survey import i18n
 from survey.database import tune_sqlite
 from survey.extensions import csrf, db, login_manager, migrate
+from survey.sessions import CookieSessionInterface
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -18,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder="survey/templates",
         static_folder="static",
     )
+    app.session_interface = CookieSessionInterface()
     app.config.update(settings.DEFAULTS)
     app.config.update(settings.from_environment())
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(settings.ROOT / "survey" / "translations")

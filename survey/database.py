@@ -12,8 +12,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import Executable, Insert, event
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import Session
 
 
@@ -53,16 +53,92 @@ def _writer_lock(engine: Engine) -> Iterator[None]:
         os.close(fd)
 
 
-@contextmanager
-def write_connection(engine: Engine) -> Iterator[Connection]:
-    """A short write transaction on a connection of its own, for the hot ingest path.
+class DriverStatement:
+    """A SQLAlchemy statement compiled once per dialect and run by the database driver itself.
 
-    Commits on success and rolls back on error; on SQLite it takes the write lock up front.
+    On the ingest path SQLAlchemy's statement execution costs more than the database's own
+    work. Values are converted with each parameter's own type (the column's, for an INSERT),
+    so what is stored is exactly what SQLAlchemy would store. An INSERT must be given every
+    column except its primary key; other statements get every bound parameter by name.
     """
-    with _writer_lock(engine), engine.connect() as connection:
-        connection.execution_options(sqlite_immediate=True)
-        with connection.begin():
-            yield connection
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._plans: dict[tuple, tuple] = {}
+
+    def plan(self, dialect: Dialect, keys: tuple[str, ...]) -> tuple:
+        found = self._plans.get((dialect.name, keys))
+        if found is None:
+            if isinstance(self.statement, Insert):
+                columns = {c.key for c in self.statement.table.c if not c.primary_key}
+                if columns - set(keys):
+                    raise ValueError(f"columns {sorted(columns - set(keys))} not given")
+                compiled = self.statement.compile(dialect=dialect, column_keys=list(keys))
+            else:
+                compiled = self.statement.compile(dialect=dialect)
+            if set(compiled.binds) != set(keys):
+                raise ValueError(f"parameters {sorted(compiled.binds)} needed, got {sorted(keys)}")
+            converters = tuple(
+                (key, compiled.binds[key].type.dialect_impl(dialect).bind_processor(dialect))
+                for key in keys
+            )
+            found = (str(compiled), compiled.positiontup, converters)
+            self._plans[(dialect.name, keys)] = found
+        return found
+
+    def parameters(self, dialect: Dialect, values: dict):
+        _, order, converters = self.plan(dialect, tuple(values))
+        params = {k: (convert(values[k]) if convert else values[k]) for k, convert in converters}
+        return tuple(params[k] for k in order) if order else params
+
+
+class DriverWrite:
+    """The open transaction of driver_write: run DriverStatements on its cursor."""
+
+    def __init__(self, cursor, dialect: Dialect) -> None:
+        self.cursor = cursor
+        self.dialect = dialect
+
+    def execute(self, statement: DriverStatement, values: dict):
+        """Run one statement; return the first column of its first row, if it returns rows."""
+        sql = statement.plan(self.dialect, tuple(values))[0]
+        self.cursor.execute(sql, statement.parameters(self.dialect, values))
+        if self.cursor.description is None:
+            return None
+        row = self.cursor.fetchone()
+        return None if row is None else row[0]
+
+    def execute_many(self, statement: DriverStatement, rows: list[dict]) -> None:
+        """Run one statement for rows that all give the same parameters."""
+        if rows:
+            sql = statement.plan(self.dialect, tuple(rows[0]))[0]
+            self.cursor.executemany(sql, [statement.parameters(self.dialect, r) for r in rows])
+
+
+@contextmanager
+def driver_write(engine: Engine) -> Iterator[DriverWrite]:
+    """A short write transaction on a pooled driver connection, for the hot ingest path.
+
+    Commits on success and rolls back on error. On SQLite it takes the write lock up front
+    (BEGIN IMMEDIATE), after the connection is checked out, so the lock is held only while
+    rows are written. Driver errors are the driver's own (dialect.loaded_dbapi).
+    """
+    connection = engine.raw_connection()
+    try:
+        with _writer_lock(engine):
+            cursor = connection.cursor()
+            try:
+                if engine.dialect.name == "sqlite":
+                    cursor.execute("BEGIN IMMEDIATE")
+                yield DriverWrite(cursor, engine.dialect)
+                connection.commit()
+            except BaseException:
+                connection.rollback()
+                raise
+            finally:
+                cursor.close()
+    finally:
+        connection.close()
 
 
 @contextmanager

@@ -2,14 +2,15 @@
 
 Parsed definitions are cached per version for ever (versions never change). Which version is
 the newest, and the ids behind location, unit and topic codes, are cached per process for a
-few seconds: a response may be validated against the previous version for that long after an
-edit, and it records the version it was checked against.
+few seconds, as are a survey's settings: a response may be validated against the previous
+version for that long after an edit, and it records the version it was checked against.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -71,8 +72,16 @@ class _Recent:
 _recent = _Recent(LOOKUP_SECONDS)
 
 
+_names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _database() -> str:
-    return str(db.engine.url)
+    """The current database, as part of cache keys (tests and tools use several)."""
+    engine = db.engine
+    name = _names.get(engine)
+    if name is None:
+        name = _names[engine] = str(engine.url)
+    return name
 
 
 def find_survey_version(org_slug: str, survey_slug: str, number: int | None) -> SurveyRef:
@@ -151,5 +160,18 @@ def place_id(kind: str, organisation_id: int, slug: str | None) -> int | None:
         )
         if found is None:
             raise ValidationError(f"unknown_{kind}", f"Unknown {kind} '{slug}'.", kind)
+        _recent.put(key, found)
+    return found
+
+
+_SETTINGS = select(Survey.settings).where(Survey.id == bindparam("survey"))
+
+
+def survey_settings(survey_id: int) -> dict:
+    """A survey's settings (widget, kiosk), as stored."""
+    key = ("settings", _database(), survey_id)
+    found = _recent.get(key)
+    if found is None:
+        found = db.session.connection().execute(_SETTINGS, {"survey": survey_id}).scalar() or {}
         _recent.put(key, found)
     return found

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from survey.database import write_connection, write_transaction
+from survey.database import DriverStatement, driver_write, write_transaction
 from survey.domain.errors import ValidationError
 from survey.domain.submission import Submission, parse_submission
 from survey.domain.validation import AnswerRow, answer_rows, headline_outcome, validate_answers
@@ -19,8 +19,8 @@ from survey.models.types import utcnow
 from survey.services import catalogue, visitors
 from survey.services.errors import Conflict
 
-_INSERT_RESPONSE = insert(Response.__table__).returning(Response.__table__.c.id)
-_INSERT_ANSWERS = insert(Answer.__table__)
+_INSERT_RESPONSE = DriverStatement(insert(Response.__table__).returning(Response.__table__.c.id))
+_INSERT_ANSWERS = DriverStatement(insert(Answer.__table__))
 _BY_UUID = select(Response.id, Response.payload_hash).where(Response.uuid == bindparam("uuid"))
 
 
@@ -113,17 +113,18 @@ def record_response(payload, origin: Origin | None = None, skew_seconds: int = 3
         if existing is None:
             raise
         return existing
-    db.session.rollback()  # end any read the lookups began, so the session sees this write
+    window = visitors.window_days(values["survey_id"]) if values["visitor_hash"] else 0
+    if db.session.registry.has():
+        db.session.rollback()  # end any read the lookups began, so the session sees this write
     try:
-        with write_connection(db.engine) as connection:
+        with driver_write(db.engine) as write:
             if not values["suspect"]:
-                reason = visitors.duplicate_reason(values, now, connection)
+                reason = visitors.duplicate_reason(values, now, window, write)
                 if reason:
                     values.update(suspect=True, suspect_reason=reason)
-            response_id = connection.execute(_INSERT_RESPONSE, values).scalar_one()
-            if rows:
-                connection.execute(_INSERT_ANSWERS, _answer_values(response_id, rows))
-    except IntegrityError:
+            response_id = write.execute(_INSERT_RESPONSE, values)
+            write.execute_many(_INSERT_ANSWERS, _answer_values(response_id, rows))
+    except (IntegrityError, db.engine.dialect.loaded_dbapi.IntegrityError):
         db.session.rollback()
         existing = _existing(submission)  # the id was stored already, perhaps a moment ago
         if existing is None:
