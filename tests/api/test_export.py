@@ -101,3 +101,21 @@ def test_survey_config_is_cacheable(client, demo_org):
     again = client.get("/api/v1/surveys/demo/balie", headers=etag)
     assert again.status_code == 304
     assert client.get("/api/v1/surveys/demo/nope").status_code == 404
+
+
+def test_export_carries_the_widget_fields(client, demo_org):
+    payload = make_payload(
+        survey="website", contact_channel="website", survey_mode="popup", location=None,
+        presentation="popup", trigger="exit_intent", page_path="/afval?postcode=1234AB",
+        answers={"geholpen": "no"},
+    )
+    del payload["location"]
+    assert client.post("/api/v1/responses", json=payload).status_code == 201
+    key = create_api_key("demo")
+    record = json.loads(client.get("/api/v1/responses", headers=auth(key)).get_data(as_text=True))
+    assert (record["page_path"], record["trigger"], record["presentation"]) == (
+        "/afval", "exit_intent", "popup")
+    csv_text = client.get("/api/v1/responses?format=csv", headers=auth(key)).get_data(as_text=True)
+    row = next(csv.DictReader(io.StringIO(csv_text)))
+    assert (row["trigger"], row["presentation"], row["answer.geholpen"]) == (
+        "exit_intent", "popup", "no")
