@@ -28,7 +28,7 @@ def kto():
 )
 @with_appcontext
 def demo(if_empty: bool, scale: float, today):
-    """Load the demo municipality 'Gemeente Voorbeeld' with 13 months of responses."""
+    """Load the demo municipality 'Gemeente Voorbeeld' with 14 months of responses."""
     if demo_exists():
         if if_empty:
             click.echo("Demo already loaded.")

@@ -9,7 +9,7 @@ from survey.models import Organisation, Response, Survey
 from survey.services.apikeys import organisation_for_key
 
 
-def test_demo_loads_surveys_and_thirteen_months(runner, app):
+def test_demo_loads_surveys_and_fourteen_months(runner, app):
     result = runner.invoke(args=["kto", "demo", "--scale", "0.1", "--today", "2026-11-23"])
     assert result.exit_code == 0, result.output
     assert "Gemeente Voorbeeld" in result.output
@@ -18,7 +18,7 @@ def test_demo_loads_surveys_and_thirteen_months(runner, app):
     months = {
         (m.year, m.month) for m in db.session.scalars(select(Response.submitted_at))
     }
-    assert len(months) == 13
+    assert len(months) == 14
     channels = set(db.session.scalars(select(Response.contact_channel).distinct()))
     assert channels == {"counter", "website", "phone", "email", "contact_form", "letter",
                         "whatsapp", "social"}

@@ -1,1 +1,1 @@
-"""The demo organisation 'Gemeente Voorbeeld' with surveys and 13 months of responses."""
+"""The demo organisation 'Gemeente Voorbeeld' with surveys and 14 months of responses."""

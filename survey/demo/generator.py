@@ -112,7 +112,12 @@ TOPIC_FOR_VISIT = {
 PHONE_TOPICS = ["afval", "parkeren", "belastingen", "verhuizen", "reisdocumenten", "zorg", None]
 
 
-def month_starts(today: date, months: int = 13) -> list[date]:
+# Fourteen months: last month's report then has the same month a year earlier to compare with
+# and a full 13-month trend behind it.
+DEMO_MONTHS = 14
+
+
+def month_starts(today: date, months: int = DEMO_MONTHS) -> list[date]:
     """The first days of the last `months` months, the current month included."""
     year, month = today.year, today.month
     starts = []
@@ -225,7 +230,7 @@ def _answers(rng: random.Random, stream: Stream, satisfied: bool) -> tuple[dict,
 
 
 def generate(today: date, organisation: str = "demo", seed: int = 2026, scale: float = 1.0):
-    """Yield submission payloads for 13 months up to `today`, oldest month first."""
+    """Yield submission payloads for the demo's months up to `today`, oldest month first."""
     rng = random.Random(seed)
     until = datetime(today.year, today.month, today.day, tzinfo=AMSTERDAM).astimezone(UTC)
     for month_index, start in enumerate(month_starts(today)):

@@ -67,7 +67,7 @@ TARGETS = [
 
 
 def load_demo_volumes(today: date) -> None:
-    """Contact volumes for the demo's 13 months (seeded, with the passport rush in May-June)."""
+    """Contact volumes for the demo's 14 months (seeded, with the passport rush in May-June)."""
     rng = random.Random(2026)
     for start in month_starts(today):
         for channel, base in CONTACTS.items():

@@ -98,7 +98,9 @@ def _one_of(payload: dict, name: str, allowed, default=None) -> str:
     return value
 
 
-def _timestamp(payload: dict, name: str, now: datetime, skew: timedelta) -> datetime | None:
+def _timestamp(
+    payload: dict, name: str, now: datetime, skew: timedelta, max_age: timedelta | None
+) -> datetime | None:
     value = payload.get(name)
     if value is None:
         return None
@@ -114,8 +116,10 @@ def _timestamp(payload: dict, name: str, now: datetime, skew: timedelta) -> date
         raise ValidationError("wrong_type", f"'{name}' needs a time zone (e.g. Z).", name)
     if moment > now + skew:
         raise ValidationError("invalid_value", f"'{name}' lies in the future.", name)
-    if moment < now - MAX_AGE:
-        raise ValidationError("invalid_value", f"'{name}' is more than 400 days ago.", name)
+    if max_age is not None and moment < now - max_age:
+        raise ValidationError(
+            "invalid_value", f"'{name}' is more than {max_age.days} days ago.", name
+        )
     return moment
 
 
@@ -131,8 +135,17 @@ def clean_page_path(raw) -> str | None:
     return path[:PAGE_PATH_MAX]
 
 
-def parse_submission(payload, now: datetime, skew: timedelta = timedelta(minutes=5)) -> Submission:
-    """Check the envelope of a response and return it as plain values."""
+def parse_submission(
+    payload,
+    now: datetime,
+    skew: timedelta = timedelta(minutes=5),
+    max_age: timedelta | None = MAX_AGE,
+) -> Submission:
+    """Check the envelope of a response and return it as plain values.
+
+    Timestamps may lie at most `skew` in the future and `max_age` in the past (None: no limit,
+    for trusted imports of older data).
+    """
     if not isinstance(payload, dict):
         raise ValidationError("wrong_type", "The body must be a JSON object.")
     unknown = sorted(set(payload) - FIELDS)
@@ -161,8 +174,8 @@ def parse_submission(payload, now: datetime, skew: timedelta = timedelta(minutes
             "'inclusion_probability' must be above 0 and at most 1.",
             "inclusion_probability",
         )
-    submitted_at = _timestamp(payload, "submitted_at", now, skew) or now
-    started_at = _timestamp(payload, "started_at", now, skew)
+    submitted_at = _timestamp(payload, "submitted_at", now, skew, max_age) or now
+    started_at = _timestamp(payload, "started_at", now, skew, max_age)
     if started_at and started_at > submitted_at:
         raise ValidationError(
             "invalid_value", "'started_at' is after 'submitted_at'.", "started_at"
@@ -184,7 +197,7 @@ def parse_submission(payload, now: datetime, skew: timedelta = timedelta(minutes
         topic=_slug(payload, "topic"),
         language=_one_of(payload, "language", LANGUAGES, default="nl"),
         page_path=clean_page_path(payload.get("page_path")),
-        contact_at=_timestamp(payload, "contact_at", now, skew),
+        contact_at=_timestamp(payload, "contact_at", now, skew, max_age),
         started_at=started_at,
         submitted_at=submitted_at,
         inclusion_probability=float(probability),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from reportlab.graphics import renderSVG
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from survey.reports import fonts, texts
 from survey.stats import round_half_up, round_percent
@@ -43,6 +44,13 @@ def _text(x, y, value, size=8, anchor="start", bold=False, color=INK) -> String:
         textAnchor=anchor,
         fillColor=color,
     )
+
+
+def _label(drawing: Drawing, x, y, value, size=7) -> None:
+    """Text on a white ground, so grid and target lines crossing it do not hide digits."""
+    width = stringWidth(value, fonts.REGULAR, size)
+    drawing.add(Rect(x - 1, y - 2, width + 2, size + 2, fillColor=colors.white, strokeColor=None))
+    drawing.add(_text(x, y, value, size))
 
 
 def channel_chart(data: dict) -> Drawing:
@@ -90,7 +98,7 @@ def channel_chart(data: dict) -> Drawing:
         label = f"{round_percent(est['estimate'])}%"
         if est["reliability"] == "indicative":
             label += f" ({texts.word('indicative', lang)})"
-        drawing.add(_text(hi + 4, y + 3, label, 7))
+        _label(drawing, hi + 4, y + 3, label)
     return drawing
 
 

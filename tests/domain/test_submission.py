@@ -60,8 +60,14 @@ def test_timestamps_need_a_time_zone_and_must_not_be_in_the_future():
         parse_submission(payload(submitted_at=(NOW + timedelta(hours=1)).isoformat()), NOW)
     small_skew = (NOW + timedelta(minutes=2)).isoformat()
     assert parse_submission(payload(submitted_at=small_skew), NOW).submitted_at > NOW
+    old = (NOW - timedelta(days=401)).isoformat()
     with pytest.raises(ValidationError, match="400 days"):
-        parse_submission(payload(submitted_at=(NOW - timedelta(days=401)).isoformat()), NOW)
+        parse_submission(payload(submitted_at=old), NOW)
+    imported = parse_submission(payload(submitted_at=old), NOW, max_age=None)  # trusted import
+    assert imported.submitted_at == NOW - timedelta(days=401)
+    with pytest.raises(ValidationError, match="future"):
+        parse_submission(payload(submitted_at=(NOW + timedelta(hours=1)).isoformat()), NOW,
+                         max_age=None)
 
 
 def test_started_after_submitted_is_refused():

@@ -116,7 +116,7 @@ def test_demo_loads_contact_volumes_and_targets(runner, app):
     load_demo_structure()
     load_demo_volumes(date(2026, 11, 15))
     months = {m for (m,) in db.session.query(ContactVolume.month).distinct()}
-    assert len(months) == 13
+    assert len(months) == 14
     website = db.session.query(ContactVolume).filter_by(contact_channel="website").first()
     assert 50000 < website.count < 70000
     assert db.session.query(ReportTarget).count() == 2
