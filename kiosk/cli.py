@@ -83,19 +83,21 @@ def _when(moment) -> str:
 @kiosk.command("list")
 @with_appcontext
 def list_devices():
-    """Every device with its state, last heartbeat and queue (times in UTC)."""
+    """Every device with its state, last heartbeat, queue and refused answers (times in UTC)."""
     devices = kiosks.list_devices()
     if not devices:
         click.echo("No kiosk devices.")
         return
     click.echo(
         f"{'id':>4}  {'name':<24} {'place':<22} {'state':<8} {'last seen':<19}  "
-        f"{'queue':>5}  {'last submission':<19}  version"
+        f"{'queue':>5}  {'refused':>7}  {'last submission':<19}  version"
     )
     for d in devices:
         place = f"{d.organisation}/{d.location or '-'}/{d.survey}"
         queue = "-" if d.queue_length is None else str(d.queue_length)
+        refused = "-" if d.refused_count is None else str(d.refused_count)
         click.echo(
             f"{d.id:>4}  {d.name[:24]:<24} {place[:22]:<22} {d.state:<8} {_when(d.last_seen):<19}  "
-            f"{queue:>5}  {_when(d.last_submission_at):<19}  {d.app_version or '-'}"
+            f"{queue:>5}  {refused:>7}  {_when(d.last_submission_at):<19}  "
+            f"{d.app_version or '-'}"
         )

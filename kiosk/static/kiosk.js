@@ -12,7 +12,8 @@
   var registration = null, newer = null, reloadSoon = false;
   var skew = 0;  /* server time minus tablet time, used only when the tablet's clock is off */
 
-  /* ---- IndexedDB queue: {id, at, ready, payload}; drafts become ready when the person is done */
+  /* ---- IndexedDB queue: {id, at, ready, payload, refused}; drafts become ready when the person
+     is done. An answer the server refuses for good stays, marked refused, and is not resent. */
   var opened;
   function db() {
     opened = opened || new Promise(function (ok, fail) {
@@ -62,7 +63,7 @@
     sending = true;
     clearTimeout(retryTimer);
     all().then(function (items) {
-      var next = items.filter(function (x) { return x.ready; })
+      var next = items.filter(function (x) { return x.ready && !x.refused; })
         .sort(function (a, b) { return a.at - b.at; })[0];
       if (!next) { sending = false; return; }
       return fetch('/api/v1/responses', {method: 'POST', body: JSON.stringify(next.payload),
@@ -70,9 +71,17 @@
         .then(function (res) {
           if (res.status === 401 || res.status === 403) { sending = false; outOfOrder(); return; }
           if (res.status >= 500 || res.status === 408 || res.status === 429) throw res.status;
-          retryDelay = 0;  /* stored, or refused for good (4xx): either way it leaves the queue */
-          return store('readwrite', function (s) { s.delete(next.id); })
-            .then(function () { sending = false; drain(); });
+          retryDelay = 0;
+          if (res.ok) {
+            return store('readwrite', function (s) { s.delete(next.id); })
+              .then(function () { sending = false; drain(); });
+          }
+          /* Refused for good (another 4xx): kept on the tablet and counted in the heartbeat. */
+          return res.json().catch(function () { return {}; }).then(function (body) {
+            next.refused = {status: res.status, error: (body && body.error) || null,
+                            at: iso(Date.now())};
+            return store('readwrite', function (s) { s.put(next); });
+          }).then(function () { sending = false; drain(); });
         });
     }).catch(function () {
       sending = false;
@@ -85,7 +94,9 @@
     all().then(function (items) {
       return fetch('/kiosk/api/heartbeat', {method: 'POST', headers: {
         'Content-Type': 'application/json', 'X-Kto-Device': secret}, body: JSON.stringify({
-        app_version: VERSION, queue_length: items.length,
+        app_version: VERSION,
+        queue_length: items.filter(function (x) { return !x.refused; }).length,
+        refused_count: items.filter(function (x) { return x.refused; }).length,
         last_submission_at: localStorage.getItem('kto.last')})});
     }).then(function (res) {
       if (res.status === 401 || res.status === 403) outOfOrder();

@@ -32,6 +32,8 @@ class Device(db.Model):
     last_seen: Mapped[datetime | None] = mapped_column(UTCDateTime)
     app_version: Mapped[str | None] = mapped_column(String(40))
     queue_length: Mapped[int | None] = mapped_column(Integer)
+    # Answers the server refused for good (a 4xx such as 422): kept on the tablet, not resent.
+    refused_count: Mapped[int | None] = mapped_column(Integer)
     last_submission_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Screen timings and misuse thresholds (survey.domain.kiosk.KioskSettings); {} = defaults.
     settings: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -46,6 +46,7 @@ class DeviceState:
     last_seen: datetime | None
     app_version: str | None
     queue_length: int | None
+    refused_count: int | None
     last_submission_at: datetime | None
 
 
@@ -161,23 +162,22 @@ def kiosk_config(device_secret: str) -> dict:
 
 
 def record_heartbeat(device_secret: str, payload) -> None:
-    """Store what the kiosk reports about itself: version, queue length, last submission."""
+    """Store what the kiosk reports about itself: version, queue, refused answers, last one."""
     if not isinstance(payload, dict) or set(payload) - {
         "app_version",
         "queue_length",
+        "refused_count",
         "last_submission_at",
     }:
         raise ValidationError(
-            "wrong_type", "Send app_version, queue_length and last_submission_at only."
+            "wrong_type",
+            "Send app_version, queue_length, refused_count and last_submission_at only.",
         )
     version = payload.get("app_version")
     if version is not None and (not isinstance(version, str) or len(version) > 40):
         raise ValidationError("wrong_type", "'app_version' is a short text.", "app_version")
-    queue = payload.get("queue_length")
-    if queue is not None and (
-        isinstance(queue, bool) or not isinstance(queue, int) or not 0 <= queue <= 10**6
-    ):
-        raise ValidationError("wrong_type", "'queue_length' is a count.", "queue_length")
+    queue = _count(payload, "queue_length")
+    refused = _count(payload, "refused_count")
     last = _moment(payload.get("last_submission_at"), "last_submission_at")
     device_id = device_for_secret(device_secret).id
     db.session.rollback()  # one UPDATE statement: concurrent writers queue instead of failing
@@ -185,10 +185,23 @@ def record_heartbeat(device_secret: str, payload) -> None:
         update(Device)
         .where(Device.id == device_id)
         .values(
-            last_seen=utcnow(), app_version=version, queue_length=queue, last_submission_at=last
+            last_seen=utcnow(),
+            app_version=version,
+            queue_length=queue,
+            refused_count=refused,
+            last_submission_at=last,
         )
     )
     db.session.commit()
+
+
+def _count(payload: dict, name: str) -> int | None:
+    value = payload.get(name)
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**6
+    ):
+        raise ValidationError("wrong_type", f"'{name}' is a count.", name)
+    return value
 
 
 def _moment(raw, name: str) -> datetime | None:
@@ -223,6 +236,7 @@ def list_devices() -> list[DeviceState]:
             last_seen=d.last_seen,
             app_version=d.app_version,
             queue_length=d.queue_length,
+            refused_count=d.refused_count,
             last_submission_at=d.last_submission_at,
         )
         for d, org, loc, srv in rows

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from survey.extensions import db
+from survey.models import Device
 from tests.browser.conftest import LiveServer
 from tests.browser.kiosk_helpers import (
     answers_of,
@@ -119,3 +121,63 @@ def test_fifty_answers_while_the_server_answers_503(offline_page, app, demo_org)
         page.clock.fast_forward(3_000)
         wait_until(lambda: len(stored()) >= TAPS and queue_length(page) == 0)
         _assert_exactly_fifty(device_id)
+
+
+class AnswersRefused:
+    """WSGI middleware: while `refusing`, answers get a 422 and are not stored."""
+
+    def __init__(self, app):
+        self.app = app
+        self.refusing = False
+        self.refused = 0
+
+    def __call__(self, environ, start_response):
+        is_answer = environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"] == (
+            "/api/v1/responses"
+        )
+        if not (self.refusing and is_answer):
+            return self.app(environ, start_response)
+        self.refused += 1
+        start_response("422 Unprocessable Entity", [("Content-Type", "application/json")])
+        return [b'{"error": "invalid_value", "message": "Refused in a test."}']
+
+
+REFUSED = """() => new Promise((ok, fail) => {
+    const open = indexedDB.open('kto-kiosk', 1);
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+        const all = open.result.transaction('queue').objectStore('queue').getAll();
+        all.onsuccess = () => {
+            ok(all.result.filter(x => x.refused).map(x => [x.refused.status, x.refused.error]));
+            open.result.close();
+        };
+    };
+})"""
+
+
+def test_an_answer_refused_for_good_is_kept_on_the_tablet_and_reported(
+    offline_page, app, demo_org
+):
+    gate = AnswersRefused(app)
+    with LiveServer(gate) as server:
+        page = offline_page
+        page.clock.install()
+        device_id = enrol(page, server.url, settings={**SETTINGS, "heartbeat_seconds": 10})
+        gate.refusing = True
+        _tap_many(page, 2)
+        wait_until(lambda: len(page.evaluate(REFUSED)) == 2)
+        assert page.evaluate(REFUSED) == [[422, "invalid_value"]] * 2
+
+        gate.refusing = False
+        _tap_many(page, 1)
+        wait_until(lambda: len(stored()) == 1 and queue_length(page) == 2)
+        page.clock.fast_forward(30_000)  # back-offs and heartbeats pass: nothing is resent
+        assert gate.refused == 2 and len(stored()) == 1
+
+        def reported():
+            db.session.rollback()
+            device = db.session.get(Device, device_id)
+            return (device.queue_length, device.refused_count)
+
+        page.clock.fast_forward(10_000)
+        wait_until(lambda: reported() == (0, 2))

@@ -148,19 +148,20 @@ def test_heartbeat_is_stored_and_listed(client, demo_org, runner):
     device_id, secret = enrolled_device()
     response = client.post(
         "/kiosk/api/heartbeat",
-        json={"app_version": "abc123", "queue_length": 7, "last_submission_at": NOW.isoformat()},
+        json={"app_version": "abc123", "queue_length": 7, "refused_count": 2,
+              "last_submission_at": NOW.isoformat()},
         headers={"X-Kto-Device": secret},
     )
     assert response.status_code == 204
     device = db.session.get(Device, device_id)
     db.session.refresh(device)
-    assert (device.app_version, device.queue_length) == ("abc123", 7)
+    assert (device.app_version, device.queue_length, device.refused_count) == ("abc123", 7, 2)
     assert device.last_submission_at == NOW and device.last_seen is not None
     listing = runner.invoke(args=["kto", "kiosk", "list"])
     assert listing.exit_code == 0
     line = next(x for x in listing.output.splitlines() if x.strip().startswith(str(device_id)))
     assert "demo/stadhuis/balie" in line and "active" in line and "abc123" in line
-    assert " 7 " in line and NOW.strftime("%Y-%m-%d %H:%M:%S") in line
+    assert "     7        2  " in line and NOW.strftime("%Y-%m-%d %H:%M:%S") in line
 
 
 def test_bad_heartbeats_are_refused(client, demo_org):
@@ -168,6 +169,8 @@ def test_bad_heartbeats_are_refused(client, demo_org):
     for body in (
         {"queue_length": -1},
         {"queue_length": "7"},
+        {"refused_count": True},
+        {"refused_count": 1.5},
         {"app_version": "x" * 41},
         {"last_submission_at": "yesterday"},
         {"last_submission_at": "2026-01-01T10:00:00"},
