@@ -21,9 +21,15 @@ QUEUE_LENGTH = """() => new Promise((ok, fail) => {
 })"""
 
 
-def enrol(page, base_url: str, settings: dict | None = None, location: str = "stadhuis") -> int:
-    """Create a device for demo/balie, open its enrolment link; returns the device id."""
-    device = kiosks.create_device("demo", location, "balie", settings=settings)
+def enrol(
+    page,
+    base_url: str,
+    settings: dict | None = None,
+    location: str = "stadhuis",
+    survey: str = "balie",
+) -> int:
+    """Create a device for a demo survey, open its enrolment link; returns the device id."""
+    device = kiosks.create_device("demo", location, survey, settings=settings)
     page.goto(f"{base_url}/kiosk/enrol/{device.token}")
     page.wait_for_url(f"{base_url}/kiosk/")
     expect(page.locator("[data-screen=start]")).to_be_visible()
