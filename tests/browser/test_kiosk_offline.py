@@ -25,29 +25,34 @@ SETTINGS = {"min_interval_seconds": 0, "retry_max_seconds": 2}
 CACHED_SURVEY = "async () => !!(await caches.match('/kiosk/api/config'))"
 
 
-class AnswersLost:
-    """WSGI middleware: while `failing`, responses are stored but the client gets a 503.
+class AnswerGate:
+    """WSGI middleware in front of the platform that can spoil what the kiosk's sender sees.
 
-    The worst case for a sender: it must retry, and only idempotency keeps the rows unique.
+    `mode` "lost": answers are stored but the client gets a 503, the worst case for a sender
+    (it must retry, and only idempotency keeps the rows unique). "refused": answers get a 422
+    and are not stored. None: everything passes.
     """
 
     def __init__(self, app):
         self.app = app
-        self.failing = False
-        self.refused = 0
+        self.mode: str | None = None
+        self.spoiled = 0
 
     def __call__(self, environ, start_response):
         is_answer = environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"] == (
             "/api/v1/responses"
         )
-        if not (self.failing and is_answer):
+        if not (self.mode and is_answer):
             return self.app(environ, start_response)
+        self.spoiled += 1
+        if self.mode == "refused":
+            start_response("422 Unprocessable Entity", [("Content-Type", "application/json")])
+            return [b'{"error": "invalid_value", "message": "Refused in a test."}']
         result = self.app(environ, lambda status, headers, exc_info=None: None)
         try:
             b"".join(result)
         finally:
             getattr(result, "close", lambda: None)()
-        self.refused += 1
         start_response("503 Service Unavailable", [("Content-Type", "application/json")])
         return [b'{"error": "unavailable"}']
 
@@ -108,38 +113,19 @@ def test_fifty_answers_offline_with_a_reload(offline_page, live_server, demo_org
 
 
 def test_fifty_answers_while_the_server_answers_503(offline_page, app, demo_org):
-    flaky = AnswersLost(app)
+    flaky = AnswerGate(app)
     with LiveServer(flaky) as server:
         page = offline_page
         device_id = _ready_for_offline(page, server.url)
-        flaky.failing = True
+        flaky.mode = "lost"
         _fifty_taps_with_a_reload(page)
-        assert flaky.refused >= 2  # the sender kept trying
+        assert flaky.spoiled >= 2  # the sender kept trying
         assert len(stored()) <= 1  # it retries the oldest answer, which the server kept
 
-        flaky.failing = False
+        flaky.mode = None
         page.clock.fast_forward(3_000)
         wait_until(lambda: len(stored()) >= TAPS and queue_length(page) == 0)
         _assert_exactly_fifty(device_id)
-
-
-class AnswersRefused:
-    """WSGI middleware: while `refusing`, answers get a 422 and are not stored."""
-
-    def __init__(self, app):
-        self.app = app
-        self.refusing = False
-        self.refused = 0
-
-    def __call__(self, environ, start_response):
-        is_answer = environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"] == (
-            "/api/v1/responses"
-        )
-        if not (self.refusing and is_answer):
-            return self.app(environ, start_response)
-        self.refused += 1
-        start_response("422 Unprocessable Entity", [("Content-Type", "application/json")])
-        return [b'{"error": "invalid_value", "message": "Refused in a test."}']
 
 
 REFUSED = """() => new Promise((ok, fail) => {
@@ -158,21 +144,21 @@ REFUSED = """() => new Promise((ok, fail) => {
 def test_an_answer_refused_for_good_is_kept_on_the_tablet_and_reported(
     offline_page, app, demo_org
 ):
-    gate = AnswersRefused(app)
+    gate = AnswerGate(app)
     with LiveServer(gate) as server:
         page = offline_page
         page.clock.install()
         device_id = enrol(page, server.url, settings={**SETTINGS, "heartbeat_seconds": 10})
-        gate.refusing = True
+        gate.mode = "refused"
         _tap_many(page, 2)
         wait_until(lambda: len(page.evaluate(REFUSED)) == 2)
         assert page.evaluate(REFUSED) == [[422, "invalid_value"]] * 2
 
-        gate.refusing = False
+        gate.mode = None
         _tap_many(page, 1)
         wait_until(lambda: len(stored()) == 1 and queue_length(page) == 2)
         page.clock.fast_forward(30_000)  # back-offs and heartbeats pass: nothing is resent
-        assert gate.refused == 2 and len(stored()) == 1
+        assert gate.spoiled == 2 and len(stored()) == 1
 
         def reported():
             db.session.rollback()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from survey.extensions import db
-from survey.models import Answer
 from tests.browser.conftest import axe_violations
 from tests.browser.kiosk_helpers import (
+    answers_of,
     close_and_settle,
     enrol,
     heading,
@@ -64,14 +63,10 @@ def test_a_phone_style_survey_on_the_kiosk(page, live_server, demo_org):
     assert screens == {name: [] for name in screens}
     row = wait_until(lambda: stored())[0]
     assert (row.survey_mode, row.headline_score, row.satisfied) == ("kiosk", 5, False)
-    answers = {}
-    for a in db.session.query(Answer).filter_by(response_id=row.id):
-        value = a.number if a.number is not None else a.option or a.text
-        answers.setdefault(a.question_key, []).append(value)
-    assert {k: sorted(v) for k, v in answers.items()} == {
-        "cijfer": [5],
+    assert answers_of(row) == {
+        "cijfer": 5,
         "reden": ["lang_wachten", "niet_in_een_keer"],
-        "afhandeling": ["doorverbonden"],
-        "in_een_keer": ["no"],
-        "toelichting": ["Ik werd drie keer doorverbonden."],
+        "afhandeling": "doorverbonden",
+        "in_een_keer": "no",
+        "toelichting": "Ik werd drie keer doorverbonden.",
     }
