@@ -7,6 +7,7 @@ import secrets
 
 from sqlalchemy import select
 
+from survey.database import write_transaction
 from survey.extensions import db
 from survey.models import ApiKey, Organisation
 from survey.models.types import utcnow
@@ -20,21 +21,21 @@ def _digest(key: str) -> str:
 
 def create_api_key(org_slug: str, label: str = "") -> str:
     """Create a key for an organisation and return it in plain text (the only time it exists)."""
-    organisation = db.session.execute(
-        select(Organisation).where(Organisation.slug == org_slug)
-    ).scalar_one_or_none()
-    if organisation is None:
-        raise LookupError(f"No organisation '{org_slug}'.")
     key = PREFIX + secrets.token_urlsafe(32)
-    db.session.add(
-        ApiKey(
-            organisation_id=organisation.id,
-            prefix=key[:12],
-            key_hash=_digest(key),
-            label=label,
+    with write_transaction(db.session):
+        organisation = db.session.execute(
+            select(Organisation).where(Organisation.slug == org_slug)
+        ).scalar_one_or_none()
+        if organisation is None:
+            raise LookupError(f"No organisation '{org_slug}'.")
+        db.session.add(
+            ApiKey(
+                organisation_id=organisation.id,
+                prefix=key[:12],
+                key_hash=_digest(key),
+                label=label,
+            )
         )
-    )
-    db.session.commit()
     return key
 
 
@@ -49,8 +50,8 @@ def organisation_for_key(key: str | None) -> Organisation | None:
 
 
 def revoke_api_key(prefix: str) -> int:
-    keys = db.session.execute(select(ApiKey).where(ApiKey.prefix == prefix)).scalars().all()
-    for key in keys:
-        key.revoked_at = utcnow()
-    db.session.commit()
+    with write_transaction(db.session):
+        keys = db.session.execute(select(ApiKey).where(ApiKey.prefix == prefix)).scalars().all()
+        for key in keys:
+            key.revoked_at = utcnow()
     return len(keys)

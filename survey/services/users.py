@@ -6,6 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
+from survey.database import write_transaction
 from survey.extensions import db
 from survey.models import Organisation, User
 from survey.models.reporting import ROLES
@@ -30,20 +31,23 @@ def add_user(
         raise UserError(f"The password needs at least {MIN_PASSWORD} characters.")
     if role not in ROLES:
         raise UserError(f"Role must be one of {', '.join(ROLES)}.")
-    org = db.session.execute(select(Organisation).where(Organisation.slug == org_slug)).scalar()
-    if org is None:
-        raise UserError(f"Unknown organisation '{org_slug}'.")
-    if db.session.execute(select(User.id).where(User.email == email)).first():
-        raise UserError(f"A user with e-mail {email} already exists.")
-    user = User(
-        email=email,
-        password_hash=_hasher.hash(password),
-        organisation_id=org.id,
-        role=role,
-        receives_reports=bool(receives_reports),
-    )
-    db.session.add(user)
-    db.session.commit()
+    password_hash = _hasher.hash(password)  # slow on purpose: not while holding the write lock
+    with write_transaction(db.session):
+        org = db.session.execute(
+            select(Organisation).where(Organisation.slug == org_slug)
+        ).scalar()
+        if org is None:
+            raise UserError(f"Unknown organisation '{org_slug}'.")
+        if db.session.execute(select(User.id).where(User.email == email)).first():
+            raise UserError(f"A user with e-mail {email} already exists.")
+        user = User(
+            email=email,
+            password_hash=password_hash,
+            organisation_id=org.id,
+            role=role,
+            receives_reports=bool(receives_reports),
+        )
+        db.session.add(user)
     return user
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from survey.database import write_transaction
 from survey.domain.channels import CONTACT_CHANNELS
 from survey.extensions import db
 from survey.models import ContactVolume, Organisation
@@ -57,18 +58,18 @@ def _upsert(org_id: int, month: date, channel: str, count: int) -> None:
 
 def set_volume(org_slug: str, month: str | date, channel: str, count) -> None:
     """Store (or replace) one channel's contact count for one month."""
-    org = _organisation(org_slug)
     try:
         day = month if isinstance(month, date) else parse_month(month)
     except ValueError as error:
         raise VolumeError(str(error)) from None
-    _upsert(org.id, day, channel, _check(channel, count))
-    db.session.commit()
+    checked = _check(channel, count)
+    with write_transaction(db.session):
+        _upsert(_organisation(org_slug).id, day, channel, checked)
 
 
 def import_csv(org_slug: str, text: str) -> int:
     """Store volumes from CSV with columns month,contact_channel,count; all rows or none."""
-    org = _organisation(org_slug)
+    _organisation(org_slug)  # an unknown organisation is the first error to report
     reader = csv.DictReader(io.StringIO(text))
     missing = {"month", "contact_channel", "count"} - set(reader.fieldnames or [])
     if missing:
@@ -81,9 +82,10 @@ def import_csv(org_slug: str, text: str) -> int:
                                                                   record["count"])))
         except ValueError as error:
             raise VolumeError(f"Line {line}: {error}") from None
-    for day, channel, count in rows:
-        _upsert(org.id, day, channel, count)
-    db.session.commit()
+    with write_transaction(db.session):
+        org_id = _organisation(org_slug).id
+        for day, channel, count in rows:
+            _upsert(org_id, day, channel, count)
     return len(rows)
 
 
