@@ -86,10 +86,11 @@ class DriverStatement:
             self._plans[(dialect.name, keys)] = found
         return found
 
-    def parameters(self, dialect: Dialect, values: dict):
-        _, order, converters = self.plan(dialect, tuple(values))
+    def bind(self, dialect: Dialect, values: dict) -> tuple[str, tuple | dict]:
+        """The SQL and the driver's parameters for these values."""
+        sql, order, converters = self.plan(dialect, tuple(values))
         params = {k: (convert(values[k]) if convert else values[k]) for k, convert in converters}
-        return tuple(params[k] for k in order) if order else params
+        return sql, (tuple(params[k] for k in order) if order else params)
 
 
 class DriverWrite:
@@ -101,8 +102,7 @@ class DriverWrite:
 
     def execute(self, statement: DriverStatement, values: dict):
         """Run one statement; return the first column of its first row, if it returns rows."""
-        sql = statement.plan(self.dialect, tuple(values))[0]
-        self.cursor.execute(sql, statement.parameters(self.dialect, values))
+        self.cursor.execute(*statement.bind(self.dialect, values))
         if self.cursor.description is None:
             return None
         row = self.cursor.fetchone()
@@ -111,8 +111,8 @@ class DriverWrite:
     def execute_many(self, statement: DriverStatement, rows: list[dict]) -> None:
         """Run one statement for rows that all give the same parameters."""
         if rows:
-            sql = statement.plan(self.dialect, tuple(rows[0]))[0]
-            self.cursor.executemany(sql, [statement.parameters(self.dialect, r) for r in rows])
+            bound = [statement.bind(self.dialect, row) for row in rows]
+            self.cursor.executemany(bound[0][0], [params for _, params in bound])
 
 
 @contextmanager
