@@ -72,11 +72,7 @@ def _cross_origin_guard():
 @bp.after_request
 def _cors_headers(response):
     if request.endpoint in WIDGET_ENDPOINTS:
-        vary = response.headers.get("Vary")
-        if not vary:
-            response.headers["Vary"] = "Origin"
-        elif "origin" not in vary.lower():
-            response.headers["Vary"] = f"{vary}, Origin"
+        response.vary.add("Origin")
     origin = g.pop("cors_origin", None)
     if origin:
         response.headers["Access-Control-Allow-Origin"] = origin
