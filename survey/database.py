@@ -151,3 +151,18 @@ def write_transaction(session: Session) -> Iterator[Connection]:
     session.rollback()
     with _writer_lock(session.get_bind()), session.begin():
         yield session.connection(execution_options={"sqlite_immediate": True})
+
+
+@contextmanager
+def unit_of_work(session: Session | None = None) -> Iterator[Session]:
+    """The one write path of services: a short transaction that commits on success.
+
+    On SQLite it takes the writer lock and BEGIN IMMEDIATE; on PostgreSQL it is the
+    session's own transaction. Yields the session to write through.
+    """
+    if session is None:
+        from survey.extensions import db
+
+        session = db.session
+    with write_transaction(session):
+        yield session
