@@ -227,3 +227,27 @@ def test_kiosk_shell_and_service_worker_are_served(client):
     worker = client.get("/kiosk/sw.js")
     assert worker.mimetype == "text/javascript"
     assert b"__VERSION__" not in worker.data
+
+
+def test_heartbeat_refuses_control_characters_in_the_app_version(client, demo_org):
+    device_id, secret = enrolled_device()
+    for version in ("\x1b[31mred", "v1\r\nroot", "v1\x07", "v1\u009b2J"):
+        response = client.post("/kiosk/api/heartbeat", json={"app_version": version},
+                               headers={"X-Kto-Device": secret})
+        assert response.status_code == 422, version
+        assert response.get_json()["error"] == "wrong_type"
+    assert db.session.get(Device, device_id).app_version is None
+
+
+def test_list_prints_terminal_escapes_as_visible_text(demo_org, runner):
+    device_id, _ = enrolled_device()
+    device = db.session.get(Device, device_id)
+    device.app_version = "\x1b[31mred\x1b]0;owned\x07"  # stored before input was validated
+    device.name = "Uitgang\x1b[2J"
+    db.session.commit()
+    listing = runner.invoke(args=["kto", "kiosk", "list"])
+    assert listing.exit_code == 0
+    assert "\x1b" not in listing.output and "\x07" not in listing.output
+    line = next(x for x in listing.output.splitlines() if x.strip().startswith(str(device_id)))
+    assert line.endswith("\\x1b[31mred\\x1b]0;owned\\x07")
+    assert "Uitgang\\x1b[2J" in line
