@@ -5,6 +5,7 @@ from werkzeug.exceptions import HTTPException
 
 from survey.api import bp
 from survey.domain import ValidationError
+from survey.errors import ServiceError
 from survey.services.errors import Conflict, Forbidden
 
 
@@ -17,6 +18,11 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 @bp.errorhandler(ValidationError)
 def _validation(error: ValidationError):
     return error_response(422, error.code, error.message, error.field)
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(error: ServiceError):
+    return error_response(error.status, error.code, error.message, error.field)
 
 
 @bp.errorhandler(Conflict)

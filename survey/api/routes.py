@@ -14,9 +14,8 @@ from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
 from survey.api import bp
 from survey.api.auth import require_api_key
 from survey.api.openapi import openapi_document
+from survey.channels.ingest import receive
 from survey.services import exports, surveys
-from survey.services.devices import origin_for_request
-from survey.services.responses import record_response
 
 
 @bp.before_request
@@ -35,11 +34,9 @@ def _json_body():
 
 @bp.post("/responses")
 def post_response():
-    """Store one response; the same id and payload again returns the stored id."""
-    payload = _json_body()
-    origin = origin_for_request(request.headers.get("X-Kto-Device"), payload)
-    recorded = record_response(
-        payload, origin, skew_seconds=current_app.config["CLOCK_SKEW_SECONDS"]
+    """Store one response proven by its channel; the same id and payload again returns its id."""
+    recorded = receive(
+        _json_body(), request.headers, skew_seconds=current_app.config["CLOCK_SKEW_SECONDS"]
     )
     body = {"id": recorded.id, "uuid": recorded.uuid, "created": recorded.created}
     return jsonify(body), 201 if recorded.created else 200

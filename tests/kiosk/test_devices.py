@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from survey.extensions import db
 from survey.models import Device, Location, Response
@@ -19,6 +19,17 @@ def kiosk_payload(at: datetime, **overrides) -> dict:
     payload = make_payload(submitted_at=at.isoformat(), **overrides)
     payload.pop("location")  # the device knows where it stands
     return payload
+
+
+def received_a_minute_ago(response_id: int) -> None:
+    """The misuse rules count by receive time: let a stored answer have come in earlier."""
+    row = db.session.get(Response, response_id)
+    db.session.execute(
+        update(Response)
+        .where(Response.id == response_id)
+        .values(received_at=row.received_at - timedelta(seconds=60))
+    )
+    db.session.commit()
 
 
 def post(client, secret, payload):
@@ -95,7 +106,9 @@ def test_two_responses_one_second_apart_second_is_suspect(client, demo_org):
 def test_replaying_a_response_keeps_its_flag_and_stores_nothing_new(client, demo_org):
     _, secret = enrolled_device()
     payload = kiosk_payload(NOW)
-    assert post(client, secret, kiosk_payload(NOW - timedelta(seconds=60))).status_code == 201
+    earlier = post(client, secret, kiosk_payload(NOW - timedelta(seconds=60)))
+    assert earlier.status_code == 201
+    received_a_minute_ago(earlier.get_json()["id"])
     assert post(client, secret, payload).status_code == 201
     again = post(client, secret, payload)
     assert again.status_code == 200 and again.get_json()["created"] is False
