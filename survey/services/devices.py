@@ -6,14 +6,12 @@ import hashlib
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from werkzeug.exceptions import Unauthorized
 
-from survey.domain import ValidationError
 from survey.domain.kiosk import settings_from_dict, suspect_reason
+from survey.errors import Forbidden, Invalid, Unauthorized
 from survey.extensions import db
 from survey.models import Device, Organisation, Response, Survey
 from survey.services.catalogue import SurveyRef
-from survey.services.errors import Forbidden
 from survey.services.responses import Origin
 
 
@@ -27,7 +25,7 @@ def device_for_secret(device_secret: str) -> Device:
         select(Device).where(Device.secret_hash == secret_hash(device_secret[:200]))
     ).scalar_one_or_none()
     if device is None:
-        raise Unauthorized("Unknown device.")
+        raise Unauthorized("unauthorized", "Unknown device.")
     if device.revoked_at is not None:
         raise Forbidden("device_revoked", "This device has been switched off by staff.")
     return device
@@ -47,7 +45,7 @@ def kiosk_origin(device_secret: str, submission, survey: SurveyRef, now: datetim
             .join(Survey, Survey.organisation_id == Organisation.id)
             .where(Survey.id == device.survey_id)
         ).one()
-        raise ValidationError(
+        raise Invalid(
             "device_survey_mismatch",
             f"This device answers survey '{survey_slug}' of '{org_slug}' only.",
             "survey",

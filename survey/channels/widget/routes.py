@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import NotFound
 
-from survey.api.errors import error_response
 from survey.channels.widget import cache_seconds
+from survey.error_responses import json_error
 from survey.services import widget
 
 bp = Blueprint("widget", __name__, url_prefix="/api/v1/widget")
@@ -33,7 +33,7 @@ def _own_origins() -> set[str]:
 
 
 def _refused():
-    return error_response(
+    return json_error(
         403, "origin_not_allowed", "This website may not use this organisation's surveys."
     )
 
