@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from survey import messaging
 from survey.database import write_transaction
 from survey.extensions import db
 from survey.models import Organisation, Report
@@ -18,7 +19,6 @@ from survey.reports.builder import build
 from survey.reports.data import ReportData, UnknownVersion
 from survey.reports.inputs import collect
 from survey.reports.period import label, parse_month, previous_month, utc_bounds
-from survey.services import mail
 from survey.services.exports import BASE_COLUMNS, iter_responses, question_keys
 from survey.services.users import subscribers
 
@@ -130,7 +130,9 @@ def send_report(report: Report) -> int:
     else:
         subject = f"{org}: rapport klanttevredenheid {month}"
         body = f"In de bijlage vindt u het rapport klanttevredenheid van {org} over {month}."
-    mail.send(to, subject, body, [(filename(report, "pdf"), report.pdf, "application", "pdf")])
+    messaging.send_email(
+        to, subject, body, [(filename(report, "pdf"), report.pdf, "application", "pdf")]
+    )
     report_id = report.id
     with write_transaction(db.session):
         db.session.get(Report, report_id).sent_at = datetime.now(UTC)
@@ -146,7 +148,7 @@ def build_and_send_all(today: date) -> list[Outcome]:
             report = build_monthly_report(slug, month)
             try:
                 sent = send_report(report)
-            except (mail.MailNotConfigured, OSError) as error:
+            except (messaging.NotConfigured, OSError) as error:
                 log.warning("Report %s %s built but not sent: %s", slug, label(month), error)
                 outcomes.append(Outcome(slug, label(month), report.id, 0, str(error)))
                 continue
