@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -21,6 +20,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from survey import safetext
 from survey.reports import charts, display, fonts, texts
 from survey.stats import round_half_up
 
@@ -61,6 +61,7 @@ def _styles():
 
 
 def _table(rows, widths=None, size=7.5, header=True):
+    rows = [[safetext.clean(c) if isinstance(c, str) else c for c in row] for row in rows]
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = [
         ("FONT", (0, 0), (-1, -1), fonts.REGULAR, size),
@@ -114,7 +115,7 @@ class _NumberedCanvas(pdfcanvas.Canvas):
 
 
 def _p(text, style):
-    return Paragraph(escape(str(text)), style)
+    return Paragraph(safetext.markup(text), style)
 
 
 def render(data: dict) -> bytes:
@@ -159,7 +160,7 @@ def render(data: dict) -> bytes:
         CondPageBreak(80 * mm),
         _p(w("when"), s["h2"]),
         charts.heatmap_chart(data),
-        _p(w("quiet_busy").format(peak=max(map(max, data["heatmap"]["volume"]))), s["small"]),
+        _p(_quiet_busy(data, lang), s["small"]),
     ]
     story += [PageBreak(), _p(w("why"), s["h2"])] + _reasons(data, s, w, lang)
     story += _website(data, s, w, lang)
@@ -185,7 +186,7 @@ def render(data: dict) -> bytes:
     )
     _NumberedCanvas.header = f"{org} · {w('title')} · {meta['month_name']}"
     _NumberedCanvas.page_word = w("page")
-    _NumberedCanvas.of_word = "of" if lang == "en" else "van"
+    _NumberedCanvas.of_word = w("of")
     doc.build(story, canvasmaker=_NumberedCanvas)
     return buffer.getvalue()
 
@@ -197,20 +198,20 @@ def _summary(data, s, w, lang):
     unweighted = "" if data["meta"]["weighted"] else f" ({w('unweighted_short')})"
     rows = [
         ["", w("satisfied_w") + unweighted, w("nps") + unweighted],
-        [w("interval"), display.percent_interval(sat), display.nps_interval(nps_est, lang)],
+        [w("interval"), display.percent_interval(sat, lang), display.nps_interval(nps_est, lang)],
         [w("satisfied_u"), display.unweighted_percent(sat, lang), display.DASH],
         [w("n"), display.n(sat, lang), display.n(nps_est, lang)],
-        [w("n_eff"), display.n_eff(sat), display.n_eff(nps_est)],
+        [w("n_eff"), display.n_eff(sat, lang), display.n_eff(nps_est, lang)],
         [w("reliability"), display.flag(sat, lang), display.flag(nps_est, lang)],
         [
             w("change_prev"),
-            display.change(ch["satisfied"]["previous"]),
-            display.change(ch["nps"]["previous"], share=False),
+            display.change(ch["satisfied"]["previous"], lang=lang),
+            display.change(ch["nps"]["previous"], share=False, lang=lang),
         ],
         [
             w("change_year"),
-            display.change(ch["satisfied"]["last_year"]),
-            display.change(ch["nps"]["last_year"], share=False),
+            display.change(ch["satisfied"]["last_year"], lang=lang),
+            display.change(ch["nps"]["last_year"], share=False, lang=lang),
         ],
     ]
     big = ParagraphStyle("big", parent=s["h1"], fontSize=26, leading=30)
@@ -231,9 +232,13 @@ def _summary(data, s, w, lang):
     out += [_p(w("targets"), s["h3"])]
     target_rows = [[w("target"), w("result"), w("interval"), ""]]
     for t in summary["targets"]:
-        value = f"{round_half_up(100 * t['estimate'])}%" if "estimate" in t else display.DASH
+        value = (
+            display.percentage(round_half_up(100 * t["estimate"]), lang)
+            if "estimate" in t
+            else display.DASH
+        )
         status = display.target(t, lang, short=False)
-        interval = display.percent_interval(t) if "estimate" in t else display.DASH
+        interval = display.percent_interval(t, lang) if "estimate" in t else display.DASH
         target_rows.append([t["label"], value, interval, _p(status, s["cell"])])
     out.append(_table(target_rows, [60 * mm, 20 * mm, 25 * mm, 65 * mm], size=8.5))
     return out
@@ -269,19 +274,21 @@ def _channel_table(data, lang, w):
             [
                 r["name"],
                 display.n(sat, lang),
-                display.n_eff(sat),
+                display.n_eff(sat, lang),
                 display.percent(sat, lang),
-                display.percent_interval(sat),
+                display.percent_interval(sat, lang),
                 display.unweighted_percent(sat, lang),
                 display.nps(r["nps"], lang),
                 display.grade(r["grade"], lang),
-                display.change(r["change_previous"]),
-                Paragraph(escape(display.target(r["target"], lang)), cell),
+                display.change(r["change_previous"], lang=lang),
+                Paragraph(safetext.markup(display.target(r["target"], lang)), cell),
                 display.flag(sat, lang),
             ]
         )
     header = [
-        Paragraph(escape(c), ParagraphStyle("hd", fontName=fonts.BOLD, fontSize=6.5, leading=7.5))
+        Paragraph(
+            safetext.markup(c), ParagraphStyle("hd", fontName=fonts.BOLD, fontSize=6.5, leading=7.5)
+        )
         for c in rows[0]
     ]
     rows[0] = header
@@ -298,7 +305,7 @@ def _trend_table(data, lang, w):
             if point is None:
                 cells.append(display.DASH)
             elif display.suppressed(point):
-                cells.append("<10")
+                cells.append(w("less_than_10"))
             else:
                 cells.append(display.percent(point, lang))
         rows.append([row["name"]] + cells)
@@ -309,8 +316,13 @@ def _trend_table(data, lang, w):
 def _unweighted_months(data, lang):
     trend = data["trend"]
     months = [m for m, ok in zip(trend["labels"], trend["weighted"], strict=True) if not ok]
-    word = "Unweighted months" if lang == "en" else "Ongewogen maanden"
-    return f"{word}: {', '.join(months)}. <10 = {texts.word('suppressed', lang)}."
+    word, less = texts.word("unweighted_months", lang), texts.word("less_than_10", lang)
+    return f"{word}: {', '.join(months)}. {less} = {texts.word('suppressed', lang)}."
+
+
+def _quiet_busy(data, lang):
+    peak = max(map(max, data["heatmap"]["volume"]))
+    return texts.word("quiet_busy", lang, peak=display.number(peak, lang))
 
 
 def _breakdown(data, dim, s, w, lang):
@@ -322,7 +334,7 @@ def _breakdown(data, dim, s, w, lang):
                 r["name"],
                 display.n(sat, lang),
                 display.percent(sat, lang),
-                display.percent_interval(sat),
+                display.percent_interval(sat, lang),
                 display.flag(sat, lang),
             ]
         )
@@ -343,9 +355,11 @@ def _reasons(data, s, w, lang):
         return [_p(w("no_data"), s["body"])]
     rows = [[w("reason"), w("count"), w("share_resp")]]
     for r in reasons["rows"]:
-        rows.append([r["label"], str(r["count"]), f"{round_half_up(100 * r['share'])}%"])
+        share = display.percentage(round_half_up(100 * r["share"]), lang)
+        rows.append([r["label"], display.number(r["count"], lang), share])
+    n = display.number(reasons["respondents"], lang)
     return [
-        _p(f"n = {reasons['respondents']}. {w('multi')}", s["small"]),
+        _p(f"{w('n')} = {n}. {w('multi')}", s["small"]),
         _table(rows, [95 * mm, 20 * mm, 55 * mm]),
         Spacer(1, 6),
         charts.reasons_chart(data),
@@ -360,14 +374,16 @@ def _website(data, s, w, lang):
     rows = [[w("page_path"), w("not_helped"), w("responses")]]
     for r in site["pages"]:
         if r["suppressed"]:
-            rows.append([r["page"], w("suppressed"), "<10"])
+            rows.append([r["page"], w("suppressed"), w("less_than_10")])
         else:
-            rows.append([r["page"], str(r["not_helped"]), str(r["responses"])])
+            number = display.number
+            rows.append([r["page"], number(r["not_helped"], lang), number(r["responses"], lang)])
     out.append(_table(rows, [100 * mm, 35 * mm, 35 * mm]))
     out.append(_p(w("searched"), s["h3"]))
     if not site["searched"]:
         return out + [_p(w("no_data"), s["body"])]
-    rows = [[w("searched"), w("count")]] + [[r["text"], str(r["count"])] for r in site["searched"]]
+    rows = [[w("searched"), w("count")]]
+    rows += [[r["text"], display.number(r["count"], lang)] for r in site["searched"]]
     return out + [_table(rows, [135 * mm, 35 * mm])]
 
 
@@ -382,15 +398,19 @@ def _method(data, s, w, lang):
             )
     else:
         out.append(_p(w("weighted_note"), s["body"]))
-    trim = f"{method['trim_factor']:g}"
-    for line in texts.METHOD_TEXT[lang]:
-        out.append(_p(line.format(trim=trim), s["body"]))
+    values = {
+        "trim": display.number(method["trim_factor"], lang),
+        "alpha": display.number(0.05, lang),
+        "example": display.percentage(93, lang),
+    }
+    for line in texts.method_text(lang, **values):
+        out.append(_p(line, s["body"]))
         out.append(Spacer(1, 2))
     if method["note"]:
         out.append(_p(method["note"], s["small"]))
     rows = [[w("channel"), w("contacts"), w("responses")]]
     for r in method["channels"]:
-        contacts = display.DASH if r["contacts"] is None else f"{r['contacts']:,}".replace(",", ".")
-        rows.append([r["name"], contacts, str(r["responses"])])
+        contacts = display.DASH if r["contacts"] is None else display.number(r["contacts"], lang)
+        rows.append([r["name"], contacts, display.number(r["responses"], lang)])
     out += [Spacer(1, 6), _table(rows, [60 * mm, 40 * mm, 40 * mm])]
     return out
