@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, has_app_context, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import force_locale, get_locale
 
 from survey.extensions import babel
@@ -98,4 +99,18 @@ def init_app(app: Flask) -> None:
                 f"here ({error}); run 'make translations' (pybabel compile) when installing."
             ) from error
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(_fresh_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["language_name"] = language_name
+
+
+def _fresh_locale() -> None:
+    """Each request chooses its own locale. Flask-Babel keeps the choice on `g`, and a
+    request inside an existing application context (the test client, a CLI command
+    calling views) would otherwise inherit the previous request's language."""
+    g.pop("_flask_babel", None)
+
+
+def language_name(code: str) -> str:
+    """'nl' as the page's language names it: 'Nederlands' / 'Dutch'."""
+    return Locale.parse(code).get_display_name(get_locale() or "nl")

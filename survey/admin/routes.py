@@ -68,6 +68,7 @@ def report_page(report_id: int):
         report=report,
         tables=reports.spreadsheet.tables(report.data),
         charts=reports.charts.CHARTS,
+        report_texts=reports.texts,
         logout=LogoutForm(),
     )
 
