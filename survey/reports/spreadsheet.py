@@ -20,60 +20,62 @@ from openpyxl.styles import Font
 
 from survey import safetext
 from survey.reports import display, texts
+from survey.reports.data import Change, Figure, ReportData, SuppressedPage, Target
 from survey.stats import round_half_up, round_percent
 
 Table = tuple[list[str], list[list]]
 BOM = "\ufeff"
 
 
-def _pct(est: dict | None, key: str, lang: str):
+def _pct(est, key: str, lang: str):
     if est is None:
         return None
     if display.suppressed(est):
         return texts.word("suppressed", lang)
-    return round_percent(est[key])
+    value = getattr(est, key)
+    return None if value is None else round_percent(value)
 
 
-def _num(est: dict | None, key: str, lang: str, digits: int = 0):
+def _num(est: Figure, key: str, lang: str, digits: int = 0):
     if est is None:
         return None
     if display.suppressed(est):
         return texts.word("suppressed", lang)
-    value = est.get(key)
+    value = getattr(est, key)
     return None if value is None else round_half_up(value, digits)
 
 
-def _change(delta: dict | None, scale: float):
-    return None if delta is None else round_half_up(scale * delta["difference"])
+def _change(delta: Change | None, scale: float):
+    return None if delta is None else round_half_up(scale * delta.difference)
 
 
 def _yes_no(value: bool | None, lang: str):
     return None if value is None else texts.word("yes" if value else "no", lang)
 
 
-def _flag(est: dict | None, lang: str):
+def _flag(est: Figure, lang: str):
     """The reliability of an estimate as a word ('betrouwbaar', 'indicatief', ...)."""
-    return None if est is None else texts.word(est["reliability"], lang)
+    return None if est is None else texts.word(est.reliability, lang)
 
 
-def _status(row: dict | None, lang: str):
+def _status(row: Target | None, lang: str):
     """A target's outcome as a word ('gehaald', 'niet gehaald', ...)."""
-    return None if row is None else texts.word(row["status"], lang)
+    return None if row is None else texts.word(row.status, lang)
 
 
-def _significant(delta: dict | None, lang: str):
-    return None if delta is None else _yes_no(delta["significant"], lang)
+def _significant(delta: Change | None, lang: str):
+    return None if delta is None else _yes_no(delta.significant, lang)
 
 
-def tables(data: dict) -> dict[str, Table]:
+def tables(data: ReportData) -> dict[str, Table]:
     """Every table of the report as (headers, rows), numbers rounded as in the PDF.
 
     Keys are the tables' codes (used in download addresses); headers and values are
     words in the report's language.
     """
-    lang = data["meta"]["language"]
+    lang = data.meta.language
     w = lambda key: texts.word(key, lang)  # noqa: E731
-    s = data["summary"]
+    s = data.summary
     result: dict[str, Table] = {}
     headers = [
         w("col_measure"),
@@ -92,15 +94,15 @@ def tables(data: dict) -> dict[str, Table]:
     ]
     rows = []
     for key, scale, fmt in (("satisfied", 100, _pct), ("nps", 1, _num)):
-        est = s[key]
-        prev, year = s["changes"][key]["previous"], s["changes"][key]["last_year"]
+        est, changes = s.measure(key)
+        prev, year = changes.previous, changes.last_year
         rows.append(
             [
                 w(key),
                 fmt(est, "estimate", lang),
                 fmt(est, "low", lang),
                 fmt(est, "high", lang),
-                None if est is None else est["n"],
+                None if est is None else est.n,
                 _num(est, "n_eff", lang),
                 fmt(est, "unweighted", lang),
                 _flag(est, lang),
@@ -108,7 +110,7 @@ def tables(data: dict) -> dict[str, Table]:
                 _significant(prev, lang),
                 _change(year, scale),
                 _significant(year, lang),
-                _yes_no(data["meta"]["weighted"], lang),
+                _yes_no(data.meta.weighted, lang),
             ]
         )
     result["summary"] = (headers, rows)
@@ -116,14 +118,14 @@ def tables(data: dict) -> dict[str, Table]:
         [w("target"), w("col_share"), w("col_estimate"), w("col_low"), w("col_high"), w("result")],
         [
             [
-                t["label"],
-                round_percent(t["share"]),
-                _pct(t, "estimate", lang) if "estimate" in t else None,
-                _pct(t, "low", lang) if "low" in t else None,
-                _pct(t, "high", lang) if "high" in t else None,
+                t.label,
+                round_percent(t.share),
+                _pct(t.result, "estimate", lang),
+                _pct(t.result, "low", lang),
+                _pct(t.result, "high", lang),
                 _status(t, lang),
             ]
-            for t in s["targets"]
+            for t in s.targets
         ],
     )
     result["channels"] = (
@@ -145,28 +147,28 @@ def tables(data: dict) -> dict[str, Table]:
         ],
         [
             [
-                r["name"],
-                r["responses"],
-                r["contacts"],
-                _num(r["satisfied"], "n_eff", lang),
-                _pct(r["satisfied"], "estimate", lang),
-                _pct(r["satisfied"], "low", lang),
-                _pct(r["satisfied"], "high", lang),
-                _pct(r["satisfied"], "unweighted", lang),
-                _num(r["nps"], "estimate", lang),
-                _num(r["grade"], "estimate", lang, 1),
-                _change(r["change_previous"], 100),
-                _significant(r["change_previous"], lang),
-                _status(r["target"], lang),
-                _flag(r["satisfied"], lang),
+                r.name,
+                r.responses,
+                r.contacts,
+                _num(r.satisfied, "n_eff", lang),
+                _pct(r.satisfied, "estimate", lang),
+                _pct(r.satisfied, "low", lang),
+                _pct(r.satisfied, "high", lang),
+                _pct(r.satisfied, "unweighted", lang),
+                _num(r.nps, "estimate", lang),
+                _num(r.grade, "estimate", lang, 1),
+                _change(r.change_previous, 100),
+                _significant(r.change_previous, lang),
+                _status(r.target, lang),
+                _flag(r.satisfied, lang),
             ]
-            for r in data["channels"]
+            for r in data.channels
         ],
     )
-    trend = data["trend"]
+    trend = data.trend
     result["trend"] = (
-        [w("channel")] + trend["labels"],
-        [[r["name"]] + [_pct(p, "estimate", lang) for p in r["points"]] for r in trend["rows"]],
+        [w("channel")] + list(trend.labels),
+        [[r.name] + [_pct(p, "estimate", lang) for p in r.points] for r in trend.rows],
     )
     for dim in ("location", "unit", "topic"):
         result[dim] = (
@@ -180,68 +182,65 @@ def tables(data: dict) -> dict[str, Table]:
             ],
             [
                 [
-                    r["name"],
-                    r["responses"],
-                    _pct(r["satisfied"], "estimate", lang),
-                    _pct(r["satisfied"], "low", lang),
-                    _pct(r["satisfied"], "high", lang),
-                    _flag(r["satisfied"], lang),
+                    r.name,
+                    r.responses,
+                    _pct(r.satisfied, "estimate", lang),
+                    _pct(r.satisfied, "low", lang),
+                    _pct(r.satisfied, "high", lang),
+                    _flag(r.satisfied, lang),
                 ]
-                for r in data["breakdowns"][dim]
+                for r in data.breakdowns.of(dim)
             ],
         )
-    heat = data["heatmap"]
+    heat = data.heatmap
     result["hours"] = (
         [w("col_weekday"), w("hour"), w("responses"), w("col_satisfied")],
         [
             [
-                heat["days"][d],
+                heat.days[d],
                 h,
-                heat["volume"][d][h],
-                None if heat["satisfied"][d][h] is None else round_percent(heat["satisfied"][d][h]),
+                heat.volume[d][h],
+                None if heat.satisfied[d][h] is None else round_percent(heat.satisfied[d][h]),
             ]
             for d in range(7)
             for h in range(24)
-            if heat["volume"][d][h]
+            if heat.volume[d][h]
         ],
     )
-    reasons = data["reasons"]
+    reasons = data.reasons
     result["reasons"] = (
         [w("reason"), w("count"), w("share_resp"), w("col_respondents")],
-        [
-            [r["label"], r["count"], round_percent(r["share"]), reasons["respondents"]]
-            for r in reasons["rows"]
-        ],
+        [[r.label, r.count, round_percent(r.share), reasons.respondents] for r in reasons.rows],
     )
-    site = data["website"]
+    site = data.website
     result["pages"] = (
         [w("page_path"), w("not_helped"), w("responses")],
         [
-            [p["page"], w("suppressed"), None]
-            if p["suppressed"]
-            else [p["page"], p["not_helped"], p["responses"]]
-            for p in site["pages"]
+            [p.page, w("suppressed"), None]
+            if isinstance(p, SuppressedPage)
+            else [p.page, p.not_helped, p.responses]
+            for p in site.pages
         ],
     )
     result["searched"] = (
         [w("col_search"), w("count")],
-        [[r["text"], r["count"]] for r in site["searched"]],
+        [[r.text, r.count] for r in site.searched],
     )
     result["comments"] = (
         [w("channel"), w("col_date"), w("col_comment")],
-        [[c["name"], c["date"], c["text"]] for c in data["comments"]],
+        [[c.name, c.date, c.text] for c in data.comments],
     )
     result["method"] = (
         [w("channel"), w("contacts"), w("responses")],
-        [[r["name"], r["contacts"], r["responses"]] for r in data["method"]["channels"]],
+        [[r.name, r.contacts, r.responses] for r in data.method.channels],
     )
     return result
 
 
-def xlsx(data: dict) -> bytes:
+def xlsx(data: ReportData) -> bytes:
     """One sheet per table, named in the report's language. Text cells are always stored
     as text (never a formula)."""
-    lang = data["meta"]["language"]
+    lang = data.meta.language
     book = Workbook()
     book.remove(book.active)
     for name, (headers, rows) in tables(data).items():
@@ -309,7 +308,7 @@ def csv_text(headers: list[str], rows: Iterable[list], lang: str | None = None) 
     return "".join(csv_lines(headers, rows, lang))
 
 
-def table_csv(data: dict, name: str) -> str:
+def table_csv(data: ReportData, name: str) -> str:
     """One table of the report as CSV in its language; KeyError for an unknown table."""
     headers, rows = tables(data)[name]
-    return csv_text(headers, rows, data["meta"]["language"])
+    return csv_text(headers, rows, data.meta.language)

@@ -74,7 +74,7 @@ def test_dutch_xlsx_has_no_english_code_words(dutch_report):
 
 
 def test_dutch_csv_has_no_english_code_words_and_opens_in_dutch_excel(dutch_report, app):
-    data = dutch_report.data
+    data = reports.stored_data(dutch_report)
     words = set()
     for name in spreadsheet.tables(data):
         text = spreadsheet.table_csv(data, name)
@@ -98,7 +98,7 @@ def test_english_report_tables_speak_english(demo_org, app):
     report = reports.build_monthly_report("demo", "2026-10", "en")
     book = load_workbook(io.BytesIO(report.xlsx))
     assert "Summary" in book.sheetnames and "Channels" in book.sheetnames
-    text = spreadsheet.table_csv(report.data, "channels")
+    text = spreadsheet.table_csv(reports.stored_data(report), "channels")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     phone = next(row for row in rows if row[0] == "Phone")
     assert phone[9] == "6.5" and rows[0][:3] == ["Channel", "Responses", "Contacts"]

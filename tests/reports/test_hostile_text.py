@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 
 import pdfplumber
 import pytest
@@ -19,6 +20,7 @@ from survey import safetext
 from survey.extensions import db
 from survey.models import Organisation
 from survey.reports import charts, pdf, spreadsheet
+from survey.reports.data import ReasonRow
 from survey.services import reports
 from survey.services.apikeys import create_api_key
 from survey.services.responses import record_many
@@ -96,7 +98,7 @@ def test_report_is_built_and_no_xlsx_cell_is_a_formula(hostile_report):
 
 
 def test_every_report_csv_cell_is_neutralised(hostile_report, app):
-    data = hostile_report.data
+    data = reports.stored_data(hostile_report)
     seen = []
     for name in spreadsheet.tables(data):
         text = spreadsheet.table_csv(data, name)
@@ -119,9 +121,14 @@ def test_renderers_survive_nul_lone_surrogates_and_markup(app, demo_org):
     org = db.session.query(Organisation).filter_by(slug="demo").one()
     data = reports.report_data(org, reports._month("2026-10"))
     nasty = "\x00=1+1 \ud800 <b>&\x1b[0m"
-    data["comments"][0]["text"] = nasty
-    data["channels"][0]["name"] = nasty
-    data["reasons"]["rows"].append({"label": nasty, "count": 1, "share": 0.1})
+    data = replace(
+        data,
+        comments=(replace(data.comments[0], text=nasty), *data.comments[1:]),
+        channels=(replace(data.channels[0], name=nasty), *data.channels[1:]),
+        reasons=replace(
+            data.reasons, rows=(*data.reasons.rows, ReasonRow("x", nasty, 1, 0.1))
+        ),
+    )
     assert pdf.render(data).startswith(b"%PDF")
     for name in charts.CHARTS:
         assert "\x00" not in charts.svg(name, data)
