@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -90,18 +91,37 @@ def _app(translations: Path, database: Path):
     )
 
 
+@contextmanager
+def _own_catalogues(app):
+    """Flask-Babel caches loaded catalogues per process, not per app: let this app load its
+    own, and leave no catalogue of it behind for the other tests."""
+    cache = app.extensions["babel"].instance.domain_instance.cache
+    cache.clear()
+    try:
+        yield
+    finally:
+        cache.clear()
+
+
 def test_an_install_without_compiled_catalogues_still_speaks_dutch(tmp_path, app):
     # pip install -r requirements.txt and gunicorn, without `make translations`.
     translations = _bare_copy(tmp_path)
     fresh = _app(translations, tmp_path / "kto.sqlite3")
     assert sorted(p.parent.parent.name for p in translations.rglob("messages.mo")) == ["en", "nl"]
-    with fresh.test_request_context("/"):
-        from flask_babel import gettext
+    with _own_catalogues(fresh):
+        # The catalogue this app compiled is the one it reads.
+        po = translations / "nl" / "LC_MESSAGES" / "messages.po"
+        po.write_text(po.read_text().replace('msgstr "Inloggen"', 'msgstr "Aanmelden"'))
+        later = time.time() + 5
+        os.utime(po, (later, later))
+        fresh = _app(translations, tmp_path / "kto.sqlite3")
+        with fresh.test_request_context("/"):
+            from flask_babel import gettext
 
-        assert gettext("Log in") == "Inloggen"
-    assert "Inloggen voor medewerkers" in fresh.test_client().get("/staff/login").get_data(
-        as_text=True
-    )
+            assert gettext("Log in") == "Aanmelden"
+            assert gettext("Staff login") == "Inloggen voor medewerkers"
+        page = fresh.test_client().get("/staff/login").get_data(as_text=True)
+        assert "Inloggen voor medewerkers" in page and "Aanmelden" in page
 
 
 def test_an_outdated_catalogue_is_compiled_again_at_start(tmp_path):
