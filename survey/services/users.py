@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
-from survey.database import write_transaction
+from survey.database import unit_of_work
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Organisation, User
@@ -33,7 +33,7 @@ def add_user(
     if role not in ROLES:
         raise Invalid("unknown_role", f"Role must be one of {', '.join(ROLES)}.", "role")
     password_hash = _hasher.hash(password)  # slow on purpose: not while holding the write lock
-    with write_transaction(db.session):
+    with unit_of_work():
         org = db.session.execute(
             select(Organisation).where(Organisation.slug == org_slug)
         ).scalar()

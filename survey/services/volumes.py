@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from survey.database import write_transaction
+from survey.database import unit_of_work
 from survey.domain.channels import CONTACT_CHANNELS
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
@@ -64,7 +64,7 @@ def set_volume(org_slug: str, month: str | date, channel: str, count) -> None:
     except ValueError as error:
         raise Invalid("wrong_month", str(error), "month") from None
     checked = _check(channel, count)
-    with write_transaction(db.session):
+    with unit_of_work():
         _upsert(_organisation(org_slug).id, day, channel, checked)
 
 
@@ -85,7 +85,7 @@ def import_csv(org_slug: str, text: str) -> int:
             raise Invalid(error.code, f"Line {line}: {error.message}", error.field) from None
         except ValueError as error:
             raise Invalid("wrong_month", f"Line {line}: {error}", "month") from None
-    with write_transaction(db.session):
+    with unit_of_work():
         org_id = _organisation(org_slug).id
         for day, channel, count in rows:
             _upsert(org_id, day, channel, count)
