@@ -15,6 +15,7 @@ from survey.extensions import db
 from survey.models import Organisation, Report
 from survey.reports import charts, pdf, spreadsheet, texts
 from survey.reports.builder import build
+from survey.reports.data import ReportData, UnknownVersion
 from survey.reports.inputs import collect
 from survey.reports.period import label, parse_month, previous_month, utc_bounds
 from survey.services import mail
@@ -54,7 +55,7 @@ def _month(month: str | date) -> date:
         raise ReportError(str(error)) from None
 
 
-def report_data(org: Organisation, month: date, language: str = "nl") -> dict:
+def report_data(org: Organisation, month: date, language: str = "nl") -> ReportData:
     """The report's numbers; reads only."""
     if language not in LANGUAGES:
         raise ReportError(f"Language must be one of {', '.join(LANGUAGES)}.")
@@ -84,7 +85,7 @@ def build_monthly_report(org_slug: str, month: str | date, language: str = "nl")
         report = _stored(org_id, day, language) or Report(
             organisation_id=org_id, month=day, language=language
         )
-        report.pdf, report.xlsx, report.data = pdf_bytes, xlsx_bytes, data
+        report.pdf, report.xlsx, report.data = pdf_bytes, xlsx_bytes, data.to_dict()
         report.status, report.built_at, report.last_error = "ok", datetime.now(UTC), None
         db.session.add(report)
     _copy_to_exports(slug, day, language, pdf_bytes, xlsx_bytes)
@@ -200,15 +201,24 @@ def download(organisation_id: int, report_id: int, kind: str, name: str = "") ->
     raise LookupError("No such download.")
 
 
+def stored_data(report: Report) -> ReportData:
+    """The stored report's data; data stored in an older shape is read as the current one
+    (survey.reports.data lists the versions). LookupError for data newer than this code."""
+    try:
+        return ReportData.from_dict(report.data)
+    except UnknownVersion as error:
+        raise LookupError(str(error)) from None
+
+
 def chart_svg(report: Report, name: str) -> str:
     if name not in charts.CHARTS:
         raise LookupError("No such chart.")
-    return charts.svg(name, report.data)
+    return charts.svg(name, stored_data(report))
 
 
 def table_csv(report: Report, name: str) -> str:
     try:
-        return spreadsheet.table_csv(report.data, name)
+        return spreadsheet.table_csv(stored_data(report), name)
     except KeyError:
         raise LookupError("No such table.") from None
 
