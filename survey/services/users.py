@@ -10,7 +10,7 @@ from survey.database import unit_of_work
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Organisation, User
-from survey.models.reporting import ROLES
+from survey.models.user import ROLES
 
 _hasher = PasswordHasher()
 # Verified when the e-mail is unknown, so a login takes as long either way.
