@@ -8,10 +8,10 @@ import secrets
 from sqlalchemy import select
 
 from survey.database import unit_of_work
-from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import ApiKey, Organisation
 from survey.models.types import utcnow
+from survey.services import catalogue
 
 PREFIX = "kto_"
 
@@ -24,11 +24,7 @@ def create_api_key(org_slug: str, label: str = "") -> str:
     """Create a key for an organisation and return it in plain text (the only time it exists)."""
     key = PREFIX + secrets.token_urlsafe(32)
     with unit_of_work():
-        organisation = db.session.execute(
-            select(Organisation).where(Organisation.slug == org_slug)
-        ).scalar_one_or_none()
-        if organisation is None:
-            raise NotFound("unknown_organisation", f"No organisation '{org_slug}'.", "organisation")
+        organisation = catalogue.organisation(org_slug)
         db.session.add(
             ApiKey(
                 organisation_id=organisation.id,

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 from survey.caches import cache
 from survey.caches import clear as clear_caches
 from survey.domain import SurveyDefinition
-from survey.errors import Invalid
+from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.models import Location, Organisation, Survey, SurveyVersion, Topic, Unit
 
@@ -41,6 +41,16 @@ _NUMBERED_VERSION = _BY_SLUGS.where(SurveyVersion.number == bindparam("number"))
 
 
 LOOKUP_SECONDS = 5.0
+
+
+def organisation(slug: str) -> Organisation:
+    """The organisation with this code, or NotFound (not cached: for staff and device writes)."""
+    found = db.session.execute(
+        select(Organisation).where(Organisation.slug == slug)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound("unknown_organisation", f"Unknown organisation '{slug}'.", "organisation")
+    return found
 
 
 def find_survey_version(org_slug: str, survey_slug: str, number: int | None) -> SurveyRef:

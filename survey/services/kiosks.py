@@ -15,7 +15,7 @@ from survey.errors import Gone, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Device, Location, Organisation, Survey
 from survey.models.types import utcnow
-from survey.services import surveys
+from survey.services import catalogue, surveys
 from survey.services.devices import device_for_secret, secret_hash
 
 ENROLMENT_VALID = timedelta(days=7)
@@ -79,13 +79,7 @@ def create_device(
 
 
 def _new_device(org_slug, location_slug, survey_slug, name, settings, checked) -> Device:
-    org = db.session.execute(
-        select(Organisation).where(Organisation.slug == org_slug)
-    ).scalar_one_or_none()
-    if org is None:
-        raise NotFound(
-            "unknown_organisation", f"Unknown organisation '{org_slug}'.", "organisation"
-        )
+    org = catalogue.organisation(org_slug)
     survey = db.session.execute(
         select(Survey).where(Survey.organisation_id == org.id, Survey.slug == survey_slug)
     ).scalar_one_or_none()

@@ -10,17 +10,11 @@ from sqlalchemy import select
 
 from survey.database import unit_of_work
 from survey.domain.channels import CONTACT_CHANNELS
-from survey.errors import Invalid, NotFound
+from survey.errors import Invalid
 from survey.extensions import db
-from survey.models import ContactVolume, Organisation
+from survey.models import ContactVolume
 from survey.reports.period import parse_month
-
-
-def _organisation(slug: str) -> Organisation:
-    org = db.session.execute(select(Organisation).where(Organisation.slug == slug)).scalar()
-    if org is None:
-        raise NotFound("unknown_organisation", f"Unknown organisation '{slug}'.", "organisation")
-    return org
+from survey.services import catalogue
 
 
 def _check(channel: str, count) -> int:
@@ -65,12 +59,12 @@ def set_volume(org_slug: str, month: str | date, channel: str, count) -> None:
         raise Invalid("wrong_month", str(error), "month") from None
     checked = _check(channel, count)
     with unit_of_work():
-        _upsert(_organisation(org_slug).id, day, channel, checked)
+        _upsert(catalogue.organisation(org_slug).id, day, channel, checked)
 
 
 def import_csv(org_slug: str, text: str) -> int:
     """Store volumes from CSV with columns month,contact_channel,count; all rows or none."""
-    _organisation(org_slug)  # an unknown organisation is the first error to report
+    catalogue.organisation(org_slug)  # an unknown organisation is the first error to report
     reader = csv.DictReader(io.StringIO(text))
     missing = {"month", "contact_channel", "count"} - set(reader.fieldnames or [])
     if missing:
@@ -86,7 +80,7 @@ def import_csv(org_slug: str, text: str) -> int:
         except ValueError as error:
             raise Invalid("wrong_month", f"Line {line}: {error}", "month") from None
     with unit_of_work():
-        org_id = _organisation(org_slug).id
+        org_id = catalogue.organisation(org_slug).id
         for day, channel, count in rows:
             _upsert(org_id, day, channel, count)
     return len(rows)
