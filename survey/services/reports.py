@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import select
 
-from survey.database import write_transaction
+from survey.database import unit_of_work
 from survey.extensions import db
 from survey.i18n import in_language
 from survey.models import Organisation, Report
@@ -78,12 +78,12 @@ def build_monthly_report(org_slug: str, month: str | date, language: str = "nl")
         raise
     except Exception as error:
         # Responses keep arriving while a report is built: write in a fresh transaction.
-        with write_transaction(db.session):
+        with unit_of_work():
             existing = _stored(org_id, day, language)
             if existing is not None:
                 existing.last_error = f"{type(error).__name__}: {error}"[:2000]
         raise ReportError(f"Building the report failed: {error}") from error
-    with write_transaction(db.session):
+    with unit_of_work():
         report = _stored(org_id, day, language) or Report(
             organisation_id=org_id, month=day, language=language
         )
@@ -126,7 +126,7 @@ def send_report(report: Report) -> int:
     subject, body = report_mail_text(report)
     mail.send(to, subject, body, [(filename(report, "pdf"), report.pdf, "application", "pdf")])
     report_id = report.id
-    with write_transaction(db.session):
+    with unit_of_work():
         db.session.get(Report, report_id).sent_at = datetime.now(UTC)
     return len(to)
 
