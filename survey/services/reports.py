@@ -8,11 +8,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from survey import messaging
-from survey.database import write_transaction
+from survey.database import unit_of_work
 from survey.extensions import db
+from survey.i18n import in_language
 from survey.models import Organisation, Report
 from survey.reports import charts, pdf, spreadsheet, texts
 from survey.reports.builder import build
@@ -76,12 +78,12 @@ def build_monthly_report(org_slug: str, month: str | date, language: str = "nl")
         raise
     except Exception as error:
         # Responses keep arriving while a report is built: write in a fresh transaction.
-        with write_transaction(db.session):
+        with unit_of_work():
             existing = _stored(org_id, day, language)
             if existing is not None:
                 existing.last_error = f"{type(error).__name__}: {error}"[:2000]
         raise ReportError(f"Building the report failed: {error}") from error
-    with write_transaction(db.session):
+    with unit_of_work():
         report = _stored(org_id, day, language) or Report(
             organisation_id=org_id, month=day, language=language
         )
@@ -121,22 +123,29 @@ def send_report(report: Report) -> int:
     to = subscribers(report.organisation_id)
     if not to:
         return 0
-    lang = report.language
-    month = texts.month_name(report.month, lang)
-    org = report.organisation.name
-    if lang == "en":
-        subject = f"{org}: customer satisfaction report {month}"
-        body = f"Attached is the customer satisfaction report of {org} for {month}."
-    else:
-        subject = f"{org}: rapport klanttevredenheid {month}"
-        body = f"In de bijlage vindt u het rapport klanttevredenheid van {org} over {month}."
+    subject, body = report_mail_text(report)
     messaging.send_email(
         to, subject, body, [(filename(report, "pdf"), report.pdf, "application", "pdf")]
     )
     report_id = report.id
-    with write_transaction(db.session):
+    with unit_of_work():
         db.session.get(Report, report_id).sent_at = datetime.now(UTC)
     return len(to)
+
+
+def report_mail_text(report: Report) -> tuple[str, str]:
+    """Subject and body of the e-mail that carries a report, in the report's language."""
+    names = {
+        "organisation": report.organisation.name,
+        "month": texts.month_name(report.month, report.language),
+    }
+    with in_language(report.language):
+        subject = gettext("%(organisation)s: customer satisfaction report %(month)s", **names)
+        body = gettext(
+            "Attached is the customer satisfaction report of %(organisation)s for %(month)s.",
+            **names,
+        )
+    return subject, body
 
 
 def build_and_send_all(today: date) -> list[Outcome]:
@@ -229,11 +238,14 @@ def raw_responses_csv(report: Report):
     """The month's raw responses as CSV lines, streamed in batches."""
     start, end = utc_bounds(report.month)
     keys = question_keys(report.organisation_id)
-    yield spreadsheet.csv_text(BASE_COLUMNS + keys, [])
-    for record in iter_responses(report.organisation_id, since=start, until=end):
-        answers = record.pop("answers")
-        row = [record[c] for c in BASE_COLUMNS] + [
-            ";".join(map(str, v)) if isinstance(v, list) else v
-            for v in (answers.get(k) for k in keys)
-        ]
-        yield spreadsheet.csv_text([], [row]).split("\n", 1)[1]
+
+    def rows():
+        for record in iter_responses(report.organisation_id, since=start, until=end):
+            answers = record.pop("answers")
+            yield [record[c] for c in BASE_COLUMNS] + [
+                ";".join(map(str, v)) if isinstance(v, list) else v
+                for v in (answers.get(k) for k in keys)
+            ]
+
+    # In the report's spreadsheet dialect (a Dutch report: `;`, decimal comma, BOM).
+    yield from spreadsheet.csv_lines(BASE_COLUMNS + keys, rows(), report.language)
