@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from survey.domain.conditions import Condition
 from survey.domain.errors import ValidationError
+from survey.domain.flow import Condition
 
 QUESTION_KINDS = ("thumbs", "grade", "nps", "ces", "choice", "yes_no_na", "text")
-
-# Inclusive score ranges for the numeric kinds.
-SCALES = {"grade": (1, 10), "nps": (0, 10), "ces": (1, 7)}
 
 TEXT_MAX_LENGTH = 2000
 

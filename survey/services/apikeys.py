@@ -8,6 +8,7 @@ import secrets
 from sqlalchemy import select
 
 from survey.database import write_transaction
+from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import ApiKey, Organisation
 from survey.models.types import utcnow
@@ -27,7 +28,7 @@ def create_api_key(org_slug: str, label: str = "") -> str:
             select(Organisation).where(Organisation.slug == org_slug)
         ).scalar_one_or_none()
         if organisation is None:
-            raise LookupError(f"No organisation '{org_slug}'.")
+            raise NotFound("unknown_organisation", f"No organisation '{org_slug}'.", "organisation")
         db.session.add(
             ApiKey(
                 organisation_id=organisation.id,

@@ -16,7 +16,8 @@ from functools import lru_cache
 
 from sqlalchemy import bindparam, select
 
-from survey.domain import SurveyDefinition, ValidationError
+from survey.domain import SurveyDefinition
+from survey.errors import Invalid
 from survey.extensions import db
 from survey.models import Location, Organisation, Survey, SurveyVersion, Topic, Unit
 
@@ -103,10 +104,10 @@ def _find_survey_version(org_slug: str, survey_slug: str, number: int | None) ->
         row = row.first()
     if row is None:
         if number is not None and _survey_exists(org_slug, survey_slug):
-            raise ValidationError(
+            raise Invalid(
                 "unknown_version", f"Survey '{survey_slug}' has no version {number}.", "version"
             )
-        raise ValidationError(
+        raise Invalid(
             "unknown_survey", f"No survey '{survey_slug}' for organisation '{org_slug}'.", "survey"
         )
     return SurveyRef(*row)
@@ -159,7 +160,7 @@ def place_id(kind: str, organisation_id: int, slug: str | None) -> int | None:
             .scalar()
         )
         if found is None:
-            raise ValidationError(f"unknown_{kind}", f"Unknown {kind} '{slug}'.", kind)
+            raise Invalid(f"unknown_{kind}", f"Unknown {kind} '{slug}'.", kind)
         _recent.put(key, found)
     return found
 

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from survey.domain import ValidationError
 from survey.domain.kiosk import settings_from_dict
+from survey.errors import Gone, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Device, Location, Organisation, Survey
 from survey.models.types import utcnow
@@ -19,10 +19,6 @@ from survey.services.devices import device_for_secret, secret_hash
 
 ENROLMENT_VALID = timedelta(days=7)
 DEFAULT_CHANNEL = "counter"
-
-
-class EnrolmentInvalid(Exception):
-    """The enrolment link is unknown, used already, expired or its device revoked."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +46,11 @@ class DeviceState:
     last_submission_at: datetime | None
 
 
+def _enrolment_invalid() -> Gone:
+    """The enrolment link is unknown, used already, expired or its device revoked."""
+    return Gone("enrolment_invalid", "This enrolment link is unknown, used or expired.", "token")
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -67,12 +68,16 @@ def create_device(
         select(Organisation).where(Organisation.slug == org_slug)
     ).scalar_one_or_none()
     if org is None:
-        raise LookupError(f"Unknown organisation '{org_slug}'.")
+        raise NotFound(
+            "unknown_organisation", f"Unknown organisation '{org_slug}'.", "organisation"
+        )
     survey = db.session.execute(
         select(Survey).where(Survey.organisation_id == org.id, Survey.slug == survey_slug)
     ).scalar_one_or_none()
     if survey is None:
-        raise LookupError(f"Unknown survey '{survey_slug}' for '{org_slug}'.")
+        raise NotFound(
+            "unknown_survey", f"Unknown survey '{survey_slug}' for '{org_slug}'.", "survey"
+        )
     location = None
     if location_slug is not None:
         location = db.session.execute(
@@ -81,7 +86,11 @@ def create_device(
             )
         ).scalar_one_or_none()
         if location is None:
-            raise LookupError(f"Unknown location '{location_slug}' for '{org_slug}'.")
+            raise NotFound(
+                "unknown_location",
+                f"Unknown location '{location_slug}' for '{org_slug}'.",
+                "location",
+            )
     checked = settings_from_dict(settings or {})
     token = secrets.token_urlsafe(24)
     expires_at = utcnow() + valid_for
@@ -102,7 +111,7 @@ def create_device(
 def enrol(token: str) -> str:
     """Use a one-time enrolment token: returns the device's new secret; the token stops working."""
     if not isinstance(token, str) or not 0 < len(token) <= 100:
-        raise EnrolmentInvalid()
+        raise _enrolment_invalid()
     secret = secrets.token_urlsafe(32)
     now = utcnow()
     result = db.session.execute(
@@ -121,7 +130,7 @@ def enrol(token: str) -> str:
     )
     if result.rowcount != 1:
         db.session.rollback()
-        raise EnrolmentInvalid()
+        raise _enrolment_invalid()
     db.session.commit()
     return secret
 
@@ -149,7 +158,7 @@ def kiosk_config(device_secret: str) -> dict:
     org = db.session.get(Organisation, device.organisation_id)
     config = surveys.public_config(org.slug, survey.slug)
     if config is None:
-        raise ValidationError("unknown_survey", f"Survey '{survey.slug}' has no version yet.")
+        raise Invalid("unknown_survey", f"Survey '{survey.slug}' has no version yet.")
     return {
         "device": {"id": device.id, "name": device.name},
         "organisation": org.slug,
@@ -169,13 +178,13 @@ def record_heartbeat(device_secret: str, payload) -> None:
         "refused_count",
         "last_submission_at",
     }:
-        raise ValidationError(
+        raise Invalid(
             "wrong_type",
             "Send app_version, queue_length, refused_count and last_submission_at only.",
         )
     version = payload.get("app_version")
     if version is not None and (not isinstance(version, str) or len(version) > 40):
-        raise ValidationError("wrong_type", "'app_version' is a short text.", "app_version")
+        raise Invalid("wrong_type", "'app_version' is a short text.", "app_version")
     queue = _count(payload, "queue_length")
     refused = _count(payload, "refused_count")
     last = _moment(payload.get("last_submission_at"), "last_submission_at")
@@ -200,7 +209,7 @@ def _count(payload: dict, name: str) -> int | None:
     if value is not None and (
         isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**6
     ):
-        raise ValidationError("wrong_type", f"'{name}' is a count.", name)
+        raise Invalid("wrong_type", f"'{name}' is a count.", name)
     return value
 
 
@@ -212,7 +221,7 @@ def _moment(raw, name: str) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise ValidationError("wrong_type", f"'{name}' must be an ISO 8601 timestamp.", name)
+        raise Invalid("wrong_type", f"'{name}' must be an ISO 8601 timestamp.", name)
     return moment
 
 

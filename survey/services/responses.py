@@ -13,11 +13,11 @@ from survey.database import DriverStatement, driver_write, write_transaction
 from survey.domain.errors import ValidationError
 from survey.domain.submission import Submission, parse_submission
 from survey.domain.validation import AnswerRow, answer_rows, headline_outcome, validate_answers
+from survey.errors import Conflict, Invalid
 from survey.extensions import db
 from survey.models import Answer, Response
 from survey.models.types import utcnow
 from survey.services import catalogue, visitors
-from survey.services.errors import Conflict
 
 _INSERT_RESPONSE = DriverStatement(insert(Response.__table__).returning(Response.__table__.c.id))
 _INSERT_ANSWERS = DriverStatement(insert(Answer.__table__))
@@ -106,7 +106,7 @@ def record_response(payload, origin: Origin | None = None, skew_seconds: int = 3
     submission = parse_submission(payload, now, timedelta(seconds=skew_seconds))
     try:
         values, rows = prepare_response(submission, origin, now)
-    except ValidationError:
+    except (ValidationError, Invalid):
         # A replay of a response stored earlier stays a success even if it would not pass now
         # (an older survey version, a timestamp grown too old in an offline queue).
         existing = _existing(submission)
