@@ -8,7 +8,7 @@ it is left out of the weighted figures, logged and counted (``data.LeftOut``).
   design weight; a tiny probability (1e-300) gives a weight that swamps every other answer
   and overflows the variance sums. No channel samples below MIN_INCLUSION (a weight of
   10 000), so such a row cannot come from a configured design and is left out, not clipped.
-- A score must lie on its question kind's scale (survey.domain.definition.SCALES).
+- A score must lie on its question kind's scale (survey.domain.flow.SCALES).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from survey.domain.definition import SCALES
+from survey.domain.flow import SCALES
 
 MIN_INCLUSION = 1e-4
 
