@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from survey.database import write_transaction
+from survey.domain.scrub import scrub
 from survey.extensions import db
 from survey.models import Organisation, Report, Response
 from survey.reports import charts, pdf, spreadsheet, texts
@@ -311,14 +312,21 @@ def table_csv(report: Report, name: str) -> str:
 
 
 def raw_responses_csv(report: Report):
-    """The month's raw responses as CSV lines, streamed in batches."""
+    """The month's raw responses as CSV lines, streamed in batches. Texts are scrubbed of
+    contact details and identifying numbers, as in the report itself."""
     start, end = utc_bounds(report.month)
     keys = question_keys(report.organisation_id)
+    organisation_id, language = report.organisation_id, report.language
     yield spreadsheet.csv_text(BASE_COLUMNS + keys, [])
-    for record in iter_responses(report.organisation_id, since=start, until=end):
+    for record in iter_responses(organisation_id, since=start, until=end):
         answers = record.pop("answers")
-        row = [record[c] for c in BASE_COLUMNS] + [
-            ";".join(map(str, v)) if isinstance(v, list) else v
-            for v in (answers.get(k) for k in keys)
-        ]
+        row = [record[c] for c in BASE_COLUMNS] + [_cell(answers.get(k), language) for k in keys]
         yield spreadsheet.csv_text([], [row]).split("\n", 1)[1]
+
+
+def _cell(value, language: str):
+    if isinstance(value, list):
+        return ";".join(map(str, value))
+    if isinstance(value, str):
+        return scrub(value, language)
+    return value

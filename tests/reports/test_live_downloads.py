@@ -36,3 +36,7 @@ def test_raw_responses_csv_streams_from_a_live_server(app, demo_org):
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["id", "uuid", "survey"]
     assert len(rows) == 1 + 85  # October only
+    # Comments are scrubbed as in the report: no phone number or e-mail address.
+    comments = [row[rows[0].index("toelichting")] for row in rows[1:]]
+    assert "Bel mij op [telefoonnummer], mail [e-mailadres]" in comments
+    assert "06-12345678" not in response.text and "jansen" not in response.text
