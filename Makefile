@@ -8,7 +8,7 @@ export FLASK_APP := app:create_app
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: widget run test test-sqlite test-postgres install install-dev translations migrate demo lint bench clean
+.PHONY: js widget kiosk-js run test test-sqlite test-postgres install install-dev translations migrate demo lint bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -68,8 +68,21 @@ bench: install-dev
 	$(PY) bench/ingest.py
 	$(PY) bench/widget.py
 
-# The shipped website widget is the minified readable source; its banner names the source's hash.
+# Browser code built from readable sources; both builds inline the shared question flow
+# (static/js/flow.js, the show-if rule once for the browser). Tests check the built files are
+# made from the current sources: run `make js` after editing any of them.
 TERSER ?= node_modules/.bin/terser
+js: widget kiosk-js
+
+# The shipped website widget: the source with flow.js inlined, minified. A test rebuilds it and
+# compares, so the shipped file cannot drift from its sources.
+WIDGET_BANNER := /*! KTO widget v1: built by make widget from static/widget/v1.src.js */
+TERSER_OPTIONS := --compress passes=3,unsafe_arrows=true --mangle --ecma 2017
 widget: node_modules/.installed
-	{ echo "/*! KTO widget v1 | source: static/widget/v1.src.js sha256:$$(sha256sum static/widget/v1.src.js | cut -c1-64) */"; \
-	  $(TERSER) static/widget/v1.src.js --compress passes=2 --mangle --ecma 2017; } > static/widget/v1.js
+	{ echo '$(WIDGET_BANNER)'; $(PYTHON) scripts/inline_js.py static/widget/v1.src.js \
+	  | $(TERSER) $(TERSER_OPTIONS); } > static/widget/v1.js
+
+# The kiosk's script stays readable: its source with flow.js inlined.
+kiosk-js:
+	{ echo "/* Built by \`make js\` from kiosk/static/kiosk.src.js and static/js/flow.js: edit those. */"; \
+	  $(PYTHON) scripts/inline_js.py kiosk/static/kiosk.src.js; } > kiosk/static/kiosk.js

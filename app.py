@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from survey import caches, error_responses, i18n
 from survey import config as settings
-from survey import error_responses, i18n
 from survey.database import tune_sqlite
 from survey.extensions import csrf, db, login_manager, migrate
 from survey.sessions import CookieSessionInterface
@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "admin.login"
     i18n.init_app(app)
+    caches.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine)
 

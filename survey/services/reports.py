@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from survey.database import write_transaction
+from survey.database import unit_of_work
 from survey.domain.scrub import scrub
 from survey.extensions import db
 from survey.models import Organisation, Report, Response
@@ -86,13 +86,13 @@ def build_monthly_report(
         raise
     except Exception as error:
         # Responses keep arriving while a report is built: write in a fresh transaction.
-        with write_transaction(db.session):
+        with unit_of_work():
             existing = _stored(org_id, day, language)
             if existing is not None:
                 existing.last_error = f"{type(error).__name__}: {error}"[:2000]
         raise ReportError(f"Building the report failed: {error}") from error
     try:
-        with write_transaction(db.session):
+        with unit_of_work():
             report = _stored(org_id, day, language)
             if report is not None and only_if_missing:
                 return None  # another worker was first
@@ -151,7 +151,7 @@ def send_report(report: Report) -> int:
         body = f"In de bijlage vindt u het rapport klanttevredenheid van {org} over {month}."
     mail.send(to, subject, body, [(filename(report, "pdf"), report.pdf, "application", "pdf")])
     report_id = report.id
-    with write_transaction(db.session):
+    with unit_of_work():
         db.session.get(Report, report_id).sent_at = datetime.now(UTC)
     return len(to)
 

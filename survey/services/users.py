@@ -6,11 +6,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
-from survey.database import write_transaction
-from survey.errors import Conflict, Invalid, NotFound
+from survey.database import unit_of_work
+from survey.errors import Conflict, Invalid
 from survey.extensions import db
-from survey.models import Organisation, User
-from survey.models.reporting import ROLES
+from survey.models import User
+from survey.models.user import ROLES
+from survey.services import catalogue
 
 _hasher = PasswordHasher()
 # Verified when the e-mail is unknown, so a login takes as long either way.
@@ -33,14 +34,8 @@ def add_user(
     if role not in ROLES:
         raise Invalid("unknown_role", f"Role must be one of {', '.join(ROLES)}.", "role")
     password_hash = _hasher.hash(password)  # slow on purpose: not while holding the write lock
-    with write_transaction(db.session):
-        org = db.session.execute(
-            select(Organisation).where(Organisation.slug == org_slug)
-        ).scalar()
-        if org is None:
-            raise NotFound(
-                "unknown_organisation", f"Unknown organisation '{org_slug}'.", "organisation"
-            )
+    with unit_of_work():
+        org = catalogue.organisation(org_slug)
         if db.session.execute(select(User.id).where(User.email == email)).first():
             raise Conflict("email_taken", f"A user with e-mail {email} already exists.", "email")
         user = User(

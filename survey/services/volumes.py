@@ -8,19 +8,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from survey.database import write_transaction
+from survey.database import unit_of_work
 from survey.domain.channels import CONTACT_CHANNELS
-from survey.errors import Invalid, NotFound
+from survey.errors import Invalid
 from survey.extensions import db
-from survey.models import ContactVolume, Organisation
+from survey.models import ContactVolume
 from survey.reports.period import parse_month
-
-
-def _organisation(slug: str) -> Organisation:
-    org = db.session.execute(select(Organisation).where(Organisation.slug == slug)).scalar()
-    if org is None:
-        raise NotFound("unknown_organisation", f"Unknown organisation '{slug}'.", "organisation")
-    return org
+from survey.services import catalogue
 
 
 def _check(channel: str, count) -> int:
@@ -64,13 +58,13 @@ def set_volume(org_slug: str, month: str | date, channel: str, count) -> None:
     except ValueError as error:
         raise Invalid("wrong_month", str(error), "month") from None
     checked = _check(channel, count)
-    with write_transaction(db.session):
-        _upsert(_organisation(org_slug).id, day, channel, checked)
+    with unit_of_work():
+        _upsert(catalogue.organisation(org_slug).id, day, channel, checked)
 
 
 def import_csv(org_slug: str, text: str) -> int:
     """Store volumes from CSV with columns month,contact_channel,count; all rows or none."""
-    _organisation(org_slug)  # an unknown organisation is the first error to report
+    catalogue.organisation(org_slug)  # an unknown organisation is the first error to report
     reader = csv.DictReader(io.StringIO(text))
     missing = {"month", "contact_channel", "count"} - set(reader.fieldnames or [])
     if missing:
@@ -85,8 +79,8 @@ def import_csv(org_slug: str, text: str) -> int:
             raise Invalid(error.code, f"Line {line}: {error.message}", error.field) from None
         except ValueError as error:
             raise Invalid("wrong_month", f"Line {line}: {error}", "month") from None
-    with write_transaction(db.session):
-        org_id = _organisation(org_slug).id
+    with unit_of_work():
+        org_id = catalogue.organisation(org_slug).id
         for day, channel, count in rows:
             _upsert(org_id, day, channel, count)
     return len(rows)
