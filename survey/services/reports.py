@@ -163,6 +163,10 @@ def build_and_send_all(today: date) -> list[Outcome]:
     for slug in db.session.execute(select(Organisation.slug).order_by(Organisation.slug)).scalars():
         try:
             report = build_monthly_report(slug, month)
+            if report.sent_at is not None:
+                # Already e-mailed (by a worker catching up, or a retried job): never twice.
+                outcomes.append(Outcome(slug, label(month), report.id, 0))
+                continue
             try:
                 sent = send_report(report)
             except (mail.MailNotConfigured, OSError) as error:

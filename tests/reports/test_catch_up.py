@@ -89,6 +89,10 @@ def test_catch_up_builds_each_missing_month_and_mails_only_the_last(demo_org, in
     # Running it again (the next worker start) builds and sends nothing.
     assert reports.catch_up(TODAY) == []
     assert len(inbox.messages) == 1 and db.session.query(Report).count() == 3
+    # Nor does the 06:00 job when it runs after a catch-up that already sent last month.
+    outcomes = reports.build_and_send_all(TODAY)
+    assert [(o.month, o.sent_to, o.error) for o in outcomes] == [("2026-11", 0, None)]
+    assert len(inbox.messages) == 1
 
 
 def test_two_workers_starting_at_once_build_each_month_once(app, demo_org, inbox):
