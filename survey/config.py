@@ -56,6 +56,8 @@ DEFAULTS = {
     "API_MAX_BODY_BYTES": 64 * 1024,
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_SUPPORTED_LOCALES": ["nl", "en"],
+    # Dates and times on pages are shown in Dutch local time.
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "HUEY_IMMEDIATE": False,

@@ -80,6 +80,7 @@ def report_page(report_id: int):
         data=data,
         tables=reports.spreadsheet.tables(data),
         charts=reports.charts.CHARTS,
+        report_texts=reports.texts,
         logout=LogoutForm(),
     )
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from flask import Response, current_app, jsonify, request, stream_with_context
 from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
 
+from survey import safetext
 from survey.api import bp
 from survey.api.auth import require_api_key
 from survey.api.openapi import openapi_document
@@ -81,14 +82,15 @@ def export_responses():
 
 
 def _csv_lines(records, keys):
+    """Machine-readable CSV (comma, dot, codes), with text cells neutralised against
+    formula injection and control characters (survey.safetext)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(exports.BASE_COLUMNS + [f"answer.{k}" for k in keys])
     for record in records:
         answers = record["answers"]
-        writer.writerow(
-            [record[c] for c in exports.BASE_COLUMNS] + [_cell(answers.get(k)) for k in keys]
-        )
+        row = [record[c] for c in exports.BASE_COLUMNS] + [_cell(answers.get(k)) for k in keys]
+        writer.writerow([safetext.spreadsheet_value(v) for v in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -579,7 +579,7 @@ class Website:
 class Comment:
     channel: str
     name: str
-    date: str  # dd-mm-yyyy, Amsterdam time
+    date: str  # Babel medium date in the report language ("3 okt 2026"), Amsterdam time
     text: str  # scrubbed
 
 

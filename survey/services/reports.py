@@ -8,12 +8,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from survey.database import unit_of_work
 from survey.domain.scrub import scrub
 from survey.extensions import db
+from survey.i18n import in_language
 from survey.models import Organisation, Report, Response
 from survey.reports import charts, pdf, spreadsheet, texts
 from survey.reports.builder import build
@@ -140,20 +142,27 @@ def send_report(report: Report) -> int:
     to = subscribers(report.organisation_id)
     if not to:
         return 0
-    lang = report.language
-    month = texts.month_name(report.month, lang)
-    org = report.organisation.name
-    if lang == "en":
-        subject = f"{org}: customer satisfaction report {month}"
-        body = f"Attached is the customer satisfaction report of {org} for {month}."
-    else:
-        subject = f"{org}: rapport klanttevredenheid {month}"
-        body = f"In de bijlage vindt u het rapport klanttevredenheid van {org} over {month}."
+    subject, body = report_mail_text(report)
     mail.send(to, subject, body, [(filename(report, "pdf"), report.pdf, "application", "pdf")])
     report_id = report.id
     with unit_of_work():
         db.session.get(Report, report_id).sent_at = datetime.now(UTC)
     return len(to)
+
+
+def report_mail_text(report: Report) -> tuple[str, str]:
+    """Subject and body of the e-mail that carries a report, in the report's language."""
+    names = {
+        "organisation": report.organisation.name,
+        "month": texts.month_name(report.month, report.language),
+    }
+    with in_language(report.language):
+        subject = gettext("%(organisation)s: customer satisfaction report %(month)s", **names)
+        body = gettext(
+            "Attached is the customer satisfaction report of %(organisation)s for %(month)s.",
+            **names,
+        )
+    return subject, body
 
 
 def build_and_send_all(today: date) -> list[Outcome]:
@@ -321,11 +330,16 @@ def raw_responses_csv(report: Report):
     start, end = utc_bounds(report.month)
     keys = question_keys(report.organisation_id)
     organisation_id, language = report.organisation_id, report.language
-    yield spreadsheet.csv_text(BASE_COLUMNS + keys, [])
-    for record in iter_responses(organisation_id, since=start, until=end):
-        answers = record.pop("answers")
-        row = [record[c] for c in BASE_COLUMNS] + [_cell(answers.get(k), language) for k in keys]
-        yield spreadsheet.csv_text([], [row]).split("\n", 1)[1]
+
+    def rows():
+        for record in iter_responses(organisation_id, since=start, until=end):
+            answers = record.pop("answers")
+            yield [record[c] for c in BASE_COLUMNS] + [
+                _cell(answers.get(k), language) for k in keys
+            ]
+
+    # In the report's spreadsheet dialect (a Dutch report: `;`, decimal comma, BOM).
+    yield from spreadsheet.csv_lines(BASE_COLUMNS + keys, rows(), language)
 
 
 def _cell(value, language: str):

@@ -33,7 +33,7 @@ def test_raw_responses_csv_streams_from_a_live_server(app, demo_org):
         response = http.get(f"{server.url}/staff/reports/{report.id}/responses", timeout=60)
         assert response.status_code == 200
         assert "kto-demo-2026-10-nl-responses.csv" in response.headers["Content-Disposition"]
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["id", "uuid", "survey"]
     assert len(rows) == 1 + 85  # October only
     # Comments are scrubbed as in the report: no phone number or e-mail address.
