@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from flask import (
     Response,
-    abort,
     redirect,
     render_template,
     request,
@@ -69,11 +68,9 @@ def report_list():
 @login_required
 def report_page(report_id: int):
     """One report: its charts (SVG) and downloads."""
-    try:
-        report = reports.report_of(current_user.organisation_id, report_id)
-        data = reports.stored_data(report)
-    except LookupError:
-        abort(404)
+    # A NotFound from the service is rendered by survey.error_responses (a 404 page).
+    report = reports.report_of(current_user.organisation_id, report_id)
+    data = reports.stored_data(report)
     return render_template(
         "admin/report.html",
         report=report,
@@ -90,10 +87,7 @@ def report_page(report_id: int):
 @login_required
 def report_file(report_id: int, kind: str, name: str):
     """A download (pdf, xlsx, csv/<table>, responses) or a chart (svg/<name>)."""
-    try:
-        found = reports.download(current_user.organisation_id, report_id, kind, name)
-    except LookupError:
-        abort(404)
+    found = reports.download(current_user.organisation_id, report_id, kind, name)
     headers = {"X-Content-Type-Options": "nosniff"}
     if found.filename:
         headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
