@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 
 from kiosk import qr
 from survey.domain import ValidationError
+from survey.errors import ServiceError
 from survey.services import kiosks
 
 
@@ -51,7 +52,7 @@ def add(org_slug, location_slug, survey_slug, name, valid_days, settings):
         device = kiosks.create_device(
             org_slug, location_slug, survey_slug, name, timedelta(days=valid_days), settings
         )
-    except (LookupError, ValidationError) as error:
+    except (ServiceError, ValidationError) as error:
         raise click.ClickException(str(error)) from None
     link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/kiosk/enrol/{device.token}"
     folder = Path(current_app.config["EXPORTS_DIR"]) / "kiosk"

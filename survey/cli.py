@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from survey.demo.loader import allow_demo_site, demo_exists, load_demo
+from survey.errors import ServiceError
 from survey.services.apikeys import create_api_key, revoke_api_key
 from survey.services.status import current_status
 
@@ -59,7 +60,7 @@ def apikey_create(org_slug: str, label: str):
     """Create an API key and print it once; only its hash is stored."""
     try:
         click.echo(create_api_key(org_slug, label))
-    except LookupError as error:
+    except ServiceError as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -98,11 +99,11 @@ def volumes():
 @with_appcontext
 def volumes_set(org_slug: str, month: str, channel: str, count: str):
     """Store the number of contacts of one channel in one month."""
-    from survey.services.volumes import VolumeError, set_volume
+    from survey.services.volumes import set_volume
 
     try:
         set_volume(org_slug, month, channel, count)
-    except VolumeError as error:
+    except ServiceError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Stored {count} contacts for {channel} in {month}.")
 
@@ -113,11 +114,11 @@ def volumes_set(org_slug: str, month: str, channel: str, count: str):
 @with_appcontext
 def volumes_import(org_slug: str, csv_file):
     """Store volumes from a CSV file with columns month,contact_channel,count."""
-    from survey.services.volumes import VolumeError, import_csv
+    from survey.services.volumes import import_csv
 
     try:
         stored = import_csv(org_slug, csv_file.read())
-    except VolumeError as error:
+    except ServiceError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Stored {stored} volume(s).")
 
@@ -136,11 +137,11 @@ def user():
 @with_appcontext
 def user_add(org_slug: str, email: str, role: str, receives_reports: bool, password: str):
     """Create a staff user; the password is stored as an argon2 hash."""
-    from survey.services.users import UserError, add_user
+    from survey.services.users import add_user
 
     try:
         add_user(email, password, org_slug, role, receives_reports)
-    except UserError as error:
+    except ServiceError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {role} {email.strip().lower()} for '{org_slug}'.")
 

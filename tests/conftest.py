@@ -17,9 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from app import create_app
-from survey import queue
+from survey import caches, queue
 from survey.extensions import db
-from survey.services import catalogue
 
 
 @pytest.fixture(scope="session")
@@ -97,11 +96,12 @@ def _empty_tables(attempts: int = 5) -> None:
 def app(_app):
     queue.init_app(_app)  # other tests may have created apps that took the queue over
     with _app.app_context():
+        caches.clear()
         yield _app
         db.session.rollback()
         _app.wsgi_app.settle()
         _empty_tables()
-        catalogue.clear_cache()
+        caches.clear()
         db.session.remove()
 
 

@@ -61,12 +61,14 @@ def report_page(report_id: int):
     """One report: its charts (SVG) and downloads."""
     try:
         report = reports.report_of(current_user.organisation_id, report_id)
+        data = reports.stored_data(report)
     except LookupError:
         abort(404)
     return render_template(
         "admin/report.html",
         report=report,
-        tables=reports.spreadsheet.tables(report.data),
+        data=data,
+        tables=reports.spreadsheet.tables(data),
         charts=reports.charts.CHARTS,
         logout=LogoutForm(),
     )

@@ -13,7 +13,7 @@ from flask import Response, current_app, g, request
 from werkzeug.exceptions import NotFound
 
 from survey.api import bp
-from survey.api.errors import error_response
+from survey.error_responses import json_error
 from survey.services import widget
 
 WIDGET_ENDPOINTS = ("api.widget_config", "api.post_response", "api.export_responses")
@@ -34,7 +34,7 @@ def _ttl() -> float:
 
 
 def _refused():
-    return error_response(
+    return json_error(
         403, "origin_not_allowed", "This website may not use this organisation's surveys."
     )
 

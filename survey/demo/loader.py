@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from survey.database import unit_of_work
 from survey.demo.generator import generate, month_starts
 from survey.demo.surveys import SURVEYS
 from survey.extensions import db
@@ -37,8 +38,6 @@ TOPICS = [
 
 def allow_demo_site(origin: str) -> bool:
     """Put a demo website's origin on the demo organisation's allow-list; True if added."""
-    from survey.database import unit_of_work
-
     origin = origin.rstrip("/")
     with unit_of_work() as session:
         org = session.execute(select(Organisation).where(Organisation.slug == "demo")).scalar_one()
@@ -92,32 +91,32 @@ def load_demo_volumes(today: date) -> None:
 
 def load_demo_structure() -> Organisation:
     """The demo organisation with its locations, units, topics and surveys."""
-    org = Organisation(
-        slug="demo",
-        name="Gemeente Voorbeeld",
-        allowed_origins=["http://127.0.0.1:8001", "http://localhost:8001"],
-    )
-    db.session.add(org)
-    for slug, name in LOCATIONS:
-        db.session.add(Location(organisation=org, slug=slug, name=name))
-    units: dict[str, Unit] = {}
-    for slug, name, parent in UNITS:
-        units[slug] = Unit(organisation=org, slug=slug, name=name, parent=units.get(parent))
-        db.session.add(units[slug])
-    for slug, nl, en in TOPICS:
-        db.session.add(Topic(organisation=org, slug=slug, name_nl=nl, name_en=en))
-    for slug, name, definition, settings in SURVEYS:
-        create_survey(org, slug, name, definition, settings)
-    for question, channel, share, nl, en in TARGETS:
-        db.session.add(
-            ReportTarget(
-                organisation=org,
-                question_key=question,
-                contact_channel=channel,
-                share=share,
-                label_nl=nl,
-                label_en=en,
-            )
+    with unit_of_work():
+        org = Organisation(
+            slug="demo",
+            name="Gemeente Voorbeeld",
+            allowed_origins=["http://127.0.0.1:8001", "http://localhost:8001"],
         )
-    db.session.commit()
+        db.session.add(org)
+        for slug, name in LOCATIONS:
+            db.session.add(Location(organisation=org, slug=slug, name=name))
+        units: dict[str, Unit] = {}
+        for slug, name, parent in UNITS:
+            units[slug] = Unit(organisation=org, slug=slug, name=name, parent=units.get(parent))
+            db.session.add(units[slug])
+        for slug, nl, en in TOPICS:
+            db.session.add(Topic(organisation=org, slug=slug, name_nl=nl, name_en=en))
+        for slug, name, definition, settings in SURVEYS:
+            create_survey(org, slug, name, definition, settings)
+        for question, channel, share, nl, en in TARGETS:
+            db.session.add(
+                ReportTarget(
+                    organisation=org,
+                    question_key=question,
+                    contact_channel=channel,
+                    share=share,
+                    label_nl=nl,
+                    label_en=en,
+                )
+            )
     return org

@@ -42,10 +42,6 @@ class Question:
     show_if: Condition | None = None
     max_length: int = TEXT_MAX_LENGTH
 
-    @property
-    def option_codes(self) -> frozenset[str]:
-        return frozenset(o.code for o in self.options)
-
     def label(self, language: str = "nl") -> str:
         return self.text.get(language) or self.text.get("nl") or self.key
 

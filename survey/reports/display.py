@@ -3,35 +3,36 @@
 from __future__ import annotations
 
 from survey.reports import texts
+from survey.reports.data import Change, Figure, Suppressed, Target, TargetResult
 from survey.stats import round_half_up, round_percent
 
 DASH = "–"
 
 
-def suppressed(est: dict | None) -> bool:
-    return est is not None and est.get("reliability") == "suppressed"
+def suppressed(est) -> bool:
+    return isinstance(est, Suppressed)
 
 
-def percent(est: dict | None, lang: str) -> str:
+def percent(est: Figure, lang: str) -> str:
     if est is None:
         return DASH
     if suppressed(est):
         return texts.word("suppressed", lang)
-    return f"{round_percent(est['estimate'])}%"
+    return f"{round_percent(est.estimate)}%"
 
 
-def unweighted_percent(est: dict | None, lang: str) -> str:
+def unweighted_percent(est: Figure, lang: str) -> str:
     if est is None:
         return DASH
     if suppressed(est):
         return texts.word("suppressed", lang)
-    return f"{round_percent(est['unweighted'])}%"
+    return f"{round_percent(est.unweighted)}%"
 
 
-def percent_interval(est: dict | None) -> str:
+def percent_interval(est: Figure | TargetResult) -> str:
     if est is None or suppressed(est):
         return DASH
-    return f"{round_percent(est['low'])}{DASH}{round_percent(est['high'])}%"
+    return f"{round_percent(est.low)}{DASH}{round_percent(est.high)}%"
 
 
 def points(value: float) -> str:
@@ -39,67 +40,67 @@ def points(value: float) -> str:
     return f"+{number}" if number > 0 else f"{number}"
 
 
-def nps(est: dict | None, lang: str) -> str:
+def nps(est: Figure, lang: str) -> str:
     if est is None:
         return DASH
     if suppressed(est):
         return texts.word("suppressed", lang)
-    return points(est["estimate"])
+    return points(est.estimate)
 
 
-def nps_interval(est: dict | None, lang: str) -> str:
-    if est is None or suppressed(est) or est.get("low") is None:
+def nps_interval(est: Figure, lang: str) -> str:
+    if est is None or suppressed(est) or est.low is None:
         return DASH
     to = "to" if lang == "en" else "tot"
-    return f"{points(est['low'])} {to} {points(est['high'])}"
+    return f"{points(est.low)} {to} {points(est.high)}"
 
 
-def grade(est: dict | None, lang: str) -> str:
+def grade(est: Figure, lang: str) -> str:
     if est is None:
         return DASH
     if suppressed(est):
         return texts.word("suppressed", lang)
-    text = f"{round_half_up(est['estimate'], 1):.1f}"
+    text = f"{round_half_up(est.estimate, 1):.1f}"
     return text.replace(".", ",") if lang == "nl" else text
 
 
-def n_eff(est: dict | None) -> str:
+def n_eff(est: Figure) -> str:
     if est is None or suppressed(est):
         return DASH
-    return f"{round_half_up(est['n_eff'])}"
+    return f"{round_half_up(est.n_eff)}"
 
 
-def n(est: dict | None, lang: str) -> str:
+def n(est: Figure, lang: str) -> str:
     if est is None:
         return "0"
     if suppressed(est):
         return texts.word("less_than_10", lang)
-    return f"{est['n']}"
+    return f"{est.n}"
 
 
-def flag(est: dict | None, lang: str) -> str:
+def flag(est: Figure, lang: str) -> str:
     if est is None:
         return texts.word("no_data", lang)
-    return texts.word(est["reliability"], lang)
+    return texts.word(est.reliability, lang)
 
 
-def change(delta: dict | None, share: bool = True) -> str:
+def change(delta: Change | None, share: bool = True) -> str:
     """'+3 pt *' for shares (points of percentage), '+5 *' for NPS; '–' when not shown."""
     if delta is None:
         return DASH
-    value = 100 * delta["difference"] if share else delta["difference"]
+    value = 100 * delta.difference if share else delta.difference
     text = points(value) + (" pt" if share else "")
-    return text + (" *" if delta["significant"] else "")
+    return text + (" *" if delta.significant else "")
 
 
-def target(row: dict | None, lang: str, short: bool = True) -> str:
+def target(row: Target | None, lang: str, short: bool = True) -> str:
     """Met / not met, marked uncertain when the target lies inside the 95% interval."""
     if row is None:
         return DASH
-    status = row["status"]
+    status = row.status
     if status in ("suppressed", "no_data"):
         return texts.word(status, lang)
     text = texts.word(status, lang)
-    if not row.get("certain"):
+    if row.result is None or not row.result.certain:
         text += " " + texts.word("uncertain_short" if short else "uncertain", lang)
     return text

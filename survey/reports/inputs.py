@@ -36,6 +36,7 @@ class ReportInput:
     targets: list[dict] = field(default_factory=list)
     names: dict[str, dict[int, str]] = field(default_factory=dict)
     labels: dict = field(default_factory=dict)
+    left_out: int = 0  # stored rows the build could not use
 
 
 def _as_share(column: pd.Series) -> pd.Series:

@@ -6,15 +6,13 @@ import hashlib
 from datetime import timedelta
 
 from sqlalchemy import select
-from werkzeug.exceptions import Unauthorized
 
-from survey.domain import ValidationError
 from survey.domain.kiosk import settings_from_dict, suspect_reason
 from survey.domain.submission import parse_submission
+from survey.errors import Forbidden, Invalid, Unauthorized
 from survey.extensions import db
 from survey.models import Device, Organisation, Response, Survey
 from survey.models.types import utcnow
-from survey.services.errors import Forbidden
 from survey.services.responses import Origin
 
 
@@ -28,7 +26,7 @@ def device_for_secret(device_secret: str) -> Device:
         select(Device).where(Device.secret_hash == secret_hash(device_secret[:200]))
     ).scalar_one_or_none()
     if device is None:
-        raise Unauthorized("Unknown device.")
+        raise Unauthorized("unauthorized", "Unknown device.")
     if device.revoked_at is not None:
         raise Forbidden("device_revoked", "This device has been switched off by staff.")
     return device
@@ -51,7 +49,7 @@ def origin_for_request(device_secret: str | None, payload) -> Origin:
         .where(Survey.id == device.survey_id)
     ).one()
     if (submission.organisation, submission.survey) != (org_slug, survey_slug):
-        raise ValidationError(
+        raise Invalid(
             "device_survey_mismatch",
             f"This device answers survey '{survey_slug}' of '{org_slug}' only.",
             "survey",

@@ -10,11 +10,12 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from survey.database import write_transaction
+from survey.database import unit_of_work
 from survey.extensions import db
 from survey.models import Organisation, Report
 from survey.reports import charts, pdf, spreadsheet, texts
 from survey.reports.builder import build
+from survey.reports.data import ReportData, UnknownVersion
 from survey.reports.inputs import collect
 from survey.reports.period import label, parse_month, previous_month, utc_bounds
 from survey.services import mail
@@ -54,7 +55,7 @@ def _month(month: str | date) -> date:
         raise ReportError(str(error)) from None
 
 
-def report_data(org: Organisation, month: date, language: str = "nl") -> dict:
+def report_data(org: Organisation, month: date, language: str = "nl") -> ReportData:
     """The report's numbers; reads only."""
     if language not in LANGUAGES:
         raise ReportError(f"Language must be one of {', '.join(LANGUAGES)}.")
@@ -75,16 +76,16 @@ def build_monthly_report(org_slug: str, month: str | date, language: str = "nl")
         raise
     except Exception as error:
         # Responses keep arriving while a report is built: write in a fresh transaction.
-        with write_transaction(db.session):
+        with unit_of_work():
             existing = _stored(org_id, day, language)
             if existing is not None:
                 existing.last_error = f"{type(error).__name__}: {error}"[:2000]
         raise ReportError(f"Building the report failed: {error}") from error
-    with write_transaction(db.session):
+    with unit_of_work():
         report = _stored(org_id, day, language) or Report(
             organisation_id=org_id, month=day, language=language
         )
-        report.pdf, report.xlsx, report.data = pdf_bytes, xlsx_bytes, data
+        report.pdf, report.xlsx, report.data = pdf_bytes, xlsx_bytes, data.to_dict()
         report.status, report.built_at, report.last_error = "ok", datetime.now(UTC), None
         db.session.add(report)
     _copy_to_exports(slug, day, language, pdf_bytes, xlsx_bytes)
@@ -131,7 +132,7 @@ def send_report(report: Report) -> int:
         body = f"In de bijlage vindt u het rapport klanttevredenheid van {org} over {month}."
     mail.send(to, subject, body, [(filename(report, "pdf"), report.pdf, "application", "pdf")])
     report_id = report.id
-    with write_transaction(db.session):
+    with unit_of_work():
         db.session.get(Report, report_id).sent_at = datetime.now(UTC)
     return len(to)
 
@@ -200,15 +201,24 @@ def download(organisation_id: int, report_id: int, kind: str, name: str = "") ->
     raise LookupError("No such download.")
 
 
+def stored_data(report: Report) -> ReportData:
+    """The stored report's data; data stored in an older shape is read as the current one
+    (survey.reports.data lists the versions). LookupError for data newer than this code."""
+    try:
+        return ReportData.from_dict(report.data)
+    except UnknownVersion as error:
+        raise LookupError(str(error)) from None
+
+
 def chart_svg(report: Report, name: str) -> str:
     if name not in charts.CHARTS:
         raise LookupError("No such chart.")
-    return charts.svg(name, report.data)
+    return charts.svg(name, stored_data(report))
 
 
 def table_csv(report: Report, name: str) -> str:
     try:
-        return spreadsheet.table_csv(report.data, name)
+        return spreadsheet.table_csv(stored_data(report), name)
     except KeyError:
         raise LookupError("No such table.") from None
 

@@ -67,7 +67,9 @@ def test_config_without_or_with_unknown_secret_is_401(client, demo_org):
     assert client.get("/kiosk/api/config").status_code == 401
     response = client.get("/kiosk/api/config", headers={"X-Kto-Device": "wrong"})
     assert response.status_code == 401
-    assert response.get_json()["error"] == "http_error"
+    assert response.get_json() == {
+        "error": "unauthorized", "message": "Unknown device.", "field": None
+    }
 
 
 def test_kiosk_response_gets_the_device_location(client, demo_org):
