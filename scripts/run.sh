@@ -35,12 +35,14 @@ EOF
 
 # Job control gives each process its own process group, so a Ctrl-C in the terminal reaches
 # this script alone and each process is told to stop exactly once (below).
+# gunicorn's control socket is off: its one default path would be shared by every `make run`
+# on the machine.
 set -m
 "$BIN/python" -m survey.worker &
 worker=$!
 "$BIN/python" scripts/demo_site.py --bind "$HOST" --port "$DEMO_PORT" --platform "$PUBLIC_URL" &
 site=$!
-"$BIN/gunicorn" --workers "$WEB_WORKERS" --bind "$HOST:$PORT" --graceful-timeout 2 \
+"$BIN/gunicorn" --workers "$WEB_WORKERS" --bind "$HOST:$PORT" --graceful-timeout 2 --no-control-socket \
   --access-logfile - 'app:create_app()' &
 web=$!
 
