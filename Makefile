@@ -9,7 +9,7 @@ PORT ?= 8000
 DEMO_PORT ?= 8001
 PYTEST_ARGS ?=
 
-.PHONY: js widget kiosk-js run test test-sqlite test-postgres install install-dev translations migrate demo lint bench clean
+.PHONY: js widget kiosk-js run test test-sqlite test-postgres install install-dev translations messages migrate demo lint bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,17 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.runtime translations
 install-dev: $(VENV)/.dev translations node_modules/.installed
 	scripts/system-deps.sh
+
+# Fixed texts are gettext messages with English msgids; survey/translations/nl translates them.
+# `make messages` extracts them from the code and templates and merges them into every
+# catalogue (then fill in the Dutch msgstr); `make translations` compiles the .mo files
+# (the app also compiles a missing or outdated one at start-up).
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k '_lp:1c,2' -k 'lazy_pgettext:1c,2'
+messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-wrap --sort-by-file \
+	  -o survey/translations/messages.pot .
+	$(BIN)/pybabel update -i survey/translations/messages.pot -d survey/translations \
+	  --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile -d survey/translations

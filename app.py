@@ -49,6 +49,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(web_bp)
     app.register_blueprint(admin_bp)
 
+    from survey import channels
+
+    channels.init_app(app)  # the widget's blueprint and imports; the kiosk adds its own
+
     import kiosk
 
     kiosk.init_app(app)

@@ -52,8 +52,8 @@ def gunicorn(app_spec: str, port: int, workers: int, env: dict) -> subprocess.Po
     )
 
 
-def wrk(port: int, seconds: int, connections: int, rate: int) -> dict:
-    env = {**os.environ, "RATE": str(rate), "CONNECTIONS": str(connections)}
+def wrk(port: int, seconds: int, connections: int, rate: int, api_key: str = "") -> dict:
+    env = {**os.environ, "RATE": str(rate), "CONNECTIONS": str(connections), "API_KEY": api_key}
     threads = min(2, connections)
     out = subprocess.run(
         ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
@@ -66,16 +66,25 @@ def wrk(port: int, seconds: int, connections: int, rate: int) -> dict:
     return result
 
 
-def prepare_app_database(env: dict) -> None:
+def prepare_app_database(env: dict) -> str:
+    """Schema and demo structure; returns an API key of the demo organisation.
+
+    Answers are posted as a server-to-server import (kiosk answers without a device secret are
+    refused), so the figure includes checking the key on every request.
+    """
     subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
-    subprocess.run(
+    out = subprocess.run(
         [str(BIN / "python"), "-c",
          "from app import create_app\n"
          "from survey.demo.loader import load_demo_structure\n"
-         "with create_app().app_context(): load_demo_structure()"],
-        cwd=ROOT, env=env, check=True,
-    )
+         "from survey.services.apikeys import create_api_key\n"
+         "with create_app().app_context():\n"
+         "    load_demo_structure()\n"
+         "    print(create_api_key('demo', 'bench'))"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout
+    return out.strip().splitlines()[-1]
 
 
 IN_PROCESS = """
@@ -111,7 +120,7 @@ def in_process(env: dict, count: int) -> None:
                    check=True)
 
 
-def measure(name: str, app_spec: str, env: dict, args) -> dict:
+def measure(name: str, app_spec: str, env: dict, args, api_key: str = "") -> dict:
     port = free_port()
     server = gunicorn(app_spec, port, args.workers, env)
     try:
@@ -119,9 +128,9 @@ def measure(name: str, app_spec: str, env: dict, args) -> dict:
             wait_until_up(f"http://127.0.0.1:{port}/healthz")
         else:
             time.sleep(1.5)
-        wrk(port, 2, args.connections, 0)  # warm up
-        peak = wrk(port, args.seconds, args.connections, 0)
-        steady = wrk(port, args.seconds, 10, 200)
+        wrk(port, 2, args.connections, 0, api_key)  # warm up
+        peak = wrk(port, args.seconds, args.connections, 0, api_key)
+        steady = wrk(port, args.seconds, 10, 200, api_key)
     finally:
         server.terminate()
         server.wait(10)
@@ -153,11 +162,11 @@ def main() -> None:
         app_env = {**base, "DATABASE_URL": f"sqlite:///{tmp}/app.sqlite3",
                    "HUEY_SQLITE_PATH": f"{tmp}/queue.sqlite3", "SECRET_KEY": "bench",
                    "FLASK_APP": "app:create_app"}
-        prepare_app_database(app_env)
+        api_key = prepare_app_database(app_env)
         floor_env = {**base, "FLOOR_DATABASE": f"{tmp}/floor.sqlite3",
                      "PYTHONPATH": str(ROOT / "bench")}
         results = [
-            measure("app", "app:create_app()", app_env, args),
+            measure("app", "app:create_app()", app_env, args, api_key),
             measure("floor", "floor_app:app", floor_env, args),
         ]
     print(f"gunicorn --workers {args.workers}, SQLite (WAL), wrk {args.connections} connections "

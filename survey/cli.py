@@ -159,7 +159,7 @@ def report():
 @with_appcontext
 def report_build(org_slug: str, month: str, language: str, send: bool):
     """Build and store one monthly report (and e-mail it, as the monthly job does)."""
-    from survey.services import mail
+    from survey import messaging
     from survey.services.reports import ReportError, build_monthly_report, send_report
 
     try:
@@ -170,5 +170,5 @@ def report_build(org_slug: str, month: str, language: str, send: bool):
     if send:
         try:
             click.echo(f"E-mailed to {send_report(built)} subscriber(s).")
-        except (mail.MailNotConfigured, OSError) as error:
+        except (messaging.NotConfigured, OSError) as error:
             click.echo(f"Not e-mailed: {error}")

@@ -124,6 +124,14 @@ def demo_org(app):
     return "demo"
 
 
+@pytest.fixture
+def import_headers(demo_org) -> dict[str, str]:
+    """Headers of a server-to-server import for the demo organisation (its API key)."""
+    from survey.services.apikeys import create_api_key
+
+    return {"Authorization": f"Bearer {create_api_key('demo', 'import')}"}
+
+
 def count_rows() -> dict[str, int]:
     """Rows per table, to prove that rejected input changed nothing."""
     return {

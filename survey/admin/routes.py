@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from collections.abc import Iterator
+
+from flask import (
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -70,6 +80,7 @@ def report_page(report_id: int):
         data=data,
         tables=reports.spreadsheet.tables(data),
         charts=reports.charts.CHARTS,
+        report_texts=reports.texts,
         logout=LogoutForm(),
     )
 
@@ -86,4 +97,8 @@ def report_file(report_id: int, kind: str, name: str):
     headers = {"X-Content-Type-Options": "nosniff"}
     if found.filename:
         headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
-    return Response(found.body, mimetype=found.mimetype, headers=headers)
+    body = found.body
+    if isinstance(body, Iterator):
+        # Streamed after this view returns: keep the request (and app) context for it.
+        body = stream_with_context(body)
+    return Response(body, mimetype=found.mimetype, headers=headers)

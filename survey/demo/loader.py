@@ -54,11 +54,18 @@ def demo_exists() -> bool:
     )
 
 
-def load_demo(today: date, scale: float = 1.0) -> int:
-    """Create 'Gemeente Voorbeeld' and its responses; returns how many responses were stored."""
+def load_demo(today: date, scale: float = 1.0, reports: bool = True) -> int:
+    """Create 'Gemeente Voorbeeld' and its responses, and (``reports``) build its monthly
+    reports of the months before ``today``, so the staff pages show them at once;
+    returns how many responses were stored."""
     load_demo_structure()
     load_demo_volumes(today)
-    return record_many(generate(today, scale=scale))
+    stored = record_many(generate(today, scale=scale))
+    if reports:
+        from survey.services.reports import catch_up
+
+        catch_up(today, "demo", send=False)
+    return stored
 
 
 # Contacts per channel in an ordinary month: far more than the responses.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from babel.dates import format_date
 
 from survey.domain.channels import CONTACT_CHANNELS
 from survey.domain.scrub import scrub
@@ -302,7 +303,7 @@ def _comments(inp: ReportInput, cur: _Month) -> tuple[d.Comment, ...]:
             d.Comment(
                 channel=row.channel,
                 name=texts.channel_name(row.channel, inp.language),
-                date=moment.tz_convert(AMSTERDAM).strftime("%d-%m-%Y"),
+                date=format_date(moment.tz_convert(AMSTERDAM).date(), locale=inp.language),
                 text=scrub(str(row.text), inp.language),
             )
         )

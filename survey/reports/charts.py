@@ -12,7 +12,8 @@ from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from survey.reports import fonts, texts
+from survey import safetext
+from survey.reports import display, fonts, texts
 from survey.reports.data import Estimate, ReportData
 from survey.stats import round_half_up, round_percent
 
@@ -40,7 +41,7 @@ def _text(x, y, value, size=8, anchor="start", bold=False, color=INK) -> String:
     return String(
         x,
         y,
-        value,
+        safetext.clean(value),
         fontName=fonts.BOLD if bold else fonts.REGULAR,
         fontSize=size,
         textAnchor=anchor,
@@ -50,7 +51,7 @@ def _text(x, y, value, size=8, anchor="start", bold=False, color=INK) -> String:
 
 def _label(drawing: Drawing, x, y, value, size=7) -> None:
     """Text on a white ground, so grid and target lines crossing it do not hide digits."""
-    width = stringWidth(value, fonts.REGULAR, size)
+    width = stringWidth(safetext.clean(value), fonts.REGULAR, size)
     drawing.add(Rect(x - 1, y - 2, width + 2, size + 2, fillColor=colors.white, strokeColor=None))
     drawing.add(_text(x, y, value, size))
 
@@ -72,7 +73,7 @@ def channel_chart(data: ReportData) -> Drawing:
     for tick in range(0, 101, 20):
         x = x_of(tick / 100)
         drawing.add(Line(x, base_y, x, height - top + 6, strokeColor=GRID, strokeWidth=0.5))
-        drawing.add(_text(x, base_y - 12, f"{tick}%", 7, "middle"))
+        drawing.add(_text(x, base_y - 12, display.percentage(tick, lang), 7, "middle"))
     target = next((t for t in data.summary.targets if not t.question and not t.channel), None)
     if target:
         x = x_of(target.share)
@@ -95,7 +96,7 @@ def channel_chart(data: ReportData) -> Drawing:
         drawing.add(Line(lo, y + 6, hi, y + 6, strokeColor=INK, strokeWidth=1))
         drawing.add(Line(lo, y + 2, lo, y + 10, strokeColor=INK, strokeWidth=1))
         drawing.add(Line(hi, y + 2, hi, y + 10, strokeColor=INK, strokeWidth=1))
-        label = f"{round_percent(est.estimate)}%"
+        label = display.percentage(round_percent(est.estimate), lang)
         if est.reliability == "indicative":
             label += f" ({texts.word('indicative', lang)})"
         _label(drawing, hi + 4, y + 3, label)
@@ -105,6 +106,7 @@ def channel_chart(data: ReportData) -> Drawing:
 def trend_chart(data: ReportData) -> Drawing:
     """Weighted satisfied % per month and channel; suppressed months leave a gap."""
     fonts.register()
+    lang = data.meta.language
     trend = data.trend
     labels = trend.labels
     left, right, bottom, top = 34, 110, 28, 10
@@ -119,7 +121,7 @@ def trend_chart(data: ReportData) -> Drawing:
     for tick in range(0, 101, 20):
         y = y_of(tick / 100)
         drawing.add(Line(left, y, left + plot_w, y, strokeColor=GRID, strokeWidth=0.5))
-        drawing.add(_text(left - 4, y - 3, f"{tick}%", 7, "end"))
+        drawing.add(_text(left - 4, y - 3, display.percentage(tick, lang), 7, "end"))
     for i, name in enumerate(labels):
         drawing.add(_text(left + i * step, bottom - 12, name, 6, "middle"))
     for n, row in enumerate(trend.rows):
@@ -204,6 +206,7 @@ def heatmap_chart(data: ReportData) -> Drawing:
 def reasons_chart(data: ReportData) -> Drawing:
     """Reasons ranked by count (multi-answer)."""
     fonts.register()
+    lang = data.meta.language
     rows = data.reasons.rows[:10]
     left, row_h = 230, 16
     height = row_h * max(len(rows), 1) + 8
@@ -211,13 +214,14 @@ def reasons_chart(data: ReportData) -> Drawing:
     peak = max((r.count for r in rows), default=1)
     for i, row in enumerate(rows):
         y = height - (i + 1) * row_h
-        label = row.label if len(row.label) <= 48 else row.label[:47] + "…"
+        label = safetext.clean(row.label)
+        label = label if len(label) <= 48 else label[:47] + "…"
         drawing.add(_text(left - 6, y + 3, label, 7, "end"))
         width = (WIDTH - left - 70) * row.count / peak
         drawing.add(Rect(left, y, width, 10, fillColor=FIRM, strokeColor=None))
-        drawing.add(
-            _text(left + width + 4, y + 2, f"{row.count} ({round_half_up(100 * row.share)}%)", 7)
-        )
+        share = display.percentage(round_half_up(100 * row.share), lang)
+        value = f"{display.number(row.count, lang)} ({share})"
+        drawing.add(_text(left + width + 4, y + 2, value, 7))
     return drawing
 
 

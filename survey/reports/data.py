@@ -8,7 +8,7 @@ targets whose figure is suppressed (``Target.result`` is None).
 
 Versions of the stored shape:
   1  the plain dicts of before (no "version" key); read as version 2 with ``left_out`` 0.
-  2  ``version`` and ``meta.left_out`` (rows left out of the build, see ``LeftOut``).
+  2  ``version`` and ``meta.left_out``: stored rows the build could not use (``LeftOut``).
 """
 
 from __future__ import annotations
@@ -220,13 +220,44 @@ class Organisation:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """Stored rows left out of the weighted figures because they cannot be used: an
+    inclusion probability outside (MIN_INCLUSION, 1] or not a number, or a score outside
+    its scale. They are logged and counted here; the report is built without them."""
+
+    responses: int = 0  # of the report month
+    earlier_responses: int = 0  # of the twelve months before it (trend, changes)
+    answers: int = 0  # scores of the report month outside their scale
+
+    @property
+    def total(self) -> int:
+        return self.responses + self.earlier_responses + self.answers
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> LeftOut:
+        d = d or {}
+        return cls(
+            int(d.get("responses", 0)),
+            int(d.get("earlier_responses", 0)),
+            int(d.get("answers", 0)),
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "responses": self.responses,
+            "earlier_responses": self.earlier_responses,
+            "answers": self.answers,
+        }
+
+
+@dataclass(frozen=True)
 class Meta:
     organisation: Organisation
     month: str  # YYYY-MM
     month_name: str
     language: str
     weighted: bool
-    left_out: int = 0  # stored rows the build could not use (see LeftOut)
+    left_out: LeftOut = LeftOut()
 
     @classmethod
     def from_dict(cls, d: dict) -> Meta:
@@ -237,7 +268,7 @@ class Meta:
             d["month_name"],
             d["language"],
             bool(d["weighted"]),
-            int(d.get("left_out", 0)),
+            LeftOut.from_dict(d.get("left_out")),
         )
 
     def to_dict(self) -> dict:
@@ -247,7 +278,7 @@ class Meta:
             "month_name": self.month_name,
             "language": self.language,
             "weighted": self.weighted,
-            "left_out": self.left_out,
+            "left_out": self.left_out.to_dict(),
         }
 
 
@@ -548,7 +579,7 @@ class Website:
 class Comment:
     channel: str
     name: str
-    date: str  # dd-mm-yyyy, Amsterdam time
+    date: str  # Babel medium date in the report language ("3 okt 2026"), Amsterdam time
     text: str  # scrubbed
 
 

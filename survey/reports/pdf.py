@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import io
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -22,6 +21,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from survey import safetext
 from survey.reports import charts, display, fonts, texts
 from survey.reports.data import ReportData, SuppressedPage
 from survey.stats import round_half_up
@@ -63,6 +63,7 @@ def _styles():
 
 
 def _table(rows, widths=None, size=7.5, header=True):
+    rows = [[safetext.clean(c) if isinstance(c, str) else c for c in row] for row in rows]
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = [
         ("FONT", (0, 0), (-1, -1), fonts.REGULAR, size),
@@ -93,7 +94,8 @@ class _NumberedCanvas(pdfcanvas.Canvas):
     def __init__(self, *args, header: str, page_word: str, of_word: str, **kwargs):
         kwargs["initialFontName"] = fonts.REGULAR
         super().__init__(*args, **kwargs)
-        self._header, self._page_word, self._of_word = header, page_word, of_word
+        self._header = safetext.clean(header)
+        self._page_word, self._of_word = page_word, of_word
         self._pages = []
 
     def showPage(self):
@@ -118,7 +120,7 @@ class _NumberedCanvas(pdfcanvas.Canvas):
 
 
 def _p(text, style):
-    return Paragraph(escape(str(text)), style)
+    return Paragraph(safetext.markup(text), style)
 
 
 def render(data: ReportData) -> bytes:
@@ -163,7 +165,7 @@ def render(data: ReportData) -> bytes:
         CondPageBreak(80 * mm),
         _p(w("when"), s["h2"]),
         charts.heatmap_chart(data),
-        _p(w("quiet_busy").format(peak=max(map(max, data.heatmap.volume))), s["small"]),
+        _p(_quiet_busy(data, lang), s["small"]),
     ]
     story += [PageBreak(), _p(w("why"), s["h2"])] + _reasons(data, s, w, lang)
     story += _website(data, s, w, lang)
@@ -191,7 +193,7 @@ def render(data: ReportData) -> bytes:
         _NumberedCanvas,
         header=f"{org} · {w('title')} · {meta.month_name}",
         page_word=w("page"),
-        of_word="of" if lang == "en" else "van",
+        of_word=w("of"),
     )
     doc.build(story, canvasmaker=canvasmaker)
     return buffer.getvalue()
@@ -204,20 +206,20 @@ def _summary(data, s, w, lang):
     unweighted = "" if data.meta.weighted else f" ({w('unweighted_short')})"
     rows = [
         ["", w("satisfied_w") + unweighted, w("nps") + unweighted],
-        [w("interval"), display.percent_interval(sat), display.nps_interval(nps_est, lang)],
+        [w("interval"), display.percent_interval(sat, lang), display.nps_interval(nps_est, lang)],
         [w("satisfied_u"), display.unweighted_percent(sat, lang), display.DASH],
         [w("n"), display.n(sat, lang), display.n(nps_est, lang)],
-        [w("n_eff"), display.n_eff(sat), display.n_eff(nps_est)],
+        [w("n_eff"), display.n_eff(sat, lang), display.n_eff(nps_est, lang)],
         [w("reliability"), display.flag(sat, lang), display.flag(nps_est, lang)],
         [
             w("change_prev"),
-            display.change(sat_ch.previous),
-            display.change(nps_ch.previous, share=False),
+            display.change(sat_ch.previous, lang=lang),
+            display.change(nps_ch.previous, share=False, lang=lang),
         ],
         [
             w("change_year"),
-            display.change(sat_ch.last_year),
-            display.change(nps_ch.last_year, share=False),
+            display.change(sat_ch.last_year, lang=lang),
+            display.change(nps_ch.last_year, share=False, lang=lang),
         ],
     ]
     big = ParagraphStyle("big", parent=s["h1"], fontSize=26, leading=30)
@@ -239,9 +241,13 @@ def _summary(data, s, w, lang):
     target_rows = [[w("target"), w("result"), w("interval"), ""]]
     for t in summary.targets:
         shown = t.result is not None
-        value = f"{round_half_up(100 * t.result.estimate)}%" if shown else display.DASH
+        value = (
+            display.percentage(round_half_up(100 * t.result.estimate), lang)
+            if shown
+            else display.DASH
+        )
         status = display.target(t, lang, short=False)
-        interval = display.percent_interval(t.result) if shown else display.DASH
+        interval = display.percent_interval(t.result, lang) if shown else display.DASH
         target_rows.append([t.label, value, interval, _p(status, s["cell"])])
     out.append(_table(target_rows, [60 * mm, 20 * mm, 25 * mm, 65 * mm], size=8.5))
     return out
@@ -277,21 +283,19 @@ def _channel_table(data, lang, w):
             [
                 r.name,
                 display.n(sat, lang),
-                display.n_eff(sat),
+                display.n_eff(sat, lang),
                 display.percent(sat, lang),
-                display.percent_interval(sat),
+                display.percent_interval(sat, lang),
                 display.unweighted_percent(sat, lang),
                 display.nps(r.nps, lang),
                 display.grade(r.grade, lang),
-                display.change(r.change_previous),
-                Paragraph(escape(display.target(r.target, lang)), cell),
+                display.change(r.change_previous, lang=lang),
+                Paragraph(safetext.markup(display.target(r.target, lang)), cell),
                 display.flag(sat, lang),
             ]
         )
-    header = [
-        Paragraph(escape(c), ParagraphStyle("hd", fontName=fonts.BOLD, fontSize=6.5, leading=7.5))
-        for c in rows[0]
-    ]
+    bold = ParagraphStyle("hd", fontName=fonts.BOLD, fontSize=6.5, leading=7.5)
+    header = [Paragraph(safetext.markup(c), bold) for c in rows[0]]
     rows[0] = header
     widths = [22, 9, 9, 16, 15, 19, 9, 10, 14, 27, 20]
     return _table(rows, [x * mm for x in widths], size=6.8)
@@ -306,7 +310,7 @@ def _trend_table(data, lang, w):
             if point is None:
                 cells.append(display.DASH)
             elif display.suppressed(point):
-                cells.append("<10")
+                cells.append(w("less_than_10"))
             else:
                 cells.append(display.percent(point, lang))
         rows.append([row.name] + cells)
@@ -317,8 +321,13 @@ def _trend_table(data, lang, w):
 def _unweighted_months(data, lang):
     trend = data.trend
     months = [m for m, ok in zip(trend.labels, trend.weighted, strict=True) if not ok]
-    word = "Unweighted months" if lang == "en" else "Ongewogen maanden"
-    return f"{word}: {', '.join(months)}. <10 = {texts.word('suppressed', lang)}."
+    word, less = texts.word("unweighted_months", lang), texts.word("less_than_10", lang)
+    return f"{word}: {', '.join(months)}. {less} = {texts.word('suppressed', lang)}."
+
+
+def _quiet_busy(data, lang):
+    peak = max(map(max, data.heatmap.volume))
+    return texts.word("quiet_busy", lang, peak=display.number(peak, lang))
 
 
 def _breakdown(data, dim, s, w, lang):
@@ -330,7 +339,7 @@ def _breakdown(data, dim, s, w, lang):
                 r.name,
                 display.n(sat, lang),
                 display.percent(sat, lang),
-                display.percent_interval(sat),
+                display.percent_interval(sat, lang),
                 display.flag(sat, lang),
             ]
         )
@@ -351,9 +360,11 @@ def _reasons(data, s, w, lang):
         return [_p(w("no_data"), s["body"])]
     rows = [[w("reason"), w("count"), w("share_resp")]]
     for r in reasons.rows:
-        rows.append([r.label, str(r.count), f"{round_half_up(100 * r.share)}%"])
+        share = display.percentage(round_half_up(100 * r.share), lang)
+        rows.append([r.label, display.number(r.count, lang), share])
+    n = display.number(reasons.respondents, lang)
     return [
-        _p(f"n = {reasons.respondents}. {w('multi')}", s["small"]),
+        _p(f"{w('n')} = {n}. {w('multi')}", s["small"]),
         _table(rows, [95 * mm, 20 * mm, 55 * mm]),
         Spacer(1, 6),
         charts.reasons_chart(data),
@@ -368,14 +379,16 @@ def _website(data, s, w, lang):
     rows = [[w("page_path"), w("not_helped"), w("responses")]]
     for r in site.pages:
         if isinstance(r, SuppressedPage):
-            rows.append([r.page, w("suppressed"), "<10"])
+            rows.append([r.page, w("suppressed"), w("less_than_10")])
         else:
-            rows.append([r.page, str(r.not_helped), str(r.responses)])
+            number = display.number
+            rows.append([r.page, number(r.not_helped, lang), number(r.responses, lang)])
     out.append(_table(rows, [100 * mm, 35 * mm, 35 * mm]))
     out.append(_p(w("searched"), s["h3"]))
     if not site.searched:
         return out + [_p(w("no_data"), s["body"])]
-    rows = [[w("searched"), w("count")]] + [[r.text, str(r.count)] for r in site.searched]
+    rows = [[w("searched"), w("count")]]
+    rows += [[r.text, display.number(r.count, lang)] for r in site.searched]
     return out + [_table(rows, [135 * mm, 35 * mm])]
 
 
@@ -390,15 +403,19 @@ def _method(data, s, w, lang):
             )
     else:
         out.append(_p(w("weighted_note"), s["body"]))
-    trim = f"{method.trim_factor:g}"
-    for line in texts.METHOD_TEXT[lang]:
-        out.append(_p(line.format(trim=trim), s["body"]))
+    values = {
+        "trim": display.number(method.trim_factor, lang),
+        "alpha": display.number(0.05, lang),
+        "example": display.percentage(93, lang),
+    }
+    for line in texts.method_text(lang, **values):
+        out.append(_p(line, s["body"]))
         out.append(Spacer(1, 2))
     if method.note:
         out.append(_p(method.note, s["small"]))
     rows = [[w("channel"), w("contacts"), w("responses")]]
     for r in method.channels:
-        contacts = display.DASH if r.contacts is None else f"{r.contacts:,}".replace(",", ".")
-        rows.append([r.name, contacts, str(r.responses)])
+        contacts = display.DASH if r.contacts is None else display.number(r.contacts, lang)
+        rows.append([r.name, contacts, display.number(r.responses, lang)])
     out += [Spacer(1, 6), _table(rows, [60 * mm, 40 * mm, 40 * mm])]
     return out

@@ -70,8 +70,13 @@ def month_weights(cells: pd.DataFrame, volumes: dict[str, int]) -> MonthWeights:
         raked = trim_and_rake(base, margins, "w", upper=times_median(TRIM_FACTOR))
         trimmed = bool(raked.attrs.get("rounds", 0))
     except WeightingError as error:
-        raked = rake(base, margins, "w")
         trimmed, note = False, str(error)
+        try:
+            raked = rake(base, margins, "w")
+        except WeightingError as again:
+            # Raking to the volumes is impossible for these cells: report unweighted by
+            # volume (design weights only) and say why, rather than no report at all.
+            return MonthWeights(design, False, volumes=dict(volumes), note=str(again))
     weights = {
         (c, p): float(w)
         for c, p, w in zip(base["channel"], base["p"], raked.to_numpy(), strict=True)

@@ -182,8 +182,12 @@ def record_heartbeat(device_secret: str, payload) -> None:
             "Send app_version, queue_length, refused_count and last_submission_at only.",
         )
     version = payload.get("app_version")
-    if version is not None and (not isinstance(version, str) or len(version) > 40):
-        raise Invalid("wrong_type", "'app_version' is a short text.", "app_version")
+    if version is not None and (
+        not isinstance(version, str) or len(version) > 40 or not version.isprintable()
+    ):
+        raise Invalid(
+            "wrong_type", "'app_version' is a short printable text.", "app_version"
+        )
     queue = _count(payload, "queue_length")
     refused = _count(payload, "refused_count")
     last = _moment(payload.get("last_submission_at"), "last_submission_at")

@@ -32,7 +32,9 @@ def _edited_definition(survey: Survey, round_: int) -> dict:
     return definition
 
 
-def test_admin_and_device_writes_beside_a_busy_ingest_are_all_stored(_app, app, demo_org):
+def test_admin_and_device_writes_beside_a_busy_ingest_are_all_stored(
+    _app, app, demo_org, import_headers
+):
     stop = threading.Event()
     failures: list[str] = []
     ingest_statuses: list[int] = []
@@ -40,6 +42,7 @@ def test_admin_and_device_writes_beside_a_busy_ingest_are_all_stored(_app, app, 
 
     def ingest(url: str) -> None:
         with requests.Session() as session:
+            session.headers.update(import_headers)  # the busy ingest: an import with an API key
             while not stop.is_set():
                 result = session.post(url + "/api/v1/responses", json=make_payload(), timeout=60)
                 ingest_statuses.append(result.status_code)

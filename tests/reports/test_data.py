@@ -101,7 +101,7 @@ def _pages(pdf_bytes: bytes) -> list[str]:
         return [page.extract_text() or "" for page in doc.pages]
 
 
-def test_two_reports_rendered_at_once_keep_their_own_header_and_footer(demo_org):
+def test_two_reports_rendered_at_once_keep_their_own_header_and_footer(app, demo_org):
     load_month()
     dutch = _report("nl")
     english = _report("en")
@@ -122,9 +122,11 @@ def test_two_reports_rendered_at_once_keep_their_own_header_and_footer(demo_org)
 
     def work(key, data):
         try:
-            for _ in range(rounds):
-                start.wait()
-                results[key].append(pdf.render(data))
+            # Each worker thread runs its task in its own application context, as Huey's do.
+            with app.app_context():
+                for _ in range(rounds):
+                    start.wait()
+                    results[key].append(pdf.render(data))
         except BaseException as error:  # reported below, not lost in the thread
             errors.append(error)
             start.abort()
