@@ -123,6 +123,7 @@ def _p(text, style):
     return Paragraph(safetext.markup(text), style)
 
 
+@fonts.one_at_a_time
 def render(data: ReportData) -> bytes:
     """The report as PDF bytes."""
     fonts.register()
