@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from survey import config as settings
-from survey import i18n
+from survey import i18n, security
 from survey.database import tune_sqlite
 from survey.extensions import csrf, db, login_manager, migrate
 from survey.sessions import CookieSessionInterface
@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder="static",
     )
     app.session_interface = CookieSessionInterface()
+    security.init_parsing(app)
     app.config.update(settings.DEFAULTS)
     app.config.update(settings.from_environment())
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(settings.ROOT / "survey" / "translations")
@@ -53,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     import kiosk
 
     kiosk.init_app(app)
+    security.init_app(app)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

@@ -11,21 +11,6 @@ from survey.domain import ValidationError
 from survey.services import kiosks
 from survey.services.errors import Forbidden
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'"
-)
-
-
-@bp.after_request
-def _headers(response: Response) -> Response:
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if response.mimetype == "text/html":
-        response.headers["Content-Security-Policy"] = CSP
-    return response
-
 
 def _error(status: int, code: str, message: str):
     response = jsonify({"error": code, "message": message})

@@ -16,7 +16,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from app import create_app
+# Child processes started by tests (the worker) run as tests too: a generated secret is fine.
+os.environ.setdefault("KTO_ENV", "testing")
+
+from app import create_app  # noqa: E402
 from survey import queue
 from survey.extensions import db
 from survey.services import catalogue
@@ -63,6 +66,8 @@ def _app(database_url, tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "HUEY_IMMEDIATE": True,
             "WTF_CSRF_ENABLED": False,
+            # Limits are tested with apps of their own (tests/test_security.py).
+            "RATELIMIT_ENABLED": False,
             "EXPORTS_DIR": str(tmp_path_factory.mktemp("exports")),
         }
     )

@@ -38,6 +38,7 @@ def http_error(error: HTTPException):
         405: "method_not_allowed",
         413: "body_too_large",
         415: "unsupported_media_type",
+        429: "rate_limited",
     }.get(error.code, "http_error")
     return error_response(error.code, code, error.description or error.name)
 
