@@ -266,7 +266,8 @@ def _init_limits(app: Flask) -> None:
         view = app.view_functions.get(endpoint)
         if view is None:
             raise RuntimeError(f"Rate limit for unknown endpoint {endpoint!r}.")
-        limiter.limit(
+        # The wrapper checks the limits when the view is called, before its body runs.
+        app.view_functions[endpoint] = limiter.limit(
             _configured(key),
             key_func=key_func,
             methods=methods,
