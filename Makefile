@@ -5,10 +5,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 export FLASK_APP := app:create_app
+# `make run` is a developer's machine: generated secret, plain http (docs/OPERATIONS.md).
+export KTO_ENV ?= development
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: widget run test test-sqlite test-postgres install install-dev translations migrate demo lint bench clean
+.PHONY: js widget kiosk-js run test test-sqlite test-postgres install install-dev translations messages migrate demo lint bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +31,17 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.runtime translations
 install-dev: $(VENV)/.dev translations node_modules/.installed
 	scripts/system-deps.sh
+
+# Fixed texts are gettext messages with English msgids; survey/translations/nl translates them.
+# `make messages` extracts them from the code and templates and merges them into every
+# catalogue (then fill in the Dutch msgstr); `make translations` compiles the .mo files
+# (the app also compiles a missing or outdated one at start-up).
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k '_lp:1c,2' -k 'lazy_pgettext:1c,2'
+messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-wrap --sort-by-file \
+	  -o survey/translations/messages.pot .
+	$(BIN)/pybabel update -i survey/translations/messages.pot -d survey/translations \
+	  --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile -d survey/translations
@@ -68,8 +81,21 @@ bench: install-dev
 	$(PY) bench/ingest.py
 	$(PY) bench/widget.py
 
-# The shipped website widget is the minified readable source; its banner names the source's hash.
+# Browser code built from readable sources; both builds inline the shared question flow
+# (static/js/flow.js, the show-if rule once for the browser). Tests check the built files are
+# made from the current sources: run `make js` after editing any of them.
 TERSER ?= node_modules/.bin/terser
+js: widget kiosk-js
+
+# The shipped website widget: the source with flow.js inlined, minified. A test rebuilds it and
+# compares, so the shipped file cannot drift from its sources.
+WIDGET_BANNER := /*! KTO widget v1: built by make widget from static/widget/v1.src.js */
+TERSER_OPTIONS := --compress passes=3,unsafe_arrows=true --mangle --ecma 2017
 widget: node_modules/.installed
-	{ echo "/*! KTO widget v1 | source: static/widget/v1.src.js sha256:$$(sha256sum static/widget/v1.src.js | cut -c1-64) */"; \
-	  $(TERSER) static/widget/v1.src.js --compress passes=2 --mangle --ecma 2017; } > static/widget/v1.js
+	{ echo '$(WIDGET_BANNER)'; $(PYTHON) scripts/inline_js.py static/widget/v1.src.js \
+	  | $(TERSER) $(TERSER_OPTIONS); } > static/widget/v1.js
+
+# The kiosk's script stays readable: its source with flow.js inlined.
+kiosk-js:
+	{ echo "/* Built by \`make js\` from kiosk/static/kiosk.src.js and static/js/flow.js: edit those. */"; \
+	  $(PYTHON) scripts/inline_js.py kiosk/static/kiosk.src.js; } > kiosk/static/kiosk.js

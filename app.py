@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask
-from werkzeug.exceptions import HTTPException
 
+from survey import caches, error_responses, i18n, security
 from survey import config as settings
-from survey import i18n, security
 from survey.database import tune_sqlite
 from survey.extensions import csrf, db, login_manager, migrate
 from survey.sessions import CookieSessionInterface
@@ -34,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "admin.login"
     i18n.init_app(app)
+    caches.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine)
 
@@ -43,7 +43,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     from survey.admin import bp as admin_bp
     from survey.api import bp as api_bp
-    from survey.api.errors import http_error, wants_json_error
     from survey.web import bp as web_bp
 
     csrf.exempt(api_bp)
@@ -51,16 +50,16 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(web_bp)
     app.register_blueprint(admin_bp)
 
+    from survey import channels
+
+    channels.init_app(app)  # the widget's blueprint and imports; the kiosk adds its own
+
     import kiosk
 
     kiosk.init_app(app)
     security.init_app(app)
 
-    @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):
-        if wants_json_error():
-            return http_error(error)
-        return error
+    error_responses.init_app(app)
 
     from survey.cli import kto
 

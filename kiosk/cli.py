@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 
 from kiosk import qr
 from survey.domain import ValidationError
+from survey.errors import ServiceError
 from survey.services import kiosks
 
 
@@ -51,7 +52,7 @@ def add(org_slug, location_slug, survey_slug, name, valid_days, settings):
         device = kiosks.create_device(
             org_slug, location_slug, survey_slug, name, timedelta(days=valid_days), settings
         )
-    except (LookupError, ValidationError) as error:
+    except (ServiceError, ValidationError) as error:
         raise click.ClickException(str(error)) from None
     link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/kiosk/enrol/{device.token}"
     folder = Path(current_app.config["EXPORTS_DIR"]) / "kiosk"
@@ -76,6 +77,18 @@ def revoke(device_id: int):
     click.echo(f"Device {device_id} revoked.")
 
 
+def _printable(text: str | None) -> str:
+    """A device-reported text safe for a terminal: control characters shown as escapes.
+
+    Escaping every non-printable character (rather than stripping known ANSI sequences)
+    leaves nothing a terminal could act on: ESC, CR, backspace, OSC and C1 codes all come
+    out as visible `\\x1b`-style text.
+    """
+    if not text:
+        return "-"
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def _when(moment) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S}" if moment else "never"
 
@@ -94,10 +107,11 @@ def list_devices():
     )
     for d in devices:
         place = f"{d.organisation}/{d.location or '-'}/{d.survey}"
+        name = _printable(d.name)
         queue = "-" if d.queue_length is None else str(d.queue_length)
         refused = "-" if d.refused_count is None else str(d.refused_count)
         click.echo(
-            f"{d.id:>4}  {d.name[:24]:<24} {place[:22]:<22} {d.state:<8} {_when(d.last_seen):<19}  "
+            f"{d.id:>4}  {name[:24]:<24} {place[:22]:<22} {d.state:<8} {_when(d.last_seen):<19}  "
             f"{queue:>5}  {refused:>7}  {_when(d.last_submission_at):<19}  "
-            f"{d.app_version or '-'}"
+            f"{_printable(d.app_version)}"
         )

@@ -3,41 +3,11 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, render_template, request
-from werkzeug.exceptions import BadRequest, HTTPException, Unauthorized
+from werkzeug.exceptions import BadRequest, Unauthorized
 
 from kiosk import assets, bp
 from kiosk.texts import kiosk_texts, title
-from survey.domain import ValidationError
 from survey.services import kiosks
-from survey.services.errors import Forbidden
-
-
-def _error(status: int, code: str, message: str):
-    response = jsonify({"error": code, "message": message})
-    response.status_code = status
-    return response
-
-
-@bp.errorhandler(Forbidden)
-def _forbidden(error: Forbidden):
-    return _error(403, error.code, error.message)
-
-
-@bp.errorhandler(ValidationError)
-def _invalid(error: ValidationError):
-    return _error(422, error.code, error.message)
-
-
-@bp.errorhandler(kiosks.EnrolmentInvalid)
-def _enrolment_invalid(error):
-    return _error(410, "enrolment_invalid", "This enrolment link is unknown, used or expired.")
-
-
-@bp.errorhandler(HTTPException)
-def _http(error: HTTPException):
-    if request.path.startswith("/kiosk/api/"):
-        return _error(error.code, "http_error", error.description or error.name)
-    return error
 
 
 def _device_secret() -> str:

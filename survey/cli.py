@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from survey.demo.loader import demo_exists, load_demo
+from survey.errors import ServiceError
 from survey.services.apikeys import create_api_key, revoke_api_key
 from survey.services.status import current_status
 
@@ -52,7 +53,7 @@ def apikey_create(org_slug: str, label: str):
     """Create an API key and print it once; only its hash is stored."""
     try:
         click.echo(create_api_key(org_slug, label))
-    except LookupError as error:
+    except ServiceError as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -91,11 +92,11 @@ def volumes():
 @with_appcontext
 def volumes_set(org_slug: str, month: str, channel: str, count: str):
     """Store the number of contacts of one channel in one month."""
-    from survey.services.volumes import VolumeError, set_volume
+    from survey.services.volumes import set_volume
 
     try:
         set_volume(org_slug, month, channel, count)
-    except VolumeError as error:
+    except ServiceError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Stored {count} contacts for {channel} in {month}.")
 
@@ -106,11 +107,11 @@ def volumes_set(org_slug: str, month: str, channel: str, count: str):
 @with_appcontext
 def volumes_import(org_slug: str, csv_file):
     """Store volumes from a CSV file with columns month,contact_channel,count."""
-    from survey.services.volumes import VolumeError, import_csv
+    from survey.services.volumes import import_csv
 
     try:
         stored = import_csv(org_slug, csv_file.read())
-    except VolumeError as error:
+    except ServiceError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Stored {stored} volume(s).")
 
@@ -129,11 +130,11 @@ def user():
 @with_appcontext
 def user_add(org_slug: str, email: str, role: str, receives_reports: bool, password: str):
     """Create a staff user; the password is stored as an argon2 hash."""
-    from survey.services.users import UserError, add_user
+    from survey.services.users import add_user
 
     try:
         add_user(email, password, org_slug, role, receives_reports)
-    except UserError as error:
+    except ServiceError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {role} {email.strip().lower()} for '{org_slug}'.")
 
@@ -144,11 +145,11 @@ def user_add(org_slug: str, email: str, role: str, receives_reports: bool, passw
 @with_appcontext
 def user_password(email: str, password: str):
     """Set a new password; every login session of the user ends."""
-    from survey.services.users import UserError, set_password
+    from survey.services.users import set_password
 
     try:
         set_password(email, password)
-    except UserError as error:
+    except ServiceError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"New password set for {email.strip().lower()}; its sessions have ended.")
 
@@ -166,7 +167,7 @@ def report():
 @with_appcontext
 def report_build(org_slug: str, month: str, language: str, send: bool):
     """Build and store one monthly report (and e-mail it, as the monthly job does)."""
-    from survey.services import mail
+    from survey import messaging
     from survey.services.reports import ReportError, build_monthly_report, send_report
 
     try:
@@ -177,5 +178,5 @@ def report_build(org_slug: str, month: str, language: str, send: bool):
     if send:
         try:
             click.echo(f"E-mailed to {send_report(built)} subscriber(s).")
-        except (mail.MailNotConfigured, OSError) as error:
+        except (messaging.NotConfigured, OSError) as error:
             click.echo(f"Not e-mailed: {error}")

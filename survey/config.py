@@ -49,7 +49,10 @@ def from_environment(env=None) -> dict:
         "HUEY_SQLITE_PATH": env.get("HUEY_SQLITE_PATH") or str(INSTANCE / "queue.sqlite3"),
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:8000"),
         "EXPORTS_DIR": env.get("EXPORTS_DIR") or str(ROOT / "exports"),
-        # Outgoing e-mail (monthly reports). No MAIL_SERVER: reports are built, not sent.
+        # Outgoing e-mail (monthly reports) through a provider of survey/messaging: smtp (no
+        # MAIL_SERVER: reports are built, not sent) or outbox (.eml files in OUTBOX_DIR).
+        "MAIL_PROVIDER": env.get("MAIL_PROVIDER") or "smtp",
+        "OUTBOX_DIR": env.get("OUTBOX_DIR") or str(INSTANCE / "outbox"),
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT") or 25),
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
@@ -113,6 +116,8 @@ DEFAULTS = {
     "API_MAX_BODY_BYTES": 64 * 1024,
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_SUPPORTED_LOCALES": ["nl", "en"],
+    # Dates and times on pages are shown in Dutch local time.
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "HUEY_IMMEDIATE": False,

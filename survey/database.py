@@ -1,4 +1,4 @@
-"""Engine tuning and write transactions.
+"""Engine tuning and the one write path, unit_of_work.
 
 SQLite runs in WAL mode with a busy timeout. Writers from several processes also queue on an
 advisory file lock beside the database: the kernel wakes the next writer the moment the lock is
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Executable, Insert, event
-from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session
 
 
@@ -51,6 +51,25 @@ def _writer_lock(engine: Engine) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+@contextmanager
+def unit_of_work(session: Session | None = None) -> Iterator[Session]:
+    """The one write path of services: a short transaction that commits on success.
+
+    Any read transaction the session has open is ended first, so the write starts from a fresh
+    snapshot. On SQLite it then takes the advisory writer lock and BEGIN IMMEDIATE, so writers
+    from every thread and process queue instead of failing with "database is locked"; on
+    PostgreSQL it is the session's own transaction. Rolls back on error. Yields the session.
+    """
+    if session is None:
+        from survey.extensions import db
+
+        session = db.session
+    session.rollback()
+    with _writer_lock(session.get_bind()), session.begin():
+        session.connection(execution_options={"sqlite_immediate": True})
+        yield session
 
 
 class DriverStatement:
@@ -94,11 +113,17 @@ class DriverStatement:
 
 
 class DriverWrite:
-    """The open transaction of driver_write: run DriverStatements on its cursor."""
+    """DriverStatements run on the driver connection of an open unit of work.
 
-    def __init__(self, cursor, dialect: Dialect) -> None:
-        self.cursor = cursor
-        self.dialect = dialect
+    The statements join the unit of work's transaction (its BEGIN IMMEDIATE and writer lock on
+    SQLite) and commit or roll back with it. Driver errors are the driver's own
+    (dialect.loaded_dbapi), not SQLAlchemy's.
+    """
+
+    def __init__(self, session: Session) -> None:
+        connection = session.connection()
+        self.cursor = connection.connection.dbapi_connection.cursor()
+        self.dialect = connection.dialect
 
     def execute(self, statement: DriverStatement, values: dict):
         """Run one statement; return the first column of its first row, if it returns rows."""
@@ -113,56 +138,3 @@ class DriverWrite:
         if rows:
             bound = [statement.bind(self.dialect, row) for row in rows]
             self.cursor.executemany(bound[0][0], [params for _, params in bound])
-
-
-@contextmanager
-def driver_write(engine: Engine) -> Iterator[DriverWrite]:
-    """A short write transaction on a pooled driver connection, for the hot ingest path.
-
-    Commits on success and rolls back on error. On SQLite it takes the write lock up front
-    (BEGIN IMMEDIATE), after the connection is checked out, so the lock is held only while
-    rows are written. Driver errors are the driver's own (dialect.loaded_dbapi).
-    """
-    connection = engine.raw_connection()
-    try:
-        with _writer_lock(engine):
-            cursor = connection.cursor()
-            try:
-                if engine.dialect.name == "sqlite":
-                    cursor.execute("BEGIN IMMEDIATE")
-                yield DriverWrite(cursor, engine.dialect)
-                connection.commit()
-            except BaseException:
-                connection.rollback()
-                raise
-            finally:
-                cursor.close()
-    finally:
-        connection.close()
-
-
-@contextmanager
-def write_transaction(session: Session) -> Iterator[Connection]:
-    """A short write transaction that commits on success and rolls back on error.
-
-    Any read transaction the session has open is ended first, so on SQLite the write starts
-    from a fresh snapshot and takes the write lock up front (BEGIN IMMEDIATE).
-    """
-    session.rollback()
-    with _writer_lock(session.get_bind()), session.begin():
-        yield session.connection(execution_options={"sqlite_immediate": True})
-
-
-@contextmanager
-def unit_of_work(session: Session | None = None) -> Iterator[Session]:
-    """The one write path of services: a short transaction that commits on success.
-
-    On SQLite it takes the writer lock and BEGIN IMMEDIATE; on PostgreSQL it is the
-    session's own transaction. Yields the session to write through.
-    """
-    if session is None:
-        from survey.extensions import db
-
-        session = db.session
-    with write_transaction(session):
-        yield session

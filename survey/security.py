@@ -231,7 +231,7 @@ def login_account() -> str:
 # endpoint, config key with the limit, key function, methods (None: all), defaults also apply
 ENDPOINT_LIMITS = [
     ("api.post_response", "RATELIMIT_INGEST", client_ip, ["POST"], False),
-    ("api.widget_config", "RATELIMIT_WIDGET", client_ip, None, False),
+    ("widget.config", "RATELIMIT_WIDGET", client_ip, None, False),
     ("kiosk.config", "RATELIMIT_KIOSK", client_ip, None, False),
     ("kiosk.heartbeat", "RATELIMIT_KIOSK", client_ip, None, False),
     ("kiosk.enrol", "RATELIMIT_KIOSK_ENROL", client_ip, None, False),
@@ -287,9 +287,9 @@ def _retry_after() -> int:
 def _too_many_requests(error):
     seconds = _retry_after()
     if request.path.startswith(JSON_PREFIXES):
-        from survey.api.errors import error_response
+        from survey.error_responses import json_error
 
-        response = error_response(
+        response = json_error(
             429,
             "rate_limited",
             f"Too many requests from this address; try again in {seconds} seconds.",

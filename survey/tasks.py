@@ -39,3 +39,10 @@ def monthly_reports():
     """On the 1st at 06:00 Amsterdam time: last month's report for every organisation."""
     with queue.app().app_context():
         reports.build_and_send_all(datetime.now(AMSTERDAM).date())
+
+
+@huey.task()
+def catch_up_reports():
+    """Every monthly report the 06:00 job missed (worker down): enqueued at worker start."""
+    with queue.app().app_context():
+        reports.catch_up(datetime.now(AMSTERDAM).date())

@@ -9,6 +9,9 @@ from survey.queue import huey
 
 def main() -> None:
     create_app()
+    # Months whose report was due while no worker ran are built now; the task is safe to
+    # run in several workers at once (each month is stored and e-mailed once).
+    tasks.catch_up_reports()
     consumer = Consumer(huey, workers=2, periodic=True, check_worker_health=True)
     consumer.run()
 

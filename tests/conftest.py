@@ -20,9 +20,8 @@ from sqlalchemy.exc import OperationalError
 os.environ.setdefault("KTO_ENV", "testing")
 
 from app import create_app  # noqa: E402
-from survey import queue
+from survey import caches, queue  # noqa: E402
 from survey.extensions import db
-from survey.services import catalogue
 
 
 @pytest.fixture(scope="session")
@@ -102,11 +101,12 @@ def _empty_tables(attempts: int = 5) -> None:
 def app(_app):
     queue.init_app(_app)  # other tests may have created apps that took the queue over
     with _app.app_context():
+        caches.clear()
         yield _app
         db.session.rollback()
         _app.wsgi_app.settle()
         _empty_tables()
-        catalogue.clear_cache()
+        caches.clear()
         db.session.remove()
 
 
@@ -127,6 +127,14 @@ def demo_org(app):
 
     load_demo_structure()
     return "demo"
+
+
+@pytest.fixture
+def import_headers(demo_org) -> dict[str, str]:
+    """Headers of a server-to-server import for the demo organisation (its API key)."""
+    from survey.services.apikeys import create_api_key
+
+    return {"Authorization": f"Bearer {create_api_key('demo', 'import')}"}
 
 
 def count_rows() -> dict[str, int]:

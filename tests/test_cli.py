@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.models import Organisation, Response, Survey
+from survey.models import Organisation, Report, Response, Survey
 from survey.services.apikeys import organisation_for_key
 
 
@@ -27,6 +27,9 @@ def test_demo_loads_surveys_and_fourteen_months(runner, app):
     assert db.session.scalar(
         select(func.count()).where(Response.page_path.like("%?%"))
     ) == 0
+    # The demo comes with the reports of its months before today (13 of its 14).
+    reports = sorted(f"{m:%Y-%m}" for m in db.session.scalars(select(Report.month)))
+    assert reports == [f"{2025 + (9 + i) // 12}-{(9 + i) % 12 + 1:02d}" for i in range(13)]
 
 
 def test_demo_if_empty_does_not_load_twice(runner, app):

@@ -1,4 +1,6 @@
-/* Counter kiosk: one question per screen; every answer is queued in IndexedDB first and sent
+/* Built by `make js` from kiosk/static/kiosk.src.js and static/js/flow.js: edit those. */
+/* Counter kiosk (readable source; `make js` writes the served kiosk.js from it and
+   static/js/flow.js). One question per screen; every answer is queued in IndexedDB first and sent
    in the background, so the screen never waits for the network. No framework on purpose. */
 (function () {
   'use strict';
@@ -181,7 +183,7 @@
         box.appendChild(b);
       });
     } else if (q.kind === 'grade' || q.kind === 'nps' || q.kind === 'ces') {
-      var r = {grade: [1, 10], nps: [0, 10], ces: [1, 7]}[q.kind];
+      var r = SCALES[q.kind];
       for (var n = r[0]; n <= r[1]; n++) {
         var b = el('button', {type: 'button', class: 'answer num', 'data-value': n}, String(n));
         b.addEventListener('click', pick(n));
@@ -249,30 +251,42 @@
     follow(i);
   }
 
-  function holds(c, answers) {
-    var given = answers[c.question];
-    if (given === undefined || given === null) return false;
-    return [].concat(given).some(function (v) {
-      if ('equals' in c) return v === c.equals;
-      if ('in' in c) return c['in'].indexOf(v) >= 0;
-      if (typeof v !== 'number') return false;
-      if ('lte' in c) return v <= c.lte;
-      if ('gte' in c) return v >= c.gte;
-      if ('lt' in c) return v < c.lt;
-      return v > c.gt;
-    });
+  /* show-if and the scales: the shared browser flow (static/js/flow.js), inlined by `make js` */
+/* The question flow for the browser: show-if and the scales, as survey/domain/flow.py has them.
+   The kiosk and the widget work offline, so they decide the next question themselves. Their
+   builds (`make js`) inline this file in their own closure: plain declarations, ES5, no globals
+   of its own. tests/domain/flow_cases.json runs the same cases through this file and Python.
+   Rule: a question without show_if is shown; one with it is shown when its condition holds for
+   the answers to questions shown before it. A missing answer (null, undefined, "") never meets
+   a condition; a list answer meets it when any of its values does. */
+var SCALES = {grade: [1, 10], nps: [0, 10], ces: [1, 7]};
+
+function showIf(c, answers) {
+  var given = answers[c.question];
+  return given != null && given !== "" && [].concat(given).some(function (v) {
+    return "equals" in c ? v === c.equals : "in" in c ? c["in"].indexOf(v) > -1
+      : typeof v == "number" &&
+        ("lte" in c ? v <= c.lte : "gte" in c ? v >= c.gte : "lt" in c ? v < c.lt : v > c.gt);
+  });
+}
+
+/* The index of the first question after index i that is shown for these answers, or -1 when
+   none is left; walking it from -1 visits exactly the shown questions. */
+function nextShown(questions, answers, i) {
+  for (var counted = {}, j = 0, q; (q = questions[j]); j++) {
+    if (!q.show_if || showIf(q.show_if, counted)) {
+      if (j > i) return j;
+      counted[q.key] = answers[q.key];
+    }
   }
+  return -1;
+}
 
   function follow(i) {
-    var answers = person ? person.answers : {};
-    for (var j = i + 1; j < questions.length; j++) {
-      if (!questions[j].show_if || holds(questions[j].show_if, answers)) {
-        ask(j);
-        arm();
-        return;
-      }
-    }
-    thanks();
+    var j = nextShown(questions, person ? person.answers : {}, i);
+    if (j < 0) return thanks();
+    ask(j);
+    arm();
   }
 
   function thanks() {

@@ -5,6 +5,7 @@
 (function (w, d) {
   "use strict";
   var me = d.currentScript, K = (w.KTO = w.KTO || {}), KEY = "kto", DAY = 864e5, VISIT = 18e5;
+  var SVG = "http://www.w3.org/2000/svg";
   var CSS =
     ".w,dialog{font:16px/1.5 system-ui,sans-serif;color:#1b1b1b;text-align:left}" +
     "dialog{max-width:26rem;padding:1.25rem;border:2px solid #154273;border-radius:8px;background:#fff}" +
@@ -16,7 +17,8 @@
     ".x{position:absolute;top:.6rem;right:.6rem;margin:0}.tab{position:fixed;right:1rem;bottom:1rem;" +
     "z-index:2147483000;background:#154273;color:#fff;box-shadow:0 2px 6px #0006}" +
     "textarea{display:block;width:100%;box-sizing:border-box;font:inherit;min-height:5rem;margin:.5rem 0;" +
-    "border:2px solid #555;border-radius:4px}label{display:block;font-weight:600}";
+    "border:2px solid #555;border-radius:4px}label{display:block;font-weight:600}" +
+    "svg{width:20px;height:20px;fill:currentColor;vertical-align:-4px;margin-right:.4rem}.dn{transform:rotate(180deg)}";
   var sheet;
 
   function noop() {}
@@ -30,11 +32,19 @@
     t.addEventListener(type, fn, opt);
     return function () { t.removeEventListener(type, fn, opt); };
   }
-  function el(tag, attrs, text) {
-    var e = d.createElement(tag);
+  function el(tag, attrs, text, ns) {
+    var e = ns ? d.createElementNS(ns, tag) : d.createElement(tag);
     for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
     if (text != null) e.textContent = text;
     return e;
+  }
+  // Icons are inline SVG, hidden from screen readers: a button is named by its text alone, and
+  // nothing depends on an emoji font being installed.
+  function thumb(down) {
+    var s = el("svg", { viewBox: "0 0 24 24", "aria-hidden": "true", focusable: "false",
+      class: down ? "dn" : "" }, null, SVG);
+    s.appendChild(el("path", { d: "M2 10h4v11H2zm6 11V10l4-8c2 0 3 1 2 4l-1 3h7l-2 12z" }, null, SVG));
+    return s;
   }
   function uuid() {
     return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
@@ -65,6 +75,8 @@
     parent.appendChild(host);
     return root;
   }
+  /* show-if and the scales: the shared browser flow, inlined by `make widget` */
+  /* @include static/js/flow.js */
   function glob(path, list) {
     return list.some(function (p) {
       return new RegExp("^" + p.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*") + "$")
@@ -74,7 +86,7 @@
 
   function start(cfg) {
     K.ready = (K.ready || 0) + 1; // surveys started on this page (tests wait for it)
-    var W = cfg.widget, P = W.presentations, now = Date.now(), path = location.pathname;
+    var W = cfg.widget, P = W.presentations, path = location.pathname;
     var lang = (d.documentElement.lang || "nl").slice(0, 2).toLowerCase();
     if (!cfg.texts[lang]) lang = "nl";
     var T = cfg.texts[lang], id = cfg.organisation + "/" + cfg.survey;
@@ -95,18 +107,7 @@
     // One question at a time; an answer given before leaving is still sent.
     function flow(box, presentation, trigger, done) {
       var answers = {}, at = -1, sent = 0, Q = cfg.questions;
-      function holds(c) {
-        var g = c ? answers[c.question] : 1;
-        return !c || (g != null && [].concat(g).some(function (v) {
-          return "equals" in c ? v === c.equals : "in" in c ? c["in"].indexOf(v) > -1
-            : typeof v == "number" &&
-              ("lte" in c ? v <= c.lte : "gte" in c ? v >= c.gte : "lt" in c ? v < c.lt : v > c.gt);
-        }));
-      }
-      function after(i) {
-        for (i++; i < Q.length; i++) if (holds(Q[i].show_if)) return i;
-        return -1;
-      }
+      function after(i) { return nextShown(Q, answers, i); }
       function send() {
         if (sent || !(cfg.headline in answers)) return;
         sent = 1;
@@ -140,13 +141,12 @@
         var last = after(at) < 0, qid = "q" + at, value = function () { return answers[q.key]; };
         fs.appendChild(el("legend", { id: qid }, text(q.text)));
         if (k == "thumbs" || k == "yes_no_na") {
-          opts = k == "thumbs" ? [["up", "👍 " + T.yes], ["down", "👎 " + T.no]]
-            : [["yes", "👍 " + T.yes], ["no", "👎 " + T.no]].concat(
-              presentation == "inline" ? [] : [["na", T.na]]);
+          opts = [[k == "thumbs" ? "up" : "yes", T.yes, 1], [k == "thumbs" ? "down" : "no", T.no, 2]]
+            .concat(k == "thumbs" || presentation == "inline" ? [] : [["na", T.na]]);
         } else if (k == "choice" && !q.multiple) {
           opts = q.options.map(function (o) { return [o.code, text(o.text)]; });
-        } else if (k in { grade: 1, nps: 1, ces: 1 }) {
-          for (var n = k == "nps" ? 0 : 1; n <= (k == "ces" ? 7 : 10); n++) opts.push([n, "" + n]);
+        } else if (SCALES[k]) {
+          for (var n = SCALES[k][0]; n <= SCALES[k][1]; n++) opts.push([n, "" + n]);
         } else if (k == "choice") {
           q.options.forEach(function (o) {
             var l = el("label"), c = el("input", { type: "checkbox", value: o.code });
@@ -164,6 +164,7 @@
         }
         opts.forEach(function (o) {
           var b = el("button", { type: "button" }, o[1]);
+          if (o[2]) b.prepend(thumb(o[2] > 1));
           on(b, "click", function () { answers[q.key] = o[0]; next(1); });
           fs.appendChild(b);
         });

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -73,13 +82,16 @@ def report_page(report_id: int):
     """One report: its charts (SVG) and downloads."""
     try:
         report = reports.report_of(current_user.organisation_id, report_id)
+        data = reports.stored_data(report)
     except LookupError:
         abort(404)
     return render_template(
         "admin/report.html",
         report=report,
-        tables=reports.spreadsheet.tables(report.data),
+        data=data,
+        tables=reports.spreadsheet.tables(data),
         charts=reports.charts.CHARTS,
+        report_texts=reports.texts,
         logout=LogoutForm(),
     )
 
@@ -96,4 +108,8 @@ def report_file(report_id: int, kind: str, name: str):
     headers = {"X-Content-Type-Options": "nosniff"}
     if found.filename:
         headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
-    return Response(found.body, mimetype=found.mimetype, headers=headers)
+    body = found.body
+    if isinstance(body, Iterator):
+        # Streamed after this view returns: keep the request (and app) context for it.
+        body = stream_with_context(body)
+    return Response(body, mimetype=found.mimetype, headers=headers)

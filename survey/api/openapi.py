@@ -62,7 +62,8 @@ RESPONSE_IN = {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 1,
-            "default": 1,
+            "description": "Set by the server for kiosk and widget (send it or leave it "
+            "out); an import's own value is stored (default 1).",
         },
         "answers": {"type": "object", "additionalProperties": ANSWER},
         "trigger": {"enum": list(TRIGGERS), "description": "Website widget: what showed it."},
@@ -94,15 +95,35 @@ PATHS = {
     "/api/v1/responses": {
         "post": {
             "operationId": "recordResponse",
-            "summary": "Store one response (idempotent on its id).",
+            "summary": "Store one response (idempotent on its id), proven by its channel.",
+            "description": (
+                "Each survey_mode needs its channel's proof of origin, else 401/403 and nothing "
+                "is stored. kiosk: an enrolled device's secret in X-Kto-Device. popup and "
+                "inline (website widget): the browser's Origin must be one of the "
+                "organisation's allowed origins. Any mode as a server-to-server import: an "
+                "organisation API key (Authorization: Bearer), the payload's organisation "
+                "being the key's. sms, email, whatsapp, qr and link: only as an import until "
+                "their front ends exist (403 survey_mode_not_open). The server sets "
+                "inclusion_probability for the kiosk (1) and the widget (the survey's sampling "
+                "rate for the pop-up, 1 for tab and inline); a different value sent is a 422 "
+                "inclusion_probability_mismatch. Imports may send their own."
+            ),
+            "security": [{}, {"apiKey": []}, {"kioskDevice": []}],
             "parameters": [
                 {
                     "name": "X-Kto-Device",
                     "in": "header",
                     "required": False,
                     "schema": {"type": "string"},
-                    "description": "A kiosk device's secret.",
-                }
+                    "description": "A kiosk device's secret (survey_mode kiosk).",
+                },
+                {
+                    "name": "Origin",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "Set by the browser; must be allowed (popup, inline).",
+                },
             ],
             "requestBody": {
                 "required": True,
@@ -118,12 +139,20 @@ PATHS = {
                     "content": {"application/json": {"schema": RECORDED}},
                 },
                 "400": _error("The body is not JSON."),
-                "401": _error("Unknown device."),
-                "403": _error("The device is revoked, or the browser's Origin is not allowed."),
+                "401": _error(
+                    "No or an unknown device secret (kiosk) or API key (import)."
+                ),
+                "403": _error(
+                    "The device is revoked, the browser's Origin is not allowed, the API key "
+                    "is another organisation's, or the survey_mode has no front end yet."
+                ),
                 "409": _error("The id was used for a different response."),
                 "413": _error("The body is larger than 64 KB."),
                 "415": _error("The body is not application/json."),
-                "422": _error("The response does not fit the survey."),
+                "422": _error(
+                    "The response does not fit the survey, or its inclusion_probability is "
+                    "not the one the server set for its channel."
+                ),
             },
         },
         "get": {
@@ -212,6 +241,9 @@ def openapi_document() -> dict:
                     },
                 }
             },
-            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "apiKey": {"type": "http", "scheme": "bearer"},
+                "kioskDevice": {"type": "apiKey", "in": "header", "name": "X-Kto-Device"},
+            },
         },
     }

@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from flask import Response, current_app, jsonify, request, stream_with_context
 from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
 
+from survey import safetext
 from survey.api import bp
 from survey.api.auth import require_api_key
 from survey.api.openapi import openapi_document
+from survey.channels.ingest import receive
 from survey.services import exports, surveys
-from survey.services.devices import origin_for_request
-from survey.services.responses import record_response
 
 
 @bp.before_request
@@ -35,11 +35,9 @@ def _json_body():
 
 @bp.post("/responses")
 def post_response():
-    """Store one response; the same id and payload again returns the stored id."""
-    payload = _json_body()
-    origin = origin_for_request(request.headers.get("X-Kto-Device"), payload)
-    recorded = record_response(
-        payload, origin, skew_seconds=current_app.config["CLOCK_SKEW_SECONDS"]
+    """Store one response proven by its channel; the same id and payload again returns its id."""
+    recorded = receive(
+        _json_body(), request.headers, skew_seconds=current_app.config["CLOCK_SKEW_SECONDS"]
     )
     body = {"id": recorded.id, "uuid": recorded.uuid, "created": recorded.created}
     return jsonify(body), 201 if recorded.created else 200
@@ -83,14 +81,15 @@ def export_responses():
 
 
 def _csv_lines(records, keys):
+    """Machine-readable CSV (comma, dot, codes), with text cells neutralised against
+    formula injection and control characters (survey.safetext)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(exports.BASE_COLUMNS + [f"answer.{k}" for k in keys])
     for record in records:
         answers = record["answers"]
-        writer.writerow(
-            [record[c] for c in exports.BASE_COLUMNS] + [_cell(answers.get(k)) for k in keys]
-        )
+        row = [record[c] for c in exports.BASE_COLUMNS] + [_cell(answers.get(k)) for k in keys]
+        writer.writerow([safetext.spreadsheet_value(v) for v in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

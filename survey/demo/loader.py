@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from survey.database import unit_of_work
 from survey.demo.generator import generate, month_starts
 from survey.demo.surveys import SURVEYS
 from survey.extensions import db
@@ -42,11 +43,18 @@ def demo_exists() -> bool:
     )
 
 
-def load_demo(today: date, scale: float = 1.0) -> int:
-    """Create 'Gemeente Voorbeeld' and its responses; returns how many responses were stored."""
+def load_demo(today: date, scale: float = 1.0, reports: bool = True) -> int:
+    """Create 'Gemeente Voorbeeld' and its responses, and (``reports``) build its monthly
+    reports of the months before ``today``, so the staff pages show them at once;
+    returns how many responses were stored."""
     load_demo_structure()
     load_demo_volumes(today)
-    return record_many(generate(today, scale=scale))
+    stored = record_many(generate(today, scale=scale))
+    if reports:
+        from survey.services.reports import catch_up
+
+        catch_up(today, "demo", send=False)
+    return stored
 
 
 # Contacts per channel in an ordinary month: far more than the responses.
@@ -79,32 +87,32 @@ def load_demo_volumes(today: date) -> None:
 
 def load_demo_structure() -> Organisation:
     """The demo organisation with its locations, units, topics and surveys."""
-    org = Organisation(
-        slug="demo",
-        name="Gemeente Voorbeeld",
-        allowed_origins=["http://127.0.0.1:8001", "http://localhost:8001"],
-    )
-    db.session.add(org)
-    for slug, name in LOCATIONS:
-        db.session.add(Location(organisation=org, slug=slug, name=name))
-    units: dict[str, Unit] = {}
-    for slug, name, parent in UNITS:
-        units[slug] = Unit(organisation=org, slug=slug, name=name, parent=units.get(parent))
-        db.session.add(units[slug])
-    for slug, nl, en in TOPICS:
-        db.session.add(Topic(organisation=org, slug=slug, name_nl=nl, name_en=en))
-    for slug, name, definition, settings in SURVEYS:
-        create_survey(org, slug, name, definition, settings)
-    for question, channel, share, nl, en in TARGETS:
-        db.session.add(
-            ReportTarget(
-                organisation=org,
-                question_key=question,
-                contact_channel=channel,
-                share=share,
-                label_nl=nl,
-                label_en=en,
-            )
+    with unit_of_work():
+        org = Organisation(
+            slug="demo",
+            name="Gemeente Voorbeeld",
+            allowed_origins=["http://127.0.0.1:8001", "http://localhost:8001"],
         )
-    db.session.commit()
+        db.session.add(org)
+        for slug, name in LOCATIONS:
+            db.session.add(Location(organisation=org, slug=slug, name=name))
+        units: dict[str, Unit] = {}
+        for slug, name, parent in UNITS:
+            units[slug] = Unit(organisation=org, slug=slug, name=name, parent=units.get(parent))
+            db.session.add(units[slug])
+        for slug, nl, en in TOPICS:
+            db.session.add(Topic(organisation=org, slug=slug, name_nl=nl, name_en=en))
+        for slug, name, definition, settings in SURVEYS:
+            create_survey(org, slug, name, definition, settings)
+        for question, channel, share, nl, en in TARGETS:
+            db.session.add(
+                ReportTarget(
+                    organisation=org,
+                    question_key=question,
+                    contact_channel=channel,
+                    share=share,
+                    label_nl=nl,
+                    label_en=en,
+                )
+            )
     return org

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from survey.domain.conditions import Condition
 from survey.domain.errors import ValidationError
+from survey.domain.flow import Condition
 
 QUESTION_KINDS = ("thumbs", "grade", "nps", "ces", "choice", "yes_no_na", "text")
-
-# Inclusive score ranges for the numeric kinds.
-SCALES = {"grade": (1, 10), "nps": (0, 10), "ces": (1, 7)}
 
 TEXT_MAX_LENGTH = 2000
 
@@ -44,10 +41,6 @@ class Question:
     allow_other: bool = False
     show_if: Condition | None = None
     max_length: int = TEXT_MAX_LENGTH
-
-    @property
-    def option_codes(self) -> frozenset[str]:
-        return frozenset(o.code for o in self.options)
 
     def label(self, language: str = "nl") -> str:
         return self.text.get(language) or self.text.get("nl") or self.key

@@ -71,22 +71,23 @@ def settings_from_dict(raw: dict | None) -> KioskSettings:
 
 
 def suspect_reason(
-    submitted_at: datetime, earlier: Iterable[datetime], settings: KioskSettings
+    received_at: datetime, earlier: Iterable[datetime], settings: KioskSettings
 ) -> str | None:
     """Why a kiosk response looks like misuse, or None.
 
-    `earlier` holds the submission times of the device's other responses at or before this
-    one (any order; later ones are ignored). Too fast: within `min_interval_seconds` of the
+    All times are the server's receive times (a tablet's own clock is the client's word):
+    `earlier` holds those of the device's other responses at or before this one (any order;
+    later ones are ignored). Too fast: within `min_interval_seconds` of the
     previous response. Burst: more than `burst_limit` responses, this one included, within
     `burst_window_seconds` ending at this one.
     """
-    before = [t for t in earlier if t <= submitted_at]
+    before = [t for t in earlier if t <= received_at]
     if not before:
         return None
     previous = max(before)
-    if submitted_at - previous < timedelta(seconds=settings.min_interval_seconds):
+    if received_at - previous < timedelta(seconds=settings.min_interval_seconds):
         return TOO_FAST
-    window_start = submitted_at - timedelta(seconds=settings.burst_window_seconds)
+    window_start = received_at - timedelta(seconds=settings.burst_window_seconds)
     in_window = sum(1 for t in before if t > window_start) + 1
     if in_window > settings.burst_limit:
         return BURST

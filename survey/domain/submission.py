@@ -64,7 +64,7 @@ class Submission:
     page_path: str | None = None
     contact_at: datetime | None = None
     started_at: datetime | None = None
-    inclusion_probability: float = 1.0
+    inclusion_probability: float | None = None  # as sent; the channel settles what counts
     extra: dict = field(default_factory=dict)
     trigger: str | None = None
     presentation: str | None = None
@@ -201,7 +201,9 @@ def parse_submission(
         contact_at=_timestamp(payload, "contact_at", now, skew, max_age),
         started_at=started_at,
         submitted_at=submitted_at,
-        inclusion_probability=float(probability),
+        inclusion_probability=(
+            float(probability) if "inclusion_probability" in payload else None
+        ),
         answers=payload["answers"],
         payload_hash=payload_hash(payload),
         trigger=optional_code(payload, "trigger", TRIGGERS),

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from survey.domain.definition import SCALES, Question, SurveyDefinition
+from survey.domain.definition import Question, SurveyDefinition
 from survey.domain.errors import ValidationError
-
-THUMBS = ("up", "down")
-YES_NO_NA = ("yes", "no", "na")
-OTHER = "other"
+from survey.domain.flow import OTHER, SCALES, allowed_values, is_shown
 
 
 @dataclass(frozen=True)
@@ -78,9 +75,7 @@ def _choice(raw, question: Question) -> Answer:
                 raise _fail("invalid_option", "This question has no 'other' field.", question.key)
             other_text = _clean_text(raw["other"], question) or None
         raw = raw.get("selected")
-    allowed = set(question.option_codes)
-    if question.allow_other:
-        allowed.add(OTHER)
+    allowed = set(allowed_values(question))
     if question.multiple:
         if isinstance(raw, str):
             raw = [raw]
@@ -103,17 +98,19 @@ def validate_answer(question: Question, raw) -> Answer:
     kind = question.kind
     if kind in SCALES:
         return Answer(_score(raw, question))
-    if kind == "thumbs":
-        return Answer(_code(raw, THUMBS, question))
-    if kind == "yes_no_na":
-        return Answer(_code(raw, YES_NO_NA, question))
+    if kind in ("thumbs", "yes_no_na"):
+        return Answer(_code(raw, allowed_values(question), question))
     if kind == "text":
         return Answer(_clean_text(raw, question))
     return _choice(raw, question)
 
 
 def validate_answers(definition: SurveyDefinition, raw_answers) -> dict[str, Answer]:
-    """Validate a whole set of answers in question order; raise on the first problem."""
+    """Validate a whole set of answers in question order; raise on the first problem.
+
+    Whether a question applies is the flow's show-if rule (`flow.is_shown`), read against the
+    valid answers to the questions before it, as `flow.visible_questions` reads it.
+    """
     if not isinstance(raw_answers, dict):
         raise ValidationError("wrong_type", "answers must be an object.", "answers")
     for key in raw_answers:
@@ -126,7 +123,7 @@ def validate_answers(definition: SurveyDefinition, raw_answers) -> dict[str, Ans
     for question in definition.questions:
         raw = given.get(question.key)
         plain = {k: a.value for k, a in valid.items()}
-        applies = question.show_if is None or question.show_if.holds(plain)
+        applies = is_shown(question, plain)
         if raw is None:
             if applies and question.required:
                 raise _fail("missing_answer", "This question needs an answer.", question.key)

@@ -129,3 +129,20 @@ def check_presentation(presentation: str | None, survey_mode: str) -> None:
 def origin_allowed(origin: str | None, allowed) -> bool:
     """True when a browser Origin (scheme://host[:port]) is on an allow-list, exactly."""
     return bool(origin) and origin.rstrip("/").lower() in {o.rstrip("/").lower() for o in allowed}
+
+
+def inclusion_probability(settings: dict, presentation: str | None, survey_mode: str) -> float:
+    """The chance this visitor was asked, as the survey's widget settings make it.
+
+    The pop-up is shown to a share of visitors (`sampling_rate`, drawn once per visitor); the
+    feedback tab and the inline block are opened by visitors themselves, so 1. A pop-up
+    answer for a survey whose sampling rate is 0 cannot have been asked for.
+    """
+    if (presentation or survey_mode) != "popup":
+        return 1.0
+    rate = settings["sampling_rate"]
+    if rate <= 0:
+        raise ValidationError(
+            "not_sampled", "This survey's pop-up is switched off (sampling rate 0).", "presentation"
+        )
+    return float(rate)

@@ -2,10 +2,11 @@
 
 from survey.models.device import Device, Invitation
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
-from survey.models.reporting import ContactVolume, Report, ReportTarget, User
+from survey.models.reporting import ContactVolume, Report, ReportTarget
 from survey.models.response import Answer, Response
 from survey.models.survey import Survey, SurveyVersion
 from survey.models.system import WorkerHeartbeat
+from survey.models.user import User
 
 __all__ = [
     "Answer",

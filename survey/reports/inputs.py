@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,8 +12,12 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import ContactVolume, Location, Organisation, ReportTarget, Topic, Unit
 from survey.reports.cells import CellQueries, question_index
+from survey.reports.data import LeftOut
+from survey.reports.period import label
+from survey.reports.screening import split, usable_probability, usable_score
 
 COMMENTS = 12
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -36,6 +41,7 @@ class ReportInput:
     targets: list[dict] = field(default_factory=list)
     names: dict[str, dict[int, str]] = field(default_factory=dict)
     labels: dict = field(default_factory=dict)
+    left_out: LeftOut = LeftOut()  # stored rows the build could not use
 
 
 def _as_share(column: pd.Series) -> pd.Series:
@@ -98,12 +104,26 @@ def collect(org: Organisation, month: date, language: str = "nl") -> ReportInput
     """Run the cell queries for one organisation and month."""
     queries = CellQueries(org.id, month)
     index = question_index(org.id)
-    detail = queries.detail()
+    report_month = len(queries.months) - 1
+    detail, left_now = _weighable(queries.detail())
     detail["satisfied"] = _as_share(detail["satisfied"])
     current = _sum(detail, ["channel", "p", "satisfied"])
-    current["month_index"] = len(queries.months) - 1
-    history = queries.satisfaction()
+    current["month_index"] = report_month
+    history, left_before = _weighable(queries.satisfaction())
     history["satisfied"] = _as_share(history["satisfied"])
+    nps, bad_nps = _scores(queries.numbers(index, "nps"), "nps", report_month)
+    grades, bad_grades = _scores(queries.numbers(index, "grade"), "grade", report_month)
+    left_out = LeftOut(left_now, left_before, bad_nps + bad_grades)
+    if left_out.total:
+        log.warning(
+            "Report %s %s: left out %d responses of the month, %d of earlier months and "
+            "%d scores: inclusion probability or score outside its range.",
+            org.slug,
+            label(month),
+            left_out.responses,
+            left_out.earlier_responses,
+            left_out.answers,
+        )
     satisfaction = pd.concat([history, current], ignore_index=True) if len(history) else current
     breakdown = _sum(detail, ["channel", "p", "location_id", "unit_id", "topic_id", "satisfied"])
     hours = _sum(detail, ["weekday", "hour", "channel", "p", "satisfied"])
@@ -113,9 +133,9 @@ def collect(org: Organisation, month: date, language: str = "nl") -> ReportInput
         language=language,
         months=queries.months,
         satisfaction=satisfaction,
-        nps=queries.numbers(index, "nps"),
-        grades=queries.numbers(index, "grade"),
-        yes_no=queries.options(index, "yes_no_na"),
+        nps=nps,
+        grades=grades,
+        yes_no=_weighable(queries.options(index, "yes_no_na"))[0],
         reasons=queries.options(index, "choice", multiple_only=True),
         reason_bases=queries.reason_bases(index),
         breakdown=breakdown,
@@ -127,7 +147,26 @@ def collect(org: Organisation, month: date, language: str = "nl") -> ReportInput
         targets=_targets(org.id, language),
         names=_names(org.id, language),
         labels=index.labels,
+        left_out=left_out,
     )
+
+
+def _weighable(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Rows with a usable inclusion probability, and how many respondents were left out."""
+    if frame.empty:
+        return frame, 0
+    return split(frame, usable_probability(frame))
+
+
+def _scores(frame: pd.DataFrame, kind: str, report_month: int) -> tuple[pd.DataFrame, int]:
+    """Scores with a usable weight and on their scale, and how many of the report month's
+    scores were off the scale (those with a bad weight are counted as responses)."""
+    frame, _ = _weighable(frame)
+    if frame.empty:
+        return frame, 0
+    keep = usable_score(frame, kind)
+    off_scale = int(frame.loc[~keep & (frame["month_index"] == report_month), "count"].sum())
+    return split(frame, keep)[0], off_scale
 
 
 def _not_website():

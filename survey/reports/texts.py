@@ -1,177 +1,233 @@
-"""Words of the monthly report in Dutch (default, B1) and English.
+"""The monthly report's fixed words, as gettext messages, looked up by the codes in its data.
 
-The report is built outside a web request (task queue, CLI) for a chosen language, so its
-words live here as plain dictionaries rather than in the request-bound gettext catalogue.
+The report is built outside a web request (task queue, CLI) in a chosen language, so each
+lookup runs under `survey.i18n.in_language`. Months and weekdays come from Babel's locale
+data. Organisation-provided texts (question texts, options, target labels) are not here:
+they stay `{"nl": ..., "en": ...}` in the definitions.
 """
 
 from __future__ import annotations
 
-CHANNELS = {
-    "counter": ("Balie", "Counter"),
-    "phone": ("Telefoon", "Phone"),
-    "email": ("E-mail", "E-mail"),
-    "contact_form": ("Contactformulier", "Contact form"),
-    "letter": ("Brief", "Letter"),
-    "whatsapp": ("WhatsApp", "WhatsApp"),
-    "website": ("Website", "Website"),
-    "social": ("Sociale media", "Social media"),
-}
+from datetime import date
 
-MONTH_NAMES = {
-    "nl": "januari februari maart april mei juni juli augustus september oktober november "
-    "december".split(),
-    "en": "January February March April May June July August September October November "
-    "December".split(),
+from babel.dates import format_date, get_day_names
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
+
+from survey.i18n import in_language
+
+LANGUAGES = ("nl", "en")
+
+CHANNELS = {
+    "counter": _l("Counter"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+    "contact_form": _l("Contact form"),
+    "letter": _l("Letter"),
+    "whatsapp": _l("WhatsApp"),
+    "website": _l("Website"),
+    "social": _l("Social media"),
 }
-WEEKDAYS = {"nl": "ma di wo do vr za zo".split(), "en": "Mon Tue Wed Thu Fri Sat Sun".split()}
 
 WORDS = {
-    "title": ("Klanttevredenheid per kanaal", "Customer satisfaction per channel"),
-    "page": ("Pagina", "Page"),
-    "summary": ("Samenvatting", "Summary"),
-    "satisfied": ("Tevreden", "Satisfied"),
-    "satisfied_w": ("Tevreden gewogen", "Satisfied weighted"),
-    "satisfied_u": ("Tevreden ongewogen", "Satisfied unweighted"),
-    "nps": ("NPS", "NPS"),
-    "grade": ("Gem. cijfer", "Mean grade"),
-    "interval": ("95%-interval", "95% interval"),
-    "n": ("n", "n"),
-    "n_eff": ("n_eff", "n_eff"),
-    "channel": ("Kanaal", "Channel"),
-    "all_channels": ("Alle kanalen", "All channels"),
-    "change_prev": ("t.o.v. vorige maand", "vs previous month"),
-    "change_year": ("t.o.v. zelfde maand vorig jaar", "vs same month last year"),
-    "change": ("Verschil vorige maand", "Change vs last month"),
-    "result": ("Resultaat", "Result"),
-    "interval_short": ("95%-int.", "95% int."),
-    "reliability_short": ("Betrouwb.", "Reliability"),
-    "target": ("Doel", "Target"),
-    "targets": ("Doelen", "Targets"),
-    "met": ("gehaald", "met"),
-    "not_met": ("niet gehaald", "not met"),
-    "uncertain": (
-        "(onzeker: doel valt binnen het interval)",
-        "(uncertain: target inside interval)",
-    ),
-    "uncertain_short": ("(onzeker)", "(uncertain)"),
-    "reliability": ("Betrouwbaarheid", "Reliability"),
-    "suppressed": ("te weinig reacties", "too few responses"),
-    "indicative": ("indicatief", "indicative"),
-    "ok": ("betrouwbaar", "reliable"),
-    "significant": ("* = significant verschil (p < 0,05)", "* = significant difference (p < 0.05)"),
-    "no_data": ("geen gegevens", "no data"),
-    "per_channel": ("Per contactkanaal", "Per contact channel"),
-    "trend": ("Trend: de laatste 13 maanden", "Trend: the last 13 months"),
-    "breakdowns": ("Uitsplitsingen", "Breakdowns"),
-    "location": ("Locatie", "Location"),
-    "unit": ("Afdeling", "Unit"),
-    "topic": ("Onderwerp", "Topic"),
-    "when": (
-        "Wanneer: drukte en tevredenheid per uur en dag",
-        "When: volume and satisfaction by hour and day",
-    ),
-    "volume": ("Aantal reacties", "Responses"),
-    "hour": ("Uur", "Hour"),
-    "why": ("Waarom: redenen na een negatief antwoord", "Why: reasons after a negative answer"),
-    "reason": ("Reden", "Reason"),
-    "count": ("Aantal", "Count"),
-    "share_resp": ("% van wie de vraag beantwoordde", "% of those who answered"),
-    "multi": (
-        "Meer antwoorden mogelijk: de percentages kunnen samen meer dan 100% zijn.",
-        "Several answers possible: shares may add up to more than 100%.",
-    ),
-    "pages": (
-        "Websitepagina's met de meeste duimpjes omlaag",
-        "Website pages with the most thumbs down",
-    ),
-    "page_path": ("Pagina", "Page"),
-    "not_helped": ("Niet gevonden", "Not found"),
-    "responses": ("Reacties", "Responses"),
-    "searched": ("Wat zochten bezoekers?", "What were visitors looking for?"),
-    "words": ("In hun woorden: recente opmerkingen", "In their words: recent comments"),
-    "scrubbed": (
-        "E-mailadressen, telefoonnummers en adressen zijn weggehaald.",
-        "E-mail addresses, phone numbers and addresses have been removed.",
-    ),
-    "method": ("Methode", "Method"),
-    "weighted_note": (
-        "Gewogen naar het aantal contacten per kanaal in deze maand.",
-        "Weighted to the number of contacts per channel in this month.",
-    ),
-    "unweighted_note": (
-        "ONGEWOGEN: er zijn geen (volledige) contactaantallen voor deze maand. De cijfers "
-        "zijn alleen gecorrigeerd voor de kans om een vraag te krijgen, niet naar kanaal.",
+    "title": _l("Customer satisfaction per channel"),
+    "page": _l("Page"),
+    "of": _lp("page x of y", "of"),
+    "summary": _l("Summary"),
+    "satisfied": _l("Satisfied"),
+    "satisfied_w": _l("Satisfied weighted"),
+    "satisfied_u": _l("Satisfied unweighted"),
+    "nps": _l("NPS"),
+    "grade": _l("Mean grade"),
+    "interval": _l("95%% interval"),
+    "n": _l("n"),
+    "n_eff": _l("n_eff"),
+    "channel": _l("Channel"),
+    "all_channels": _l("All channels"),
+    "change_prev": _l("vs previous month"),
+    "change_year": _l("vs same month last year"),
+    "change": _l("Change vs last month"),
+    "result": _l("Result"),
+    "interval_short": _l("95%% int."),
+    "reliability_short": _lp("abbreviation", "Reliability"),
+    "target": _l("Target"),
+    "targets": _l("Targets"),
+    "met": _l("met"),
+    "not_met": _l("not met"),
+    "uncertain": _l("(uncertain: target inside interval)"),
+    "uncertain_short": _l("(uncertain)"),
+    "reliability": _l("Reliability"),
+    "suppressed": _l("too few responses"),
+    "indicative": _l("indicative"),
+    "ok": _l("reliable"),
+    "significant": _l("* = significant difference (p < 0.05)"),
+    "no_data": _l("no data"),
+    "per_channel": _l("Per contact channel"),
+    "trend": _l("Trend: the last 13 months"),
+    "breakdowns": _l("Breakdowns"),
+    "location": _l("Location"),
+    "unit": _l("Unit"),
+    "topic": _l("Topic"),
+    "when": _l("When: volume and satisfaction by hour and day"),
+    "volume": _lp("number of", "Responses"),
+    "hour": _l("Hour"),
+    "why": _l("Why: reasons after a negative answer"),
+    "reason": _l("Reason"),
+    "count": _l("Count"),
+    "share_resp": _l("%% of those who answered"),
+    "multi": _l("Several answers possible: shares may add up to more than 100%%."),
+    "pages": _l("Website pages with the most thumbs down"),
+    "page_path": _l("Page"),
+    "not_helped": _l("Not found"),
+    "responses": _l("Responses"),
+    "searched": _l("What were visitors looking for?"),
+    "words": _l("In their words: recent comments"),
+    "scrubbed": _l("E-mail addresses, phone numbers and addresses have been removed."),
+    "method": _l("Method"),
+    "weighted_note": _l("Weighted to the number of contacts per channel in this month."),
+    "unweighted_note": _l(
         "UNWEIGHTED: no (complete) contact volumes for this month. Figures are corrected "
-        "only for the chance of being asked, not weighted by channel.",
+        "only for the chance of being asked, not weighted by channel."
     ),
-    "unweighted_short": ("ongewogen", "unweighted"),
-    "missing_volumes": ("Geen contactaantal voor", "No contact volume for"),
-    "contacts": ("Contacten", "Contacts"),
-    "period": ("Periode", "Period"),
-    "nothing": ("Geen reacties in deze maand.", "No responses this month."),
-    "quiet_busy": (
-        "Kleur: aantal reacties per uur (donkerst = {peak}). Getal: % tevreden, alleen waar "
-        "minstens 10 reacties zijn. Tijden in Nederlandse tijd.",
-        "Colour: responses per hour (darkest = {peak}). Number: % satisfied, only where "
-        "there are at least 10 responses. Times in Dutch local time.",
+    "unweighted_short": _l("unweighted"),
+    "unweighted_months": _l("Unweighted months"),
+    "missing_volumes": _l("No contact volume for"),
+    "contacts": _l("Contacts"),
+    "period": _l("Period"),
+    "nothing": _l("No responses this month."),
+    "quiet_busy": _l(
+        "Colour: responses per hour (darkest = %(peak)s). Number: %% satisfied, only where "
+        "there are at least 10 responses. Times in Dutch local time."
     ),
-    "other": ("Anders", "Other"),
-    "none_known": ("onbekend", "unknown"),
-    "less_than_10": ("<10", "<10"),
+    "other": _l("Other"),
+    "none_known": _l("unknown"),
+    "less_than_10": _l("<10"),
+    "range_to": _lp("from x to y", "to"),
+    "points": _lp("percentage points", "pt"),
+    "yes": _lp("spreadsheet value", "yes"),
+    "no": _lp("spreadsheet value", "no"),
+    "weighted": _l("weighted"),
+    # Column headers of the spreadsheet and CSV tables.
+    "col_measure": _l("Measure"),
+    "col_estimate": _l("Estimate"),
+    "col_low": _l("Lower bound 95%%"),
+    "col_high": _l("Upper bound 95%%"),
+    "col_unweighted": _l("Unweighted"),
+    "col_change_previous": _l("Change vs previous month"),
+    "col_significant_previous": _l("Significant vs previous month"),
+    "col_change_last_year": _l("Change vs same month last year"),
+    "col_significant_last_year": _l("Significant vs same month last year"),
+    "col_weighted": _l("Weighted"),
+    "col_share": _l("Target (%%)"),
+    "col_satisfied_weighted": _l("Satisfied weighted (%%)"),
+    "col_satisfied_unweighted": _l("Satisfied unweighted (%%)"),
+    "col_satisfied": _l("Satisfied (%%)"),
+    "col_significant": _l("Significant"),
+    "col_weekday": _l("Day"),
+    "col_respondents": _l("Answered by"),
+    "col_search": _l("Search term"),
+    "col_date": _l("Date"),
+    "col_comment": _l("Comment"),
 }
 
-METHOD_TEXT = {
-    "nl": [
-        "Wie reageert is niet hetzelfde als wie contact had: ontevreden mensen reageren sneller "
-        "en het ene kanaal levert meer reacties dan het andere. Daarom wegen we.",
-        "1. Ontwerpgewicht: wie via een steekproef een vraag kreeg (deel van de bellers, deel "
-        "van de websitebezoekers) telt voor 1/p, met p de kans om de vraag te krijgen.",
-        "2. Kalibratie (raking) naar het aantal contacten per kanaal in de maand.",
-        "3. Trimmen: gewichten boven {trim} × het mediane gewicht worden begrensd en daarna "
-        "wordt opnieuw gekalibreerd.",
-        "Tevreden: duim omhoog, 'ja' of een rapportcijfer van 7 of hoger. NPS: % promotors "
-        "(9-10) min % criticasters (0-6), van -100 tot 100. Lege antwoorden tellen niet mee.",
-        "Intervallen (95%): Wilson voor percentages met de effectieve steekproefomvang n_eff "
-        "(Kish), t-interval voor gemiddelden, normaal voor NPS. Verschillen: Newcombe voor "
-        "percentages; * betekent p < 0,05 (tweezijdig).",
-        "Betrouwbaarheid: minder dan 10 reacties wordt niet getoond ('te weinig reacties'); "
-        "minder dan 30 (of n_eff < 30, of een te breed interval) is 'indicatief'.",
-        "Afronding: percentages half naar boven (37/40 = 93%).",
-        "Verdachte reacties (bijvoorbeeld herhaald tikken op de zuil) tellen niet mee.",
-    ],
-    "en": [
+# Sheet names (at most 31 characters) and CSV file titles of the report's tables.
+SHEETS = {
+    "summary": _l("Summary"),
+    "targets": _l("Targets"),
+    "channels": _l("Channels"),
+    "trend": _l("Trend"),
+    "location": _l("Locations"),
+    "unit": _l("Units"),
+    "topic": _l("Topics"),
+    "hours": _l("Hours"),
+    "reasons": _l("Reasons"),
+    "pages": _l("Website pages"),
+    "searched": _l("Search terms"),
+    "comments": _l("Comments"),
+    "method": _l("Method"),
+}
+
+# The charts of the staff report page, named for their alternative text.
+CHARTS = {
+    "channels": _l("Satisfied per contact channel"),
+    "trend": _l("Trend: the last 13 months"),
+    "heatmap": _l("When: volume and satisfaction by hour and day"),
+    "reasons": _l("Why: reasons after a negative answer"),
+}
+
+METHOD_TEXT = [
+    _l(
         "Respondents are not the people who had contact: dissatisfied people answer more "
-        "readily and some channels give more responses than others. So we weight.",
+        "readily and some channels give more responses than others. So we weight."
+    ),
+    _l(
         "1. Design weight: a sampled respondent (a share of callers, a share of website "
-        "visitors) counts 1/p, p being the chance of being asked.",
-        "2. Calibration (raking) to the number of contacts per channel in the month.",
-        "3. Trimming: weights above {trim} × the median weight are capped, then raked again.",
-        "Satisfied: thumbs up, 'yes' or a grade of 7 or more. NPS: % promoters (9-10) minus "
-        "% detractors (0-6), from -100 to 100. Blank answers leave the denominator.",
-        "Intervals (95%): Wilson for shares on the effective sample size n_eff (Kish), t "
+        "visitors) counts 1/p, p being the chance of being asked."
+    ),
+    _l("2. Calibration (raking) to the number of contacts per channel in the month."),
+    _l("3. Trimming: weights above %(trim)s × the median weight are capped, then raked again."),
+    _l(
+        "Satisfied: thumbs up, 'yes' or a grade of 7 or more. NPS: %% promoters (9-10) minus "
+        "%% detractors (0-6), from -100 to 100. Blank answers leave the denominator."
+    ),
+    _l(
+        "Intervals (95%%): Wilson for shares on the effective sample size n_eff (Kish), t "
         "interval for means, normal for NPS. Differences: Newcombe for shares; * means "
-        "p < 0.05 (two-sided).",
+        "p < %(alpha)s (two-sided)."
+    ),
+    _l(
         "Reliability: fewer than 10 responses is not shown ('too few responses'); fewer than "
-        "30 (or n_eff < 30, or too wide an interval) is 'indicative'.",
-        "Rounding: percentages half up (37/40 = 93%).",
-        "Suspect responses (e.g. repeated tapping on the kiosk) are left out.",
-    ],
+        "30 (or n_eff < 30, or too wide an interval) is 'indicative'."
+    ),
+    _l("Rounding: percentages half up (37/40 = %(example)s)."),
+    _l("Suspect responses (e.g. repeated tapping on the kiosk) are left out."),
+]
+
+WEEKDAYS = {
+    language: [get_day_names("abbreviated", locale=language)[day] for day in range(7)]
+    for language in LANGUAGES
 }
 
 
-def word(key: str, language: str) -> str:
-    nl, en = WORDS[key]
-    return en if language == "en" else nl
+def _language(language: str) -> str:
+    return language if language in LANGUAGES else LANGUAGES[0]
+
+
+def _fill(message, values: dict) -> str:
+    """The translated message with its %(name)s placeholders filled. Every report word is
+    a python-format string (gettext's convention): a literal percent sign is written %%."""
+    return str(message) % values
+
+
+def word(key: str, language: str, **values) -> str:
+    """A fixed word of the report in language; `values` fill its %(name)s placeholders."""
+    with in_language(_language(language)):
+        return _fill(WORDS[key], values)
 
 
 def channel_name(code: str, language: str) -> str:
-    nl, en = CHANNELS.get(code, (code, code))
-    return en if language == "en" else nl
+    message = CHANNELS.get(code)
+    if message is None:
+        return code
+    with in_language(_language(language)):
+        return str(message)
 
 
-def month_name(month, language: str) -> str:
-    return f"{MONTH_NAMES.get(language, MONTH_NAMES['nl'])[month.month - 1]} {month.year}"
+def sheet_name(table: str, language: str) -> str:
+    with in_language(_language(language)):
+        return str(SHEETS[table])
 
 
-def month_short(month, language: str) -> str:
-    return f"{MONTH_NAMES.get(language, MONTH_NAMES['nl'])[month.month - 1][:3]} {month:%y}"
+def method_text(language: str, **values) -> list[str]:
+    with in_language(_language(language)):
+        return [_fill(message, values) for message in METHOD_TEXT]
+
+
+def month_name(month: date, language: str) -> str:
+    """'oktober 2026' / 'October 2026'."""
+    return format_date(month, "LLLL y", locale=_language(language))
+
+
+def month_short(month: date, language: str) -> str:
+    """'okt 26' / 'Oct 26'."""
+    return format_date(month, "LLL yy", locale=_language(language))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from survey.reports.data import Estimate, Figure, Suppressed, number
 from survey.stats import (
     WeightingError,
     mean_estimate,
@@ -69,8 +70,13 @@ def month_weights(cells: pd.DataFrame, volumes: dict[str, int]) -> MonthWeights:
         raked = trim_and_rake(base, margins, "w", upper=times_median(TRIM_FACTOR))
         trimmed = bool(raked.attrs.get("rounds", 0))
     except WeightingError as error:
-        raked = rake(base, margins, "w")
         trimmed, note = False, str(error)
+        try:
+            raked = rake(base, margins, "w")
+        except WeightingError as again:
+            # Raking to the volumes is impossible for these cells: report unweighted by
+            # volume (design weights only) and say why, rather than no report at all.
+            return MonthWeights(design, False, volumes=dict(volumes), note=str(again))
     weights = {
         (c, p): float(w)
         for c, p, w in zip(base["channel"], base["p"], raked.to_numpy(), strict=True)
@@ -85,20 +91,20 @@ def expand(frame: pd.DataFrame, weights: MonthWeights, value: str) -> tuple[np.n
     return np.repeat(values, counts), np.repeat(weights.of(frame), counts)
 
 
-def _as_dict(estimate, scale: float = 1.0) -> dict:
+def _figure(estimate, scale: float = 1.0) -> Estimate | Suppressed:
     status = reliability_of(estimate)
-    data = {"n": int(estimate.n), "reliability": status}
     if status == "suppressed":
-        return data  # never a number from a suppressed cell
-    data.update(
-        estimate=estimate.estimate * scale,
-        low=estimate.low * scale,
-        high=estimate.high * scale,
-        se=estimate.se * scale,
-        n_eff=estimate.n_eff,
-        unweighted=estimate.unweighted * scale,
+        return Suppressed(n=int(estimate.n))  # never a number from a suppressed cell
+    return Estimate(
+        n=int(estimate.n),
+        reliability=status,
+        estimate=number(estimate.estimate * scale),
+        low=number(estimate.low * scale),
+        high=number(estimate.high * scale),
+        se=number(estimate.se * scale),
+        n_eff=number(estimate.n_eff),
+        unweighted=number(estimate.unweighted * scale),
     )
-    return data
 
 
 def share(frame: pd.DataFrame, weights: MonthWeights, value: str = "satisfied"):
@@ -124,6 +130,6 @@ def mean(frame: pd.DataFrame, weights: MonthWeights):
     return mean_estimate(y, w)
 
 
-def summarise(estimate, scale: float = 1.0) -> dict | None:
-    """A plain dict for the report; suppressed estimates keep only n and the flag."""
-    return None if estimate is None else _as_dict(estimate, scale)
+def summarise(estimate, scale: float = 1.0) -> Figure:
+    """The report's figure; a suppressed estimate keeps only n and the flag."""
+    return None if estimate is None else _figure(estimate, scale)

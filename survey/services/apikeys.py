@@ -7,10 +7,11 @@ import secrets
 
 from sqlalchemy import select
 
-from survey.database import write_transaction
+from survey.database import unit_of_work
 from survey.extensions import db
 from survey.models import ApiKey, Organisation
 from survey.models.types import utcnow
+from survey.services import catalogue
 
 PREFIX = "kto_"
 
@@ -22,12 +23,8 @@ def _digest(key: str) -> str:
 def create_api_key(org_slug: str, label: str = "") -> str:
     """Create a key for an organisation and return it in plain text (the only time it exists)."""
     key = PREFIX + secrets.token_urlsafe(32)
-    with write_transaction(db.session):
-        organisation = db.session.execute(
-            select(Organisation).where(Organisation.slug == org_slug)
-        ).scalar_one_or_none()
-        if organisation is None:
-            raise LookupError(f"No organisation '{org_slug}'.")
+    with unit_of_work():
+        organisation = catalogue.organisation(org_slug)
         db.session.add(
             ApiKey(
                 organisation_id=organisation.id,
@@ -50,7 +47,7 @@ def organisation_for_key(key: str | None) -> Organisation | None:
 
 
 def revoke_api_key(prefix: str) -> int:
-    with write_transaction(db.session):
+    with unit_of_work():
         keys = db.session.execute(select(ApiKey).where(ApiKey.prefix == prefix)).scalars().all()
         for key in keys:
             key.revoked_at = utcnow()

@@ -8,15 +8,15 @@ version for that long after an edit, and it records the version it was checked a
 
 from __future__ import annotations
 
-import threading
-import time
-import weakref
+import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy import bindparam, select
 
-from survey.domain import SurveyDefinition, ValidationError
+from survey.caches import cache
+from survey.caches import clear as clear_caches
+from survey.domain import SurveyDefinition
+from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.models import Location, Organisation, Survey, SurveyVersion, Topic, Unit
 
@@ -43,54 +43,24 @@ _NUMBERED_VERSION = _BY_SLUGS.where(SurveyVersion.number == bindparam("number"))
 LOOKUP_SECONDS = 5.0
 
 
-class _Recent:
-    """A small per-process cache whose entries expire after a few seconds."""
-
-    def __init__(self, seconds: float, size: int = 4096):
-        self.seconds = seconds
-        self.size = size
-        self.entries: dict = {}
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        entry = self.entries.get(key)
-        if entry is None or entry[0] < time.monotonic():
-            return None
-        return entry[1]
-
-    def put(self, key, value) -> None:
-        with self.lock:
-            if len(self.entries) >= self.size:
-                self.entries.clear()
-            self.entries[key] = (time.monotonic() + self.seconds, value)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
-_recent = _Recent(LOOKUP_SECONDS)
-
-
-_names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _database() -> str:
-    """The current database, as part of cache keys (tests and tools use several)."""
-    engine = db.engine
-    name = _names.get(engine)
-    if name is None:
-        name = _names[engine] = str(engine.url)
-    return name
+def organisation(slug: str) -> Organisation:
+    """The organisation with this code, or NotFound (not cached: for staff and device writes)."""
+    found = db.session.execute(
+        select(Organisation).where(Organisation.slug == slug)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound("unknown_organisation", f"Unknown organisation '{slug}'.", "organisation")
+    return found
 
 
 def find_survey_version(org_slug: str, survey_slug: str, number: int | None) -> SurveyRef:
     """The requested version of a survey, or its newest; a clear error when there is none."""
-    key = ("version", _database(), org_slug, survey_slug, number)
-    found = _recent.get(key)
+    recent = cache("kto.lookups")
+    key = ("version", org_slug, survey_slug, number)
+    found = recent.get(key)
     if found is None:
         found = _find_survey_version(org_slug, survey_slug, number)
-        _recent.put(key, found)
+        recent.put(key, found, LOOKUP_SECONDS)
     return found
 
 
@@ -103,10 +73,10 @@ def _find_survey_version(org_slug: str, survey_slug: str, number: int | None) ->
         row = row.first()
     if row is None:
         if number is not None and _survey_exists(org_slug, survey_slug):
-            raise ValidationError(
+            raise Invalid(
                 "unknown_version", f"Survey '{survey_slug}' has no version {number}.", "version"
             )
-        raise ValidationError(
+        raise Invalid(
             "unknown_survey", f"No survey '{survey_slug}' for organisation '{org_slug}'.", "survey"
         )
     return SurveyRef(*row)
@@ -123,19 +93,18 @@ def _survey_exists(org_slug: str, survey_slug: str) -> bool:
 
 def definition_for(version_id: int) -> SurveyDefinition:
     """The parsed definition of a version; versions are immutable, so caching is safe."""
-    return _cached_definition(_database(), version_id)
-
-
-@lru_cache(maxsize=512)
-def _cached_definition(_database: str, version_id: int) -> SurveyDefinition:
-    version = db.session.get(SurveyVersion, version_id)
-    return SurveyDefinition.from_dict(version.definition)
+    definitions = cache("kto.definitions")
+    found = definitions.get(version_id)
+    if found is None:
+        version = db.session.get(SurveyVersion, version_id)
+        found = SurveyDefinition.from_dict(version.definition)
+        definitions.put(version_id, found, math.inf)
+    return found
 
 
 def clear_cache() -> None:
-    """Forget cached lookups in this process (after an edit, or between tests)."""
-    _cached_definition.cache_clear()
-    _recent.clear()
+    """Forget this app's cached lookups in this process (after an edit, or between tests)."""
+    clear_caches("kto.lookups", "kto.definitions")
 
 
 _PLACES = {
@@ -150,8 +119,9 @@ def place_id(kind: str, organisation_id: int, slug: str | None) -> int | None:
     """The id of a location, unit or topic of this organisation, or a clear error."""
     if slug is None:
         return None
-    key = (kind, _database(), organisation_id, slug)
-    found = _recent.get(key)
+    recent = cache("kto.lookups")
+    key = (kind, organisation_id, slug)
+    found = recent.get(key)
     if found is None:
         found = (
             db.session.connection()
@@ -159,8 +129,8 @@ def place_id(kind: str, organisation_id: int, slug: str | None) -> int | None:
             .scalar()
         )
         if found is None:
-            raise ValidationError(f"unknown_{kind}", f"Unknown {kind} '{slug}'.", kind)
-        _recent.put(key, found)
+            raise Invalid(f"unknown_{kind}", f"Unknown {kind} '{slug}'.", kind)
+        recent.put(key, found, LOOKUP_SECONDS)
     return found
 
 
@@ -169,9 +139,10 @@ _SETTINGS = select(Survey.settings).where(Survey.id == bindparam("survey"))
 
 def survey_settings(survey_id: int) -> dict:
     """A survey's settings (widget, kiosk), as stored."""
-    key = ("settings", _database(), survey_id)
-    found = _recent.get(key)
+    recent = cache("kto.lookups")
+    key = ("settings", survey_id)
+    found = recent.get(key)
     if found is None:
         found = db.session.connection().execute(_SETTINGS, {"survey": survey_id}).scalar() or {}
-        _recent.put(key, found)
+        recent.put(key, found, LOOKUP_SECONDS)
     return found

@@ -9,20 +9,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from survey.domain import ValidationError
+from survey.database import unit_of_work
 from survey.domain.kiosk import settings_from_dict
+from survey.errors import Gone, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Device, Location, Organisation, Survey
 from survey.models.types import utcnow
-from survey.services import surveys
+from survey.services import catalogue, surveys
 from survey.services.devices import device_for_secret, secret_hash
 
 ENROLMENT_VALID = timedelta(days=7)
 DEFAULT_CHANNEL = "counter"
-
-
-class EnrolmentInvalid(Exception):
-    """The enrolment link is unknown, used already, expired or its device revoked."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +47,11 @@ class DeviceState:
     last_submission_at: datetime | None
 
 
+def _enrolment_invalid() -> Gone:
+    """The enrolment link is unknown, used already, expired or its device revoked."""
+    return Gone("enrolment_invalid", "This enrolment link is unknown, used or expired.", "token")
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -63,16 +65,28 @@ def create_device(
     settings: dict | None = None,
 ) -> NewDevice:
     """A new kiosk device with a one-time enrolment token (only its hash is stored)."""
-    org = db.session.execute(
-        select(Organisation).where(Organisation.slug == org_slug)
-    ).scalar_one_or_none()
-    if org is None:
-        raise LookupError(f"Unknown organisation '{org_slug}'.")
+    checked = settings_from_dict(settings or {})
+    token = secrets.token_urlsafe(24)
+    expires_at = utcnow() + valid_for
+    with unit_of_work() as session:
+        device = _new_device(org_slug, location_slug, survey_slug, name, settings or {}, checked)
+        device.enrolment_token_hash = _token_hash(token)
+        device.enrolment_expires_at = expires_at
+        session.add(device)
+        session.flush()
+        created = NewDevice(id=device.id, name=device.name, token=token, expires_at=expires_at)
+    return created
+
+
+def _new_device(org_slug, location_slug, survey_slug, name, settings, checked) -> Device:
+    org = catalogue.organisation(org_slug)
     survey = db.session.execute(
         select(Survey).where(Survey.organisation_id == org.id, Survey.slug == survey_slug)
     ).scalar_one_or_none()
     if survey is None:
-        raise LookupError(f"Unknown survey '{survey_slug}' for '{org_slug}'.")
+        raise NotFound(
+            "unknown_survey", f"Unknown survey '{survey_slug}' for '{org_slug}'.", "survey"
+        )
     location = None
     if location_slug is not None:
         location = db.session.execute(
@@ -81,64 +95,58 @@ def create_device(
             )
         ).scalar_one_or_none()
         if location is None:
-            raise LookupError(f"Unknown location '{location_slug}' for '{org_slug}'.")
-    checked = settings_from_dict(settings or {})
-    token = secrets.token_urlsafe(24)
-    expires_at = utcnow() + valid_for
-    device = Device(
+            raise NotFound(
+                "unknown_location",
+                f"Unknown location '{location_slug}' for '{org_slug}'.",
+                "location",
+            )
+    return Device(
         organisation_id=org.id,
         location_id=location.id if location else None,
         survey_id=survey.id,
         name=name or f"{location_slug or org_slug} {survey_slug}",
-        enrolment_token_hash=_token_hash(token),
-        enrolment_expires_at=expires_at,
-        settings={k: v for k, v in checked.to_dict().items() if k in (settings or {})},
+        settings={k: v for k, v in checked.to_dict().items() if k in settings},
     )
-    db.session.add(device)
-    db.session.commit()
-    return NewDevice(id=device.id, name=device.name, token=token, expires_at=expires_at)
 
 
 def enrol(token: str) -> str:
     """Use a one-time enrolment token: returns the device's new secret; the token stops working."""
     if not isinstance(token, str) or not 0 < len(token) <= 100:
-        raise EnrolmentInvalid()
+        raise _enrolment_invalid()
     secret = secrets.token_urlsafe(32)
     now = utcnow()
-    result = db.session.execute(
-        update(Device)
-        .where(
-            Device.enrolment_token_hash == _token_hash(token),
-            Device.enrolment_expires_at > now,
-            Device.revoked_at.is_(None),
+    with unit_of_work() as session:
+        result = session.execute(
+            update(Device)
+            .where(
+                Device.enrolment_token_hash == _token_hash(token),
+                Device.enrolment_expires_at > now,
+                Device.revoked_at.is_(None),
+            )
+            .values(
+                secret_hash=secret_hash(secret),
+                enrolled_at=now,
+                enrolment_token_hash=None,
+                enrolment_expires_at=None,
+            )
         )
-        .values(
-            secret_hash=secret_hash(secret),
-            enrolled_at=now,
-            enrolment_token_hash=None,
-            enrolment_expires_at=None,
-        )
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise EnrolmentInvalid()
-    db.session.commit()
+        if result.rowcount != 1:
+            raise _enrolment_invalid()  # rolled back: nothing changed
     return secret
 
 
 def revoke(device_id: int) -> bool:
     """Switch a device off: it shows 'out of order' and its submissions are refused."""
-    db.session.rollback()  # write in one statement, so SQLite never upgrades a stale read
-    result = db.session.execute(
-        update(Device)
-        .where(Device.id == device_id)
-        .values(
-            revoked_at=func.coalesce(Device.revoked_at, utcnow()),
-            enrolment_token_hash=None,
-            enrolment_expires_at=None,
+    with unit_of_work() as session:
+        result = session.execute(
+            update(Device)
+            .where(Device.id == device_id)
+            .values(
+                revoked_at=func.coalesce(Device.revoked_at, utcnow()),
+                enrolment_token_hash=None,
+                enrolment_expires_at=None,
+            )
         )
-    )
-    db.session.commit()
     return result.rowcount == 1
 
 
@@ -149,7 +157,7 @@ def kiosk_config(device_secret: str) -> dict:
     org = db.session.get(Organisation, device.organisation_id)
     config = surveys.public_config(org.slug, survey.slug)
     if config is None:
-        raise ValidationError("unknown_survey", f"Survey '{survey.slug}' has no version yet.")
+        raise Invalid("unknown_survey", f"Survey '{survey.slug}' has no version yet.")
     return {
         "device": {"id": device.id, "name": device.name},
         "organisation": org.slug,
@@ -169,30 +177,33 @@ def record_heartbeat(device_secret: str, payload) -> None:
         "refused_count",
         "last_submission_at",
     }:
-        raise ValidationError(
+        raise Invalid(
             "wrong_type",
             "Send app_version, queue_length, refused_count and last_submission_at only.",
         )
     version = payload.get("app_version")
-    if version is not None and (not isinstance(version, str) or len(version) > 40):
-        raise ValidationError("wrong_type", "'app_version' is a short text.", "app_version")
+    if version is not None and (
+        not isinstance(version, str) or len(version) > 40 or not version.isprintable()
+    ):
+        raise Invalid(
+            "wrong_type", "'app_version' is a short printable text.", "app_version"
+        )
     queue = _count(payload, "queue_length")
     refused = _count(payload, "refused_count")
     last = _moment(payload.get("last_submission_at"), "last_submission_at")
     device_id = device_for_secret(device_secret).id
-    db.session.rollback()  # one UPDATE statement: concurrent writers queue instead of failing
-    db.session.execute(
-        update(Device)
-        .where(Device.id == device_id)
-        .values(
-            last_seen=utcnow(),
-            app_version=version,
-            queue_length=queue,
-            refused_count=refused,
-            last_submission_at=last,
+    with unit_of_work() as session:
+        session.execute(
+            update(Device)
+            .where(Device.id == device_id)
+            .values(
+                last_seen=utcnow(),
+                app_version=version,
+                queue_length=queue,
+                refused_count=refused,
+                last_submission_at=last,
+            )
         )
-    )
-    db.session.commit()
 
 
 def _count(payload: dict, name: str) -> int | None:
@@ -200,7 +211,7 @@ def _count(payload: dict, name: str) -> int | None:
     if value is not None and (
         isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**6
     ):
-        raise ValidationError("wrong_type", f"'{name}' is a count.", name)
+        raise Invalid("wrong_type", f"'{name}' is a count.", name)
     return value
 
 
@@ -212,7 +223,7 @@ def _moment(raw, name: str) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise ValidationError("wrong_type", f"'{name}' must be an ISO 8601 timestamp.", name)
+        raise Invalid("wrong_type", f"'{name}' must be an ISO 8601 timestamp.", name)
     return moment
 
 

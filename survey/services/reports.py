@@ -8,16 +8,21 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from flask_babel import gettext
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from survey.database import write_transaction
+from survey import messaging
+from survey.database import unit_of_work
+from survey.domain.scrub import scrub
 from survey.extensions import db
-from survey.models import Organisation, Report
+from survey.i18n import in_language
+from survey.models import Organisation, Report, Response
 from survey.reports import charts, pdf, spreadsheet, texts
 from survey.reports.builder import build
+from survey.reports.data import ReportData, UnknownVersion
 from survey.reports.inputs import collect
-from survey.reports.period import label, parse_month, previous_month, utc_bounds
-from survey.services import mail
+from survey.reports.period import AMSTERDAM, label, parse_month, previous_month, shift, utc_bounds
 from survey.services.exports import BASE_COLUMNS, iter_responses, question_keys
 from survey.services.users import subscribers
 
@@ -54,19 +59,27 @@ def _month(month: str | date) -> date:
         raise ReportError(str(error)) from None
 
 
-def report_data(org: Organisation, month: date, language: str = "nl") -> dict:
+def report_data(org: Organisation, month: date, language: str = "nl") -> ReportData:
     """The report's numbers; reads only."""
     if language not in LANGUAGES:
         raise ReportError(f"Language must be one of {', '.join(LANGUAGES)}.")
     return build(collect(org, month, language))
 
 
-def build_monthly_report(org_slug: str, month: str | date, language: str = "nl") -> Report:
+def build_monthly_report(
+    org_slug: str, month: str | date, language: str = "nl", only_if_missing: bool = False
+) -> Report | None:
     """Build, render and store one report. The data is only read; a failed build keeps
-    the previously stored report (its last_error says what went wrong)."""
+    the previously stored report (its last_error says what went wrong).
+
+    With ``only_if_missing`` a month that has a stored report is left alone and None is
+    returned, also when another worker stored it while this one was building: the check
+    and the insert are one transaction, and the table's unique key settles a race."""
     org = _organisation(org_slug)
     org_id, slug = org.id, org.slug
     day = _month(month)
+    if only_if_missing and _stored(org_id, day, language) is not None:
+        return None
     try:
         data = report_data(org, day, language)
         pdf_bytes = pdf.render(data)
@@ -75,18 +88,27 @@ def build_monthly_report(org_slug: str, month: str | date, language: str = "nl")
         raise
     except Exception as error:
         # Responses keep arriving while a report is built: write in a fresh transaction.
-        with write_transaction(db.session):
+        with unit_of_work():
             existing = _stored(org_id, day, language)
             if existing is not None:
                 existing.last_error = f"{type(error).__name__}: {error}"[:2000]
         raise ReportError(f"Building the report failed: {error}") from error
-    with write_transaction(db.session):
-        report = _stored(org_id, day, language) or Report(
-            organisation_id=org_id, month=day, language=language
-        )
-        report.pdf, report.xlsx, report.data = pdf_bytes, xlsx_bytes, data
-        report.status, report.built_at, report.last_error = "ok", datetime.now(UTC), None
-        db.session.add(report)
+    try:
+        with unit_of_work():
+            report = _stored(org_id, day, language)
+            if report is not None and only_if_missing:
+                return None  # another worker was first
+            if report is None:
+                report = Report(organisation_id=org_id, month=day, language=language)
+            report.pdf, report.xlsx, report.data = pdf_bytes, xlsx_bytes, data.to_dict()
+            report.status, report.built_at, report.last_error = "ok", datetime.now(UTC), None
+            db.session.add(report)
+    except IntegrityError:
+        # PostgreSQL: another worker inserted the same month between check and insert.
+        db.session.rollback()
+        if only_if_missing:
+            return None
+        raise
     _copy_to_exports(slug, day, language, pdf_bytes, xlsx_bytes)
     return report
 
@@ -120,20 +142,29 @@ def send_report(report: Report) -> int:
     to = subscribers(report.organisation_id)
     if not to:
         return 0
-    lang = report.language
-    month = texts.month_name(report.month, lang)
-    org = report.organisation.name
-    if lang == "en":
-        subject = f"{org}: customer satisfaction report {month}"
-        body = f"Attached is the customer satisfaction report of {org} for {month}."
-    else:
-        subject = f"{org}: rapport klanttevredenheid {month}"
-        body = f"In de bijlage vindt u het rapport klanttevredenheid van {org} over {month}."
-    mail.send(to, subject, body, [(filename(report, "pdf"), report.pdf, "application", "pdf")])
+    subject, body = report_mail_text(report)
+    messaging.send_email(
+        to, subject, body, [(filename(report, "pdf"), report.pdf, "application", "pdf")]
+    )
     report_id = report.id
-    with write_transaction(db.session):
+    with unit_of_work():
         db.session.get(Report, report_id).sent_at = datetime.now(UTC)
     return len(to)
+
+
+def report_mail_text(report: Report) -> tuple[str, str]:
+    """Subject and body of the e-mail that carries a report, in the report's language."""
+    names = {
+        "organisation": report.organisation.name,
+        "month": texts.month_name(report.month, report.language),
+    }
+    with in_language(report.language):
+        subject = gettext("%(organisation)s: customer satisfaction report %(month)s", **names)
+        body = gettext(
+            "Attached is the customer satisfaction report of %(organisation)s for %(month)s.",
+            **names,
+        )
+    return subject, body
 
 
 def build_and_send_all(today: date) -> list[Outcome]:
@@ -143,9 +174,13 @@ def build_and_send_all(today: date) -> list[Outcome]:
     for slug in db.session.execute(select(Organisation.slug).order_by(Organisation.slug)).scalars():
         try:
             report = build_monthly_report(slug, month)
+            if report.sent_at is not None:
+                # Already e-mailed (by a worker catching up, or a retried job): never twice.
+                outcomes.append(Outcome(slug, label(month), report.id, 0))
+                continue
             try:
                 sent = send_report(report)
-            except (mail.MailNotConfigured, OSError) as error:
+            except (messaging.NotConfigured, OSError) as error:
                 log.warning("Report %s %s built but not sent: %s", slug, label(month), error)
                 outcomes.append(Outcome(slug, label(month), report.id, 0, str(error)))
                 continue
@@ -153,6 +188,75 @@ def build_and_send_all(today: date) -> list[Outcome]:
         except ReportError as error:
             log.error("Report %s %s failed: %s", slug, label(month), error)
             outcomes.append(Outcome(slug, label(month), None, 0, str(error)))
+    return outcomes
+
+
+CATCH_UP_MONTHS = 13  # the month before today and the twelve before it
+
+
+def _first_month(organisation_id: int) -> date | None:
+    first = db.session.execute(
+        select(func.min(Response.submitted_at)).where(Response.organisation_id == organisation_id)
+    ).scalar()
+    if first is None:
+        return None
+    if first.tzinfo is None:
+        first = first.replace(tzinfo=UTC)
+    return first.astimezone(AMSTERDAM).date().replace(day=1)
+
+
+def missing_months(organisation_id: int, today: date, language: str = "nl") -> list[date]:
+    """Months without a stored report, from the month of the first response (at most
+    CATCH_UP_MONTHS back) up to the month before ``today``, oldest first."""
+    last = previous_month(today)
+    first = _first_month(organisation_id)
+    if first is None or first > last:
+        return []
+    start = max(first, shift(last, -(CATCH_UP_MONTHS - 1)))
+    stored = set(
+        db.session.execute(
+            select(Report.month).where(
+                Report.organisation_id == organisation_id, Report.language == language
+            )
+        ).scalars()
+    )
+    months, month = [], start
+    while month <= last:
+        if month not in stored:
+            months.append(month)
+        month = shift(month, 1)
+    return months
+
+
+def catch_up(today: date, org_slug: str | None = None, send: bool = True) -> list[Outcome]:
+    """Build every missing monthly report (see missing_months) of every organisation, or
+    of one. Safe when several workers run it at once: a month is stored once, and only the
+    worker that stored it e-mails it. Only the month before ``today`` is e-mailed (what the
+    monthly job would have sent); older months are built for the staff pages only."""
+    query = select(Organisation.id, Organisation.slug).order_by(Organisation.slug)
+    if org_slug is not None:
+        query = query.where(Organisation.slug == org_slug)
+    last = previous_month(today)
+    outcomes = []
+    for org_id, slug in db.session.execute(query).all():
+        for month in missing_months(org_id, today):
+            try:
+                report = build_monthly_report(slug, month, only_if_missing=True)
+            except ReportError as error:
+                log.error("Report %s %s failed: %s", slug, label(month), error)
+                outcomes.append(Outcome(slug, label(month), None, 0, str(error)))
+                continue
+            if report is None:
+                continue  # stored by another worker meanwhile
+            sent, problem = 0, None
+            if send and month == last:
+                try:
+                    sent = send_report(report)
+                except (messaging.NotConfigured, OSError) as error:
+                    log.warning("Report %s %s built but not sent: %s", slug, label(month), error)
+                    problem = str(error)
+            log.info("Caught up report %s %s", slug, label(month))
+            outcomes.append(Outcome(slug, label(month), report.id, sent, problem))
     return outcomes
 
 
@@ -200,28 +304,49 @@ def download(organisation_id: int, report_id: int, kind: str, name: str = "") ->
     raise LookupError("No such download.")
 
 
+def stored_data(report: Report) -> ReportData:
+    """The stored report's data; data stored in an older shape is read as the current one
+    (survey.reports.data lists the versions). LookupError for data newer than this code."""
+    try:
+        return ReportData.from_dict(report.data)
+    except UnknownVersion as error:
+        raise LookupError(str(error)) from None
+
+
 def chart_svg(report: Report, name: str) -> str:
     if name not in charts.CHARTS:
         raise LookupError("No such chart.")
-    return charts.svg(name, report.data)
+    return charts.svg(name, stored_data(report))
 
 
 def table_csv(report: Report, name: str) -> str:
     try:
-        return spreadsheet.table_csv(report.data, name)
+        return spreadsheet.table_csv(stored_data(report), name)
     except KeyError:
         raise LookupError("No such table.") from None
 
 
 def raw_responses_csv(report: Report):
-    """The month's raw responses as CSV lines, streamed in batches."""
+    """The month's raw responses as CSV lines, streamed in batches. Texts are scrubbed of
+    contact details and identifying numbers, as in the report itself."""
     start, end = utc_bounds(report.month)
     keys = question_keys(report.organisation_id)
-    yield spreadsheet.csv_text(BASE_COLUMNS + keys, [])
-    for record in iter_responses(report.organisation_id, since=start, until=end):
-        answers = record.pop("answers")
-        row = [record[c] for c in BASE_COLUMNS] + [
-            ";".join(map(str, v)) if isinstance(v, list) else v
-            for v in (answers.get(k) for k in keys)
-        ]
-        yield spreadsheet.csv_text([], [row]).split("\n", 1)[1]
+    organisation_id, language = report.organisation_id, report.language
+
+    def rows():
+        for record in iter_responses(organisation_id, since=start, until=end):
+            answers = record.pop("answers")
+            yield [record[c] for c in BASE_COLUMNS] + [
+                _cell(answers.get(k), language) for k in keys
+            ]
+
+    # In the report's spreadsheet dialect (a Dutch report: `;`, decimal comma, BOM).
+    yield from spreadsheet.csv_lines(BASE_COLUMNS + keys, rows(), language)
+
+
+def _cell(value, language: str):
+    if isinstance(value, list):
+        return ";".join(map(str, value))
+    if isinstance(value, str):
+        return scrub(value, language)
+    return value

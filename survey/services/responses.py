@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from survey.database import DriverStatement, driver_write, write_transaction
+from survey.database import DriverStatement, DriverWrite, unit_of_work
+from survey.domain.channels import settled_inclusion_probability
 from survey.domain.errors import ValidationError
 from survey.domain.submission import Submission, parse_submission
 from survey.domain.validation import AnswerRow, answer_rows, headline_outcome, validate_answers
+from survey.errors import Conflict, Invalid
 from survey.extensions import db
 from survey.models import Answer, Response
 from survey.models.types import utcnow
 from survey.services import catalogue, visitors
-from survey.services.errors import Conflict
 
+# One response is written by the driver inside the unit of work (see DriverWrite: about a tenth
+# more responses a second at peak, docs/PERFORMANCE.md); batches go through SQLAlchemy Core.
 _INSERT_RESPONSE = DriverStatement(insert(Response.__table__).returning(Response.__table__.c.id))
 _INSERT_ANSWERS = DriverStatement(insert(Answer.__table__))
 _BY_UUID = select(Response.id, Response.payload_hash).where(Response.uuid == bindparam("uuid"))
@@ -33,20 +36,37 @@ class Recorded:
 
 @dataclass(frozen=True)
 class Origin:
-    """What the front end proved about itself: a kiosk device, an invitation."""
+    """What the front end's channel proved about an answer (survey/channels).
+
+    `inclusion_probability` is the chance of being asked as the server configured it for the
+    channel (the widget's sampling rate, 1 for a kiosk); a client's own number must match it.
+    None only for trusted callers (imports with an API key, the demo loader): their number
+    stands.
+    """
 
     device_id: int | None = None
     location_id: int | None = None
     invitation_id: int | None = None
     suspect_reason: str | None = None
+    inclusion_probability: float | None = None
+
+
+Prove = Callable[[catalogue.SurveyRef], Origin]
 
 
 def prepare_response(
-    submission: Submission, origin: Origin, now: datetime
+    submission: Submission,
+    origin: Origin,
+    now: datetime,
+    ref: catalogue.SurveyRef | None = None,
 ) -> tuple[dict, list[AnswerRow]]:
     """Validate a parsed submission against its survey version; return the rows to insert."""
-    ref = catalogue.find_survey_version(
-        submission.organisation, submission.survey, submission.version
+    if ref is None:
+        ref = catalogue.find_survey_version(
+            submission.organisation, submission.survey, submission.version
+        )
+    probability = settled_inclusion_probability(
+        submission.inclusion_probability, origin.inclusion_probability
     )
     definition = catalogue.definition_for(ref.version_id)
     answers = validate_answers(definition, submission.answers)
@@ -72,7 +92,7 @@ def prepare_response(
         "started_at": submission.started_at,
         "submitted_at": submission.submitted_at,
         "received_at": now,
-        "inclusion_probability": submission.inclusion_probability,
+        "inclusion_probability": probability,
         "suspect": origin.suspect_reason is not None,
         "suspect_reason": origin.suspect_reason,
         "headline_score": score,
@@ -100,13 +120,28 @@ def _answer_values(response_id: int, rows: list[AnswerRow]) -> list[dict]:
 
 
 def record_response(payload, origin: Origin | None = None, skew_seconds: int = 300) -> Recorded:
-    """Validate a submitted response and store it once; a replay returns the stored id."""
-    origin = origin or Origin()
+    """Store one response from a trusted caller (origin given, not proven); see record_submission.
+
+    Answers posted to the API come through survey/channels/ingest.py instead.
+    """
     now = utcnow()
     submission = parse_submission(payload, now, timedelta(seconds=skew_seconds))
+    return record_submission(submission, now, lambda survey: origin or Origin())
+
+
+def record_submission(submission: Submission, now: datetime, prove: Prove) -> Recorded:
+    """Validate a parsed response and store it once; a replay returns the stored id.
+
+    `prove` is the channel's proof of origin, called once the survey is known: it returns the
+    Origin or raises (401/403), and then nothing is stored.
+    """
     try:
-        values, rows = prepare_response(submission, origin, now)
-    except ValidationError:
+        ref = catalogue.find_survey_version(
+            submission.organisation, submission.survey, submission.version
+        )
+        origin = prove(ref)
+        values, rows = prepare_response(submission, origin, now, ref)
+    except (ValidationError, Invalid):
         # A replay of a response stored earlier stays a success even if it would not pass now
         # (an older survey version, a timestamp grown too old in an offline queue).
         existing = _existing(submission)
@@ -114,10 +149,9 @@ def record_response(payload, origin: Origin | None = None, skew_seconds: int = 3
             raise
         return existing
     window = visitors.window_days(values["survey_id"]) if values["visitor_hash"] else 0
-    if db.session.registry.has():
-        db.session.rollback()  # end any read the lookups began, so the session sees this write
     try:
-        with driver_write(db.engine) as write:
+        with unit_of_work() as session:
+            write = DriverWrite(session)
             if not values["suspect"]:
                 reason = visitors.duplicate_reason(values, now, window, write)
                 if reason:
@@ -125,7 +159,6 @@ def record_response(payload, origin: Origin | None = None, skew_seconds: int = 3
             response_id = write.execute(_INSERT_RESPONSE, values)
             write.execute_many(_INSERT_ANSWERS, _answer_values(response_id, rows))
     except (IntegrityError, db.engine.dialect.loaded_dbapi.IntegrityError):
-        db.session.rollback()
         existing = _existing(submission)  # the id was stored already, perhaps a moment ago
         if existing is None:
             raise
@@ -153,7 +186,7 @@ def record_many(payloads: Iterable[dict], batch_size: int = 2000) -> int:
 
 
 def _insert_batch(batch: list[tuple[dict, list[AnswerRow]]]) -> int:
-    with write_transaction(db.session):
+    with unit_of_work():
         ids = (
             db.session.execute(
                 insert(Response).returning(Response.id, sort_by_parameter_order=True),

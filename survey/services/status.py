@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from survey.database import write_transaction
+from survey.database import unit_of_work
 from survey.extensions import db
 from survey.models import Organisation, Response, WorkerHeartbeat
 from survey.models.types import utcnow
@@ -21,7 +21,7 @@ def record_heartbeat(started: bool = False, now: datetime | None = None) -> None
     now = now or utcnow()
     name = f"{socket.gethostname()}:{os.getpid()}"
     # Worker threads beat at the same moment: read and write under the write lock.
-    with write_transaction(db.session):
+    with unit_of_work():
         beat = db.session.get(WorkerHeartbeat, name)
         if beat is None:
             beat = WorkerHeartbeat(name=name, started_at=now, last_seen=now, pid=os.getpid())

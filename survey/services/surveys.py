@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from survey.database import unit_of_work
 from survey.domain.definition import parse_definition
 from survey.extensions import db
 from survey.models import Organisation, Survey, SurveyVersion
@@ -13,7 +14,7 @@ from survey.services import catalogue
 def create_survey(
     organisation: Organisation, slug: str, name: str, definition: dict, settings: dict | None = None
 ) -> Survey:
-    """A new survey with its first version (not committed: the caller's transaction decides)."""
+    """A new survey with its first version, written in the caller's unit of work."""
     parse_definition(definition)
     survey = Survey(organisation=organisation, slug=slug, name=name, settings=settings or {})
     db.session.add(survey)
@@ -29,13 +30,13 @@ def save_definition(survey: Survey, definition: dict) -> SurveyVersion:
     a parsed version forever.
     """
     parse_definition(definition)
-    current = survey.current_version
-    if current is not None and current.definition == definition:
-        return current
-    number = current.number + 1 if current else 1
-    version = SurveyVersion(survey=survey, number=number, definition=definition)
-    db.session.add(version)
-    db.session.commit()
+    with unit_of_work() as session:
+        current = survey.current_version  # read under the write lock: numbers never clash
+        if current is not None and current.definition == definition:
+            return current
+        number = current.number + 1 if current else 1
+        version = SurveyVersion(survey=survey, number=number, definition=definition)
+        session.add(version)
     catalogue.clear_cache()  # this process uses the new version at once, others within seconds
     return version
 

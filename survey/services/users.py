@@ -6,10 +6,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
 
-from survey.database import write_transaction
+from survey.database import unit_of_work
+from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
-from survey.models import Organisation, User
-from survey.models.reporting import ROLES
+from survey.models import User
+from survey.models.user import ROLES
+from survey.services import catalogue
 
 _hasher = PasswordHasher()
 # Verified when the e-mail is unknown, so a login takes as long either way.
@@ -17,29 +19,25 @@ _DUMMY_HASH = _hasher.hash("not a password")
 MIN_PASSWORD = 10
 
 
-class UserError(ValueError):
-    """A user that cannot be created; nothing was changed."""
-
-
 def add_user(
     email: str, password: str, org_slug: str, role: str = "viewer", receives_reports=False
 ) -> User:
     email = (email or "").strip().lower()
     if "@" not in email or len(email) > 254:
-        raise UserError(f"Not an e-mail address: {email!r}.")
+        raise Invalid("wrong_email", f"Not an e-mail address: {email!r}.", "email")
     if len(password or "") < MIN_PASSWORD:
-        raise UserError(f"The password needs at least {MIN_PASSWORD} characters.")
+        raise Invalid(
+            "password_too_short",
+            f"The password needs at least {MIN_PASSWORD} characters.",
+            "password",
+        )
     if role not in ROLES:
-        raise UserError(f"Role must be one of {', '.join(ROLES)}.")
+        raise Invalid("unknown_role", f"Role must be one of {', '.join(ROLES)}.", "role")
     password_hash = _hasher.hash(password)  # slow on purpose: not while holding the write lock
-    with write_transaction(db.session):
-        org = db.session.execute(
-            select(Organisation).where(Organisation.slug == org_slug)
-        ).scalar()
-        if org is None:
-            raise UserError(f"Unknown organisation '{org_slug}'.")
+    with unit_of_work():
+        org = catalogue.organisation(org_slug)
         if db.session.execute(select(User.id).where(User.email == email)).first():
-            raise UserError(f"A user with e-mail {email} already exists.")
+            raise Conflict("email_taken", f"A user with e-mail {email} already exists.", "email")
         user = User(
             email=email,
             password_hash=password_hash,
@@ -77,7 +75,7 @@ def load_user(session_id: str) -> User | None:
 
 def end_sessions(user_id: int) -> None:
     """Every login session of this user ends, including copies of its cookie."""
-    with write_transaction(db.session):
+    with unit_of_work():
         db.session.execute(
             update(User)
             .where(User.id == user_id)
@@ -88,14 +86,18 @@ def end_sessions(user_id: int) -> None:
 def set_password(email: str, password: str) -> None:
     """A new password; every login session of the user ends."""
     if len(password or "") < MIN_PASSWORD:
-        raise UserError(f"The password needs at least {MIN_PASSWORD} characters.")
-    password_hash = _hasher.hash(password)
-    with write_transaction(db.session):
+        raise Invalid(
+            "password_too_short",
+            f"The password needs at least {MIN_PASSWORD} characters.",
+            "password",
+        )
+    password_hash = _hasher.hash(password)  # not while holding the write lock
+    with unit_of_work():
         user = db.session.execute(
             select(User).where(User.email == (email or "").strip().lower())
         ).scalar()
         if user is None:
-            raise UserError(f"No user with e-mail {email}.")
+            raise NotFound("unknown_user", f"No user with e-mail {email}.", "email")
         user.password_hash = password_hash
         user.session_version = user.session_version + 1
 

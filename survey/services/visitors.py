@@ -39,13 +39,12 @@ def window_days(survey_id: int) -> int:
 
 
 def _earlier_answer(per_page: bool) -> DriverStatement:
-    query = select(exists().where(
+    return DriverStatement(select(exists().where(
         Response.survey_id == bindparam("survey_id"),
         Response.visitor_hash == bindparam("visitor_hash"),
         Response.received_at >= bindparam("since"),
         *([Response.page_path == bindparam("page_path")] if per_page else []),
-    ))
-    return DriverStatement(query)
+    )))
 
 
 _EARLIER = {False: _earlier_answer(False), True: _earlier_answer(True)}

@@ -8,35 +8,30 @@ from datetime import date
 
 from sqlalchemy import select
 
-from survey.database import write_transaction
+from survey.database import unit_of_work
 from survey.domain.channels import CONTACT_CHANNELS
+from survey.errors import Invalid
 from survey.extensions import db
-from survey.models import ContactVolume, Organisation
+from survey.models import ContactVolume
 from survey.reports.period import parse_month
-
-
-class VolumeError(ValueError):
-    """A volume that cannot be stored; nothing was changed."""
-
-
-def _organisation(slug: str) -> Organisation:
-    org = db.session.execute(select(Organisation).where(Organisation.slug == slug)).scalar()
-    if org is None:
-        raise VolumeError(f"Unknown organisation '{slug}'.")
-    return org
+from survey.services import catalogue
 
 
 def _check(channel: str, count) -> int:
     if channel not in CONTACT_CHANNELS:
-        raise VolumeError(
-            f"Unknown contact channel '{channel}'; use one of {', '.join(CONTACT_CHANNELS)}."
+        raise Invalid(
+            "unknown_channel",
+            f"Unknown contact channel '{channel}'; use one of {', '.join(CONTACT_CHANNELS)}.",
+            "contact_channel",
         )
     try:
         value = int(str(count).strip())
     except ValueError:
-        raise VolumeError(f"Count must be a whole number, got {count!r}.") from None
+        raise Invalid(
+            "wrong_type", f"Count must be a whole number, got {count!r}.", "count"
+        ) from None
     if value < 0:
-        raise VolumeError(f"Count must not be negative, got {value}.")
+        raise Invalid("out_of_range", f"Count must not be negative, got {value}.", "count")
     return value
 
 
@@ -61,29 +56,31 @@ def set_volume(org_slug: str, month: str | date, channel: str, count) -> None:
     try:
         day = month if isinstance(month, date) else parse_month(month)
     except ValueError as error:
-        raise VolumeError(str(error)) from None
+        raise Invalid("wrong_month", str(error), "month") from None
     checked = _check(channel, count)
-    with write_transaction(db.session):
-        _upsert(_organisation(org_slug).id, day, channel, checked)
+    with unit_of_work():
+        _upsert(catalogue.organisation(org_slug).id, day, channel, checked)
 
 
 def import_csv(org_slug: str, text: str) -> int:
     """Store volumes from CSV with columns month,contact_channel,count; all rows or none."""
-    _organisation(org_slug)  # an unknown organisation is the first error to report
+    catalogue.organisation(org_slug)  # an unknown organisation is the first error to report
     reader = csv.DictReader(io.StringIO(text))
     missing = {"month", "contact_channel", "count"} - set(reader.fieldnames or [])
     if missing:
-        raise VolumeError(f"CSV lacks column(s): {', '.join(sorted(missing))}.")
+        raise Invalid("missing_columns", f"CSV lacks column(s): {', '.join(sorted(missing))}.")
     rows = []
     for line, record in enumerate(reader, start=2):
         try:
             day = parse_month(record["month"] or "")
             rows.append((day, record["contact_channel"], _check(record["contact_channel"],
                                                                   record["count"])))
+        except Invalid as error:
+            raise Invalid(error.code, f"Line {line}: {error.message}", error.field) from None
         except ValueError as error:
-            raise VolumeError(f"Line {line}: {error}") from None
-    with write_transaction(db.session):
-        org_id = _organisation(org_slug).id
+            raise Invalid("wrong_month", f"Line {line}: {error}", "month") from None
+    with unit_of_work():
+        org_id = catalogue.organisation(org_slug).id
         for day, channel, count in rows:
             _upsert(org_id, day, channel, count)
     return len(rows)

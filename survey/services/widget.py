@@ -9,21 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-import time
 from dataclasses import dataclass
 
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
+from survey.caches import cache, clear
 from survey.domain import ValidationError
 from survey.domain.widget import origin_allowed, widget_settings
 from survey.extensions import db
 from survey.models import Organisation, Survey
-
-MAX_ENTRIES = 1000
-_lock = threading.Lock()
-_cache: dict[tuple, tuple[float, object]] = {}
 
 
 @dataclass(frozen=True)
@@ -34,23 +29,18 @@ class WidgetConfig:
 
 
 def _cached(key: tuple, ttl: float, load):
-    """The value for key, loaded at most once per ttl seconds per process."""
-    key = (db.engine.url.render_as_string(), *key)
-    now = time.monotonic()
-    hit = _cache.get(key)
-    if hit is not None and hit[0] > now:
+    """The value for key, loaded at most once per ttl seconds per process and app."""
+    recent = cache("kto.widget")
+    hit = recent.get(key)
+    if hit is not None:
         return hit[1]
     value = load()
-    with _lock:
-        if len(_cache) >= MAX_ENTRIES:
-            _cache.clear()
-        _cache[key] = (now + ttl, value)
+    recent.put(key, (True, value), ttl)  # wrapped: a cached None (no widget) is a hit too
     return value
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
+    clear("kto.widget")
 
 
 def ui_texts() -> dict[str, dict[str, str]]:

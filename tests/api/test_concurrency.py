@@ -10,14 +10,15 @@ from tests.browser.conftest import LiveServer
 from tests.conftest import make_payload
 
 
-def test_three_concurrent_sends_store_one_response(_app, app, demo_org):
+def test_three_concurrent_sends_store_one_response(_app, app, demo_org, import_headers):
     payload = make_payload(answers={"oordeel": "down", "reden": ["lang_wachten"]})
     barrier = threading.Barrier(3)
     results = []
 
     def send(url):
         barrier.wait()
-        results.append(requests.post(url + "/api/v1/responses", json=payload, timeout=30))
+        results.append(requests.post(url + "/api/v1/responses", json=payload,
+                                     headers=import_headers, timeout=30))
 
     with LiveServer(_app) as server:
         for _round in range(3):
@@ -36,14 +37,15 @@ def test_three_concurrent_sends_store_one_response(_app, app, demo_org):
     assert db.session.query(Answer).count() == 2
 
 
-def test_many_different_responses_at_once_are_all_stored(_app, app, demo_org):
+def test_many_different_responses_at_once_are_all_stored(_app, app, demo_org, import_headers):
     payloads = [make_payload() for _ in range(24)]
     results = []
 
     def send(url, chunk):
         with requests.Session() as session:
             for p in chunk:
-                results.append(session.post(url + "/api/v1/responses", json=p, timeout=30))
+                results.append(session.post(url + "/api/v1/responses", json=p,
+                                             headers=import_headers, timeout=30))
 
     with LiveServer(_app) as server:
         threads = [

@@ -11,7 +11,7 @@ from tests.conftest import make_payload
 
 
 @pytest.fixture
-def stored(client, demo_org):
+def stored(client, demo_org, import_headers):
     payloads = [
         make_payload(answers={"oordeel": "down", "reden": ["klacht", "lang_wachten"]},
                      submitted_at="2026-10-03T09:00:00+00:00"),
@@ -22,7 +22,7 @@ def stored(client, demo_org):
                      answers={"cijfer": 4, "reden": {"selected": ["other"], "other": "Te laat"}}),
     ]
     for p in payloads:
-        assert client.post("/api/v1/responses", json=p).status_code == 201
+        assert client.post("/api/v1/responses", json=p, headers=import_headers).status_code == 201
     return payloads
 
 
@@ -103,14 +103,15 @@ def test_survey_config_is_cacheable(client, demo_org):
     assert client.get("/api/v1/surveys/demo/nope").status_code == 404
 
 
-def test_export_carries_the_widget_fields(client, demo_org):
+def test_export_carries_the_widget_fields(client, demo_org, import_headers):
     payload = make_payload(
         survey="website", contact_channel="website", survey_mode="popup", location=None,
         presentation="popup", trigger="exit_intent", page_path="/afval?postcode=1234AB",
         answers={"geholpen": "no"},
     )
     del payload["location"]
-    assert client.post("/api/v1/responses", json=payload).status_code == 201
+    assert client.post("/api/v1/responses", json=payload, headers=import_headers).status_code \
+        == 201
     key = create_api_key("demo")
     record = json.loads(client.get("/api/v1/responses", headers=auth(key)).get_data(as_text=True))
     assert (record["page_path"], record["trigger"], record["presentation"]) == (

@@ -16,6 +16,14 @@ from tests.conftest import count_rows, make_payload
 URL = "/api/v1/responses"
 
 
+@pytest.fixture
+def client(client, import_headers):
+    """These tests check the ingest itself, so they post as a trusted server-to-server import
+    (an API key); each channel's own proof of origin is tested in test_channels.py."""
+    client.environ_base["HTTP_AUTHORIZATION"] = import_headers["Authorization"]
+    return client
+
+
 def post(client, payload, **kwargs):
     return client.post(URL, json=payload, **kwargs)
 
@@ -178,10 +186,10 @@ def test_out_of_range_and_wrong_answers(client, demo_org, survey, answers, code)
 
 
 def test_text_over_2000_characters_is_refused(client, app):
-    from survey.demo.loader import load_demo_structure
+    from survey.models import Organisation
     from survey.services.surveys import create_survey
 
-    org = load_demo_structure()
+    org = db.session.scalars(select(Organisation).where(Organisation.slug == "demo")).one()
     create_survey(org, "open", "Open", {"questions": [
         {"key": "tekst", "kind": "text", "required": True, "text": {"nl": "Zeg het maar"}},
         {"key": "oordeel", "kind": "thumbs", "text": {"nl": "Tevreden?"}}],
@@ -217,13 +225,13 @@ def test_body_over_64_kb_is_413(client, demo_org):
     assert count_rows() == before
 
 
-def test_unknown_api_path_is_json_404(client):
+def test_unknown_api_path_is_json_404(client, demo_org):
     result = client.get("/api/v1/nothing-here")
     assert result.status_code == 404
     assert result.get_json()["error"] == "not_found"
 
 
-def test_wrong_method_is_json_405(client):
+def test_wrong_method_is_json_405(client, demo_org):
     result = client.delete(URL)
     assert result.status_code == 405
     assert result.get_json()["error"] == "method_not_allowed"

@@ -43,6 +43,11 @@ def web_payload(**overrides) -> dict:
     return {k: v for k, v in make_payload(**values).items() if v is not None}
 
 
+def post_web(client, payload, origin: str = ALLOWED):
+    """An answer as the widget posts it from a page on an allowed website."""
+    return client.post("/api/v1/responses", json=payload, headers={"Origin": origin})
+
+
 class QueryCounter:
     def __init__(self):
         self.count = 0
@@ -119,7 +124,7 @@ def test_preflight_for_posting_answers(client, demo_org):
 
 def test_post_from_a_stranger_origin_is_refused_and_stores_nothing(client, demo_org):
     before = count_rows()
-    result = client.post("/api/v1/responses", json=web_payload(), headers={"Origin": STRANGER})
+    result = post_web(client, web_payload(), STRANGER)
     assert result.status_code == 403
     assert result.get_json()["error"] == "origin_not_allowed"
     assert "Access-Control-Allow-Origin" not in result.headers
@@ -127,12 +132,21 @@ def test_post_from_a_stranger_origin_is_refused_and_stores_nothing(client, demo_
 
 
 def test_origin_allowed_for_one_organisation_is_not_allowed_for_another(client, demo_org):
-    result = client.post(
-        "/api/v1/responses",
-        json=web_payload(organisation="elders"),
-        headers={"Origin": ALLOWED},
-    )
+    from survey.demo.surveys import WEBSITE, WEBSITE_SETTINGS
+    from survey.models import Organisation
+    from survey.services.surveys import create_survey
+
+    elders = Organisation(slug="elders", name="Elders", allowed_origins=["https://elders.nl"])
+    db.session.add(elders)
+    create_survey(elders, "website", "Website", WEBSITE, WEBSITE_SETTINGS)
+    db.session.commit()
+    before = count_rows()
+    result = post_web(client, web_payload(organisation="elders"))
     assert result.status_code == 403
+    assert result.get_json()["error"] == "origin_not_allowed"
+    assert count_rows() == before
+    assert post_web(client, web_payload(organisation="elders"), "https://elders.nl").status_code \
+        == 201
 
 
 def test_widget_answer_is_recorded_with_its_widget_fields(client, demo_org):
@@ -152,9 +166,9 @@ def test_widget_answer_is_recorded_with_its_widget_fields(client, demo_org):
 
 
 def test_second_answer_of_a_visitor_is_stored_flagged(client, demo_org):
-    first = client.post("/api/v1/responses", json=web_payload())
-    second = client.post("/api/v1/responses", json=web_payload(answers={"geholpen": "no"}))
-    other = client.post("/api/v1/responses", json=web_payload(visitor="z" * 20))
+    first = post_web(client, web_payload())
+    second = post_web(client, web_payload(answers={"geholpen": "no"}))
+    other = post_web(client, web_payload(visitor="z" * 20))
     assert first.status_code == second.status_code == other.status_code == 201
     rows = {r.id: r for r in db.session.scalars(select(Response))}
     assert len(rows) == 3
@@ -166,32 +180,32 @@ def test_second_answer_of_a_visitor_is_stored_flagged(client, demo_org):
 
 
 def test_visitor_counts_again_after_the_throttle_window(client, demo_org):
-    first = client.post("/api/v1/responses", json=web_payload())
+    first = post_web(client, web_payload())
     earlier = db.session.get(Response, first.get_json()["id"])
     moved = earlier.received_at - timedelta(days=91)
     db.session.execute(update(Response).where(Response.id == earlier.id).values(received_at=moved))
     db.session.commit()
-    later = client.post("/api/v1/responses", json=web_payload())
+    later = post_web(client, web_payload())
     assert db.session.get(Response, later.get_json()["id"]).suspect is False
 
 
 def test_inline_block_is_asked_per_page(client, demo_org):
-    inline = {"survey_mode": "inline", "presentation": "inline", "trigger": "click"}
-    first = client.post("/api/v1/responses", json=web_payload(page_path="/afval", **inline))
-    other_page = client.post("/api/v1/responses",
-                             json=web_payload(page_path="/parkeren", **inline))
-    same_page = client.post("/api/v1/responses",
-                            json=web_payload(page_path="/afval?x=1", **inline))
+    inline = {"survey_mode": "inline", "presentation": "inline", "trigger": "click",
+              "inclusion_probability": 1}
+    first = post_web(client, web_payload(page_path="/afval", **inline))
+    other_page = post_web(client, web_payload(page_path="/parkeren", **inline))
+    same_page = post_web(client, web_payload(page_path="/afval?x=1", **inline))
     flags = [db.session.get(Response, r.get_json()["id"]).suspect
              for r in (first, other_page, same_page)]
     assert flags == [False, False, True]
 
 
-def test_visitor_hash_differs_per_survey(client, demo_org):
-    web = client.post("/api/v1/responses", json=web_payload())
+def test_visitor_hash_differs_per_survey(client, demo_org, import_headers):
+    web = post_web(client, web_payload())
     counter = client.post(
         "/api/v1/responses",
         json=make_payload(visitor=VISITOR, answers={"oordeel": "up"}),
+        headers=import_headers,
     )
     hashes = {db.session.get(Response, r.get_json()["id"]).visitor_hash for r in (web, counter)}
     assert len(hashes) == 2
@@ -212,7 +226,7 @@ def test_visitor_hash_differs_per_survey(client, demo_org):
 )
 def test_bad_widget_fields_are_refused(client, demo_org, overrides, field):
     before = count_rows()
-    result = client.post("/api/v1/responses", json=web_payload(**overrides))
+    result = post_web(client, web_payload(**overrides))
     assert result.status_code == 422
     assert result.get_json()["field"] == field
     assert count_rows() == before

@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from survey.domain import ValidationError
+from survey.domain.channels import settled_inclusion_probability
 from survey.domain.submission import clean_page_path, parse_submission, payload_hash
+from survey.domain.widget import inclusion_probability, widget_settings
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -28,8 +30,34 @@ def test_defaults():
     parsed = parse_submission(payload(), NOW)
     assert parsed.submitted_at == NOW
     assert parsed.language == "nl"
-    assert parsed.inclusion_probability == 1.0
+    assert parsed.inclusion_probability is None  # not sent: the channel settles it
+    assert settled_inclusion_probability(parsed.inclusion_probability, None) == 1.0
     assert parsed.version is None
+
+
+def test_a_sent_inclusion_probability_is_kept_as_sent():
+    assert parse_submission(payload(inclusion_probability=0.5), NOW).inclusion_probability == 0.5
+
+
+def test_the_configured_inclusion_probability_wins_and_a_different_claim_fails():
+    assert settled_inclusion_probability(None, 0.25) == 0.25
+    assert settled_inclusion_probability(0.25, 0.25) == 0.25
+    assert settled_inclusion_probability(0.01, None) == 0.01  # trusted import: its own number
+    with pytest.raises(ValidationError) as error:
+        settled_inclusion_probability(0.01, 0.25)
+    assert error.value.code == "inclusion_probability_mismatch"
+    assert error.value.field == "inclusion_probability"
+
+
+def test_widget_probability_is_the_sampling_rate_for_the_popup_only():
+    settings = widget_settings({"sampling_rate": 0.25})
+    assert inclusion_probability(settings, "popup", "popup") == 0.25
+    assert inclusion_probability(settings, None, "popup") == 0.25
+    assert inclusion_probability(settings, "tab", "popup") == 1.0
+    assert inclusion_probability(settings, "inline", "inline") == 1.0
+    with pytest.raises(ValidationError) as error:
+        inclusion_probability(widget_settings({"sampling_rate": 0}), "popup", "popup")
+    assert error.value.code == "not_sampled"
 
 
 def test_payload_hash_ignores_key_order():

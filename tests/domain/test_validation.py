@@ -4,7 +4,7 @@ import pytest
 
 from survey.demo.surveys import BALIE, TELEFOON, WEBSITE, WHATSAPP
 from survey.domain import SurveyDefinition, ValidationError, validate_answers
-from survey.domain.conditions import Condition
+from survey.domain.flow import Condition
 from survey.domain.validation import AnswerRow, answer_rows, headline_outcome
 
 balie = SurveyDefinition.from_dict(BALIE)

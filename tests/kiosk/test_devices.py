@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from survey.extensions import db
 from survey.models import Device, Location, Response
@@ -19,6 +19,17 @@ def kiosk_payload(at: datetime, **overrides) -> dict:
     payload = make_payload(submitted_at=at.isoformat(), **overrides)
     payload.pop("location")  # the device knows where it stands
     return payload
+
+
+def received_a_minute_ago(response_id: int) -> None:
+    """The misuse rules count by receive time: let a stored answer have come in earlier."""
+    row = db.session.get(Response, response_id)
+    db.session.execute(
+        update(Response)
+        .where(Response.id == response_id)
+        .values(received_at=row.received_at - timedelta(seconds=60))
+    )
+    db.session.commit()
 
 
 def post(client, secret, payload):
@@ -67,7 +78,9 @@ def test_config_without_or_with_unknown_secret_is_401(client, demo_org):
     assert client.get("/kiosk/api/config").status_code == 401
     response = client.get("/kiosk/api/config", headers={"X-Kto-Device": "wrong"})
     assert response.status_code == 401
-    assert response.get_json()["error"] == "http_error"
+    assert response.get_json() == {
+        "error": "unauthorized", "message": "Unknown device.", "field": None
+    }
 
 
 def test_kiosk_response_gets_the_device_location(client, demo_org):
@@ -95,7 +108,9 @@ def test_two_responses_one_second_apart_second_is_suspect(client, demo_org):
 def test_replaying_a_response_keeps_its_flag_and_stores_nothing_new(client, demo_org):
     _, secret = enrolled_device()
     payload = kiosk_payload(NOW)
-    assert post(client, secret, kiosk_payload(NOW - timedelta(seconds=60))).status_code == 201
+    earlier = post(client, secret, kiosk_payload(NOW - timedelta(seconds=60)))
+    assert earlier.status_code == 201
+    received_a_minute_ago(earlier.get_json()["id"])
     assert post(client, secret, payload).status_code == 201
     again = post(client, secret, payload)
     assert again.status_code == 200 and again.get_json()["created"] is False
@@ -227,3 +242,27 @@ def test_kiosk_shell_and_service_worker_are_served(client):
     worker = client.get("/kiosk/sw.js")
     assert worker.mimetype == "text/javascript"
     assert b"__VERSION__" not in worker.data
+
+
+def test_heartbeat_refuses_control_characters_in_the_app_version(client, demo_org):
+    device_id, secret = enrolled_device()
+    for version in ("\x1b[31mred", "v1\r\nroot", "v1\x07", "v1\u009b2J"):
+        response = client.post("/kiosk/api/heartbeat", json={"app_version": version},
+                               headers={"X-Kto-Device": secret})
+        assert response.status_code == 422, version
+        assert response.get_json()["error"] == "wrong_type"
+    assert db.session.get(Device, device_id).app_version is None
+
+
+def test_list_prints_terminal_escapes_as_visible_text(demo_org, runner):
+    device_id, _ = enrolled_device()
+    device = db.session.get(Device, device_id)
+    device.app_version = "\x1b[31mred\x1b]0;owned\x07"  # stored before input was validated
+    device.name = "Uitgang\x1b[2J"
+    db.session.commit()
+    listing = runner.invoke(args=["kto", "kiosk", "list"])
+    assert listing.exit_code == 0
+    assert "\x1b" not in listing.output and "\x07" not in listing.output
+    line = next(x for x in listing.output.splitlines() if x.strip().startswith(str(device_id)))
+    assert line.endswith("\\x1b[31mred\\x1b]0;owned\\x07")
+    assert "Uitgang\\x1b[2J" in line

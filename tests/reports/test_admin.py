@@ -58,8 +58,8 @@ def test_viewer_sees_and_downloads_own_reports(client, two_orgs):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert "kto-demo-2026-10-nl.pdf" in pdf.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(client.get(f"/staff/reports/{demo_id}/xlsx").data))
-    assert {"summary", "channels", "trend", "reasons", "comments"} <= set(book.sheetnames)
-    channels = list(book["channels"].values)
+    assert {"Samenvatting", "Kanalen", "Trend", "Redenen", "Opmerkingen"} <= set(book.sheetnames)
+    channels = list(book["Kanalen"].values)
     counter = next(r for r in channels if r[0] == "Balie")
     assert counter[4] == 93  # 37/40 rounded half-up
     letter = next(r for r in channels if r[0] == "Brief")
@@ -67,10 +67,10 @@ def test_viewer_sees_and_downloads_own_reports(client, two_orgs):
     svg = client.get(f"/staff/reports/{demo_id}/svg/channels")
     assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
     csv_text = client.get(f"/staff/reports/{demo_id}/csv/channels").get_data(as_text=True)
-    assert csv_text.splitlines()[0].startswith("channel,responses,contacts")
+    assert csv_text.splitlines()[0].startswith('\ufeff"Kanaal";"Reacties";"Contacten"')
     raw = client.get(f"/staff/reports/{demo_id}/responses").get_data(as_text=True)
     lines = raw.strip().splitlines()
-    assert lines[0].startswith("id,uuid,survey") and len(lines) == 1 + 85  # October only
+    assert lines[0].startswith('\ufeff"id";"uuid";"survey"') and len(lines) == 1 + 85  # October
 
 
 def test_viewer_cannot_reach_another_organisations_report(client, two_orgs):

@@ -12,6 +12,7 @@ from survey.extensions import db
 from survey.models import Organisation
 from survey.reports import charts, pdf
 from survey.reports.builder import build
+from survey.reports.data import Suppressed
 from survey.reports.inputs import collect
 from survey.reports.period import parse_month
 from survey.stats import compare_proportions, proportion_estimate, round_percent
@@ -47,31 +48,32 @@ def test_overall_and_channel_figures_equal_independent_estimates(demo_org):
     truth["letter"] = [(1.0, 0.0)] * 5
     w, y = _weights(truth, ["counter", "phone", "letter"])
     expected = proportion_estimate(y, w)
-    overall = data["summary"]["satisfied"]
-    assert overall["estimate"] == pytest.approx(float(np.sum(w * y) / np.sum(w)), rel=1e-9)
-    assert overall["estimate"] == pytest.approx(expected.estimate, rel=1e-9)
-    assert overall["low"] == pytest.approx(expected.low, rel=1e-9)
-    assert overall["high"] == pytest.approx(expected.high, rel=1e-9)
-    assert overall["n"] == 85
-    assert overall["n_eff"] == pytest.approx(np.sum(w) ** 2 / np.sum(w * w), rel=1e-9)
-    assert data["meta"]["weighted"] is True
+    overall = data.summary.satisfied
+    assert overall.estimate == pytest.approx(float(np.sum(w * y) / np.sum(w)), rel=1e-9)
+    assert overall.estimate == pytest.approx(expected.estimate, rel=1e-9)
+    assert overall.low == pytest.approx(expected.low, rel=1e-9)
+    assert overall.high == pytest.approx(expected.high, rel=1e-9)
+    assert overall.n == 85
+    assert overall.n_eff == pytest.approx(np.sum(w) ** 2 / np.sum(w * w), rel=1e-9)
+    assert data.meta.weighted is True
 
-    rows = {r["channel"]: r for r in data["channels"]}
+    rows = {r.channel: r for r in data.channels}
     # Phone: 14 of 20 at p=0.5 (weight 2) and 10 of 20 at p=1: (28 + 10) / (40 + 20).
-    assert rows["phone"]["satisfied"]["estimate"] == pytest.approx(38 / 60)
-    assert rows["phone"]["satisfied"]["unweighted"] == pytest.approx(24 / 40)
-    assert rows["counter"]["satisfied"]["estimate"] == pytest.approx(37 / 40)
-    assert rows["letter"]["satisfied"] == {"n": 5, "reliability": "suppressed"}
-    assert rows["phone"]["grade"]["estimate"] == pytest.approx((38 * 8 + 22 * 4) / 60)
+    assert rows["phone"].satisfied.estimate == pytest.approx(38 / 60)
+    assert rows["phone"].satisfied.unweighted == pytest.approx(24 / 40)
+    assert rows["counter"].satisfied.estimate == pytest.approx(37 / 40)
+    assert rows["letter"].satisfied == Suppressed(n=5)
+    assert not hasattr(rows["letter"].satisfied, "estimate")
+    assert rows["phone"].grade.estimate == pytest.approx((38 * 8 + 22 * 4) / 60)
 
     # Change against September for the counter: 37/40 against 30/40.
     cw = np.ones(40)
     sept = proportion_estimate(np.r_[np.ones(30), np.zeros(10)], cw)
     octo = proportion_estimate(np.r_[np.ones(37), np.zeros(3)], cw)
     delta = compare_proportions(octo, sept)
-    assert rows["counter"]["change_previous"]["difference"] == pytest.approx(delta.difference)
-    assert rows["counter"]["change_previous"]["p"] == pytest.approx(delta.p)
-    assert rows["counter"]["change_previous"]["significant"] is (delta.p < 0.05)
+    assert rows["counter"].change_previous.difference == pytest.approx(delta.difference)
+    assert rows["counter"].change_previous.p == pytest.approx(delta.p)
+    assert rows["counter"].change_previous.significant is (delta.p < 0.05)
 
     text = _text(pdf.render(data))
     assert f"{round_percent(expected.estimate)}%" in text
@@ -103,11 +105,11 @@ def test_targets_report_met_and_not_met(demo_org):
     )
     db.session.commit()
     load_month()
-    targets = {t["label"]: t for t in _report()["summary"]["targets"]}
-    assert targets["60% tevreden"]["status"] == "met"
+    targets = {t.label: t for t in _report().summary.targets}
+    assert targets["60% tevreden"].status == "met"
     # in_een_keer is asked by phone only: 'yes' weighted share is 38/60 < 80%.
-    assert targets["80% in één keer"]["estimate"] == pytest.approx(38 / 60)
-    assert targets["80% in één keer"]["status"] == "not_met"
+    assert targets["80% in één keer"].result.estimate == pytest.approx(38 / 60)
+    assert targets["80% in één keer"].status == "not_met"
 
 
 def test_suppressed_cells_show_no_number_anywhere(demo_org):
@@ -123,15 +125,15 @@ def test_suppressed_cells_show_no_number_anywhere(demo_org):
     assert "%" not in letter_line
     svg = charts.svg("channels", data)
     assert "te weinig reacties" in svg
-    for row in data["trend"]["rows"]:
-        if row["channel"] == "letter":
-            assert all(p is None or "estimate" not in p for p in row["points"])
+    for row in data.trend.rows:
+        if row.channel == "letter":
+            assert all(p is None or isinstance(p, Suppressed) for p in row.points)
 
 
 def test_without_volumes_the_report_says_unweighted(demo_org):
     load_month(with_volumes=False)
     data = _report()
-    assert data["meta"]["weighted"] is False
+    assert data.meta.weighted is False
     text = _text(pdf.render(data))
     assert text.count("ONGEWOGEN") >= 3  # summary, channel page and method
     # Design weights only: phone keeps its 1/p, counter 1.
@@ -139,7 +141,7 @@ def test_without_volumes_the_report_says_unweighted(demo_org):
     y = np.r_[
         np.ones(37), np.zeros(3), np.ones(14), np.zeros(6), np.ones(10), np.zeros(10), np.zeros(5)
     ]
-    assert data["summary"]["satisfied"]["estimate"] == pytest.approx(np.sum(w * y) / np.sum(w))
+    assert data.summary.satisfied.estimate == pytest.approx(np.sum(w * y) / np.sum(w))
 
 
 def test_english_report(demo_org):
@@ -164,7 +166,7 @@ def test_months_hours_and_weekdays_are_amsterdam_time(demo_org):
     ]
     record_many([payload(*COUNTER, {"oordeel": "up"}, m) for m in moments])
     data = _report()
-    volume = data["heatmap"]["volume"]
-    assert data["summary"]["responses"] == 3
+    volume = data.heatmap.volume
+    assert data.summary.responses == 3
     assert volume[3][0] == 1 and volume[3][12] == 1 and volume[4][11] == 1
     assert sum(map(sum, volume)) == 3

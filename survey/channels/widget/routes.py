@@ -1,22 +1,25 @@
-"""The website widget's endpoints and their CORS: only the organisation's allowed origins.
+"""The widget's endpoints and their CORS: only the organisation's allowed origins.
 
 The widget calls two endpoints from a municipal website (another origin): its config and
-POST /responses (with a JSON preflight). A request whose Origin is the platform itself, or
-without an Origin (servers, kiosks on this host), is not a cross-origin call and passes.
+POST /api/v1/responses (with a JSON preflight). The config and the preflight are checked here;
+a posted answer is checked by the widget channel's proof of origin, which knows the
+organisation from the one parse of the ingest. A request whose Origin is the platform itself,
+or without an Origin (servers, kiosks on this host), is not a cross-origin call.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, g, request
+from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import NotFound
 
-from survey.api import bp
-from survey.api.errors import error_response
+from survey.channels.widget import cache_seconds
+from survey.error_responses import json_error
 from survey.services import widget
 
-WIDGET_ENDPOINTS = ("api.widget_config", "api.post_response", "api.export_responses")
+bp = Blueprint("widget", __name__, url_prefix="/api/v1/widget")
+
 RESPONSES_PATH = "/api/v1/responses"
 PREFLIGHT_MAX_AGE = "7200"
 
@@ -29,26 +32,26 @@ def _own_origins() -> set[str]:
     return own
 
 
-def _ttl() -> float:
-    return current_app.config.get("WIDGET_CACHE_SECONDS", 60)
-
-
 def _refused():
-    return error_response(
+    return json_error(
         403, "origin_not_allowed", "This website may not use this organisation's surveys."
     )
 
 
-@bp.before_request
+def _widget_call() -> bool:
+    return request.blueprint == bp.name or request.path == RESPONSES_PATH
+
+
+@bp.before_app_request
 def _cross_origin_guard():
-    """Refuse widget calls from origins the organisation has not allowed; answer preflights."""
+    """Answer preflights for posting answers; refuse the config to origins not allowed."""
     origin = request.headers.get("Origin")
-    if request.endpoint not in WIDGET_ENDPOINTS or not origin:
-        return None
-    if origin.rstrip("/").lower() in _own_origins():
+    if not origin or not _widget_call() or origin.rstrip("/").lower() in _own_origins():
         return None
     if request.method == "OPTIONS":
-        if request.path != RESPONSES_PATH or not widget.origin_allowed_anywhere(origin, _ttl()):
+        if request.path != RESPONSES_PATH or not widget.origin_allowed_anywhere(
+            origin, cache_seconds()
+        ):
             return _refused()
         response = Response(status=204)
         response.headers["Access-Control-Allow-Methods"] = "POST"
@@ -56,22 +59,17 @@ def _cross_origin_guard():
         response.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
         g.cors_origin = origin
         return response
-    if request.endpoint == "api.export_responses":
-        return None  # never readable cross-origin: no CORS headers
-    if request.endpoint == "api.widget_config":
+    if request.blueprint == bp.name:
         org = (request.view_args or {}).get("org")
-    else:
-        payload = request.get_json(silent=True)
-        org = payload.get("organisation") if isinstance(payload, dict) else None
-    if not widget.origin_allowed_for(origin, org, _ttl()):
-        return _refused()
-    g.cors_origin = origin
-    return None
+        if not widget.origin_allowed_for(origin, org, cache_seconds()):
+            return _refused()
+        g.cors_origin = origin
+    return None  # a posted answer: the widget channel proves its origin; exports get no CORS
 
 
-@bp.after_request
+@bp.after_app_request
 def _cors_headers(response):
-    if request.endpoint in WIDGET_ENDPOINTS:
+    if _widget_call():
         response.vary.add("Origin")
     origin = g.pop("cors_origin", None)
     if origin:
@@ -79,13 +77,13 @@ def _cors_headers(response):
     return response
 
 
-@bp.get("/widget/<org>/<survey>")
-def widget_config(org: str, survey: str):
+@bp.get("/<org>/<survey>")
+def config(org: str, survey: str):
     """The website widget's config of a survey: questions, texts, triggers, sampling."""
-    config = widget.widget_config(org, survey, _ttl())
-    if config is None:
+    found = widget.widget_config(org, survey, cache_seconds())
+    if found is None:
         raise NotFound(f"No website widget for survey '{survey}' of organisation '{org}'.")
-    response = Response(config.body, mimetype="application/json")
-    response.set_etag(config.etag)
+    response = Response(found.body, mimetype="application/json")
+    response.set_etag(found.etag)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response.make_conditional(request)

@@ -1,0 +1,345 @@
+/* Counter kiosk (readable source; `make js` writes the served kiosk.js from it and
+   static/js/flow.js). One question per screen; every answer is queued in IndexedDB first and sent
+   in the background, so the screen never waits for the network. No framework on purpose. */
+(function () {
+  'use strict';
+  var root = document.documentElement;
+  var VERSION = root.getAttribute('data-version');
+  var T = JSON.parse(document.getElementById('texts').textContent);
+  var app = document.getElementById('app');
+  var secret = localStorage.getItem('kto.device');
+  var cfg, S, questions, lang = 'nl', person = null, timer = 0;
+  var sending = false, retryDelay = 0, retryTimer = 0, broken = false;
+  var registration = null, newer = null, reloadSoon = false;
+  var skew = 0;  /* server time minus tablet time, used only when the tablet's clock is off */
+
+  /* ---- IndexedDB queue: {id, at, ready, payload, refused}; drafts become ready when the person
+     is done. An answer the server refuses for good stays, marked refused, and is not resent. */
+  var opened;
+  function db() {
+    opened = opened || new Promise(function (ok, fail) {
+      var r = indexedDB.open('kto-kiosk', 1);
+      r.onupgradeneeded = function () { r.result.createObjectStore('queue', {keyPath: 'id'}); };
+      r.onsuccess = function () { ok(r.result); };
+      r.onerror = function () { fail(r.error); };
+    });
+    return opened;
+  }
+  function store(mode, work) {
+    return db().then(function (d) {
+      return new Promise(function (ok, fail) {
+        var t = d.transaction('queue', mode), req = work(t.objectStore('queue'));
+        t.oncomplete = function () { ok(req && req.result); };
+        t.onerror = t.onabort = function () { fail(t.error); };
+      });
+    });
+  }
+  function all() { return store('readonly', function (s) { return s.getAll(); }); }
+
+  function uuid() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16)), h = [];
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    for (var i = 0; i < 16; i++) h.push((b[i] + 256).toString(16).slice(1));
+    h = h.join('');
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
+  }
+
+  /* Both times of a response use the same clock correction, so start never follows submit. */
+  function iso(ms) { return new Date(ms + skew).toISOString(); }
+
+  function save(ready) {
+    var ms = Date.now(), now = iso(ms);
+    var item = {id: person.id, at: person.at, ready: ready, payload: {
+      id: person.id, organisation: cfg.organisation, survey: cfg.survey, version: cfg.version,
+      contact_channel: cfg.contact_channel, survey_mode: 'kiosk', language: person.lang,
+      started_at: iso(Math.min(person.at, ms)), submitted_at: now, answers: person.answers}};
+    if (ready) localStorage.setItem('kto.last', now);
+    return store('readwrite', function (s) { s.put(item); }).then(ready ? drain : null);
+  }
+
+  /* ---- sender: oldest first, one at a time, exponential backoff with jitter */
+  function drain() {
+    if (sending || broken || !secret || !S) return;
+    sending = true;
+    clearTimeout(retryTimer);
+    all().then(function (items) {
+      var next = items.filter(function (x) { return x.ready && !x.refused; })
+        .sort(function (a, b) { return a.at - b.at; })[0];
+      if (!next) { sending = false; return; }
+      return fetch('/api/v1/responses', {method: 'POST', body: JSON.stringify(next.payload),
+        headers: {'Content-Type': 'application/json', 'X-Kto-Device': secret}})
+        .then(function (res) {
+          if (res.status === 401 || res.status === 403) { sending = false; outOfOrder(); return; }
+          if (res.status >= 500 || res.status === 408 || res.status === 429) throw res.status;
+          retryDelay = 0;
+          if (res.ok) {
+            return store('readwrite', function (s) { s.delete(next.id); })
+              .then(function () { sending = false; drain(); });
+          }
+          /* Refused for good (another 4xx): kept on the tablet and counted in the heartbeat. */
+          return res.json().catch(function () { return {}; }).then(function (body) {
+            next.refused = {status: res.status, error: (body && body.error) || null,
+                            at: iso(Date.now())};
+            return store('readwrite', function (s) { s.put(next); });
+          }).then(function () { sending = false; drain(); });
+        });
+    }).catch(function () {
+      sending = false;
+      retryDelay = Math.min(S.retry_max_seconds * 1000, retryDelay ? retryDelay * 2 : 1000);
+      retryTimer = setTimeout(drain, retryDelay * (0.5 + Math.random() / 2));
+    });
+  }
+
+  function beat(first) {
+    all().then(function (items) {
+      return fetch('/kiosk/api/heartbeat', {method: 'POST', headers: {
+        'Content-Type': 'application/json', 'X-Kto-Device': secret}, body: JSON.stringify({
+        app_version: VERSION,
+        queue_length: items.filter(function (x) { return !x.refused; }).length,
+        refused_count: items.filter(function (x) { return x.refused; }).length,
+        last_submission_at: localStorage.getItem('kto.last')})});
+    }).then(function (res) {
+      if (res.status === 401 || res.status === 403) outOfOrder();
+      var server = Date.parse(res.headers.get('Date')), off = server - Date.now();
+      if (!server) return;
+      skew = Math.abs(off) > 120000 ? off : 0;  /* a wrong clock would lose answers */
+      root.setAttribute('data-clock-offset', skew);  /* for staff looking at a tablet */
+    }).catch(function () {});
+    /* A newer survey version or kiosk release is taken in between two people. */
+    if (first !== true) load().then(function (res) {
+      if (res.status === 401 || res.status === 403) outOfOrder();
+      else if (res.ok) {
+        return res.json().then(function (c) {
+          if (JSON.stringify(c) === JSON.stringify(cfg)) return;
+          newer = c;
+          if (!person && lang === 'nl' && app.getAttribute('data-screen') === 'start') start();
+        });
+      }
+    }).catch(function () {});
+    if (registration) registration.update().catch(function () {});
+    drain();
+  }
+
+  /* ---- screens */
+  function el(tag, attrs, kids) {
+    var n = document.createElement(tag);
+    for (var k in attrs) n.setAttribute(k, attrs[k]);
+    [].concat(kids || []).forEach(function (c) {
+      n.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+    });
+    return n;
+  }
+  function t(key) { return T[lang][key]; }
+  function text(obj) { return obj[lang] || obj.nl; }
+  function icon(cls) {
+    var ns = 'http://www.w3.org/2000/svg', s = document.createElementNS(ns, 'svg');
+    var p = document.createElementNS(ns, 'path');
+    s.setAttribute('viewBox', '0 0 24 24'); s.setAttribute('aria-hidden', 'true');
+    s.setAttribute('focusable', 'false'); s.setAttribute('class', cls);
+    p.setAttribute('d', 'M2 21h4V9H2v12zM23 10c0-1.1-.9-2-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1' +
+      'L14.2 1 7.6 7.6C7.2 7.9 7 8.4 7 9v10c0 1.1.9 2 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5' +
+      '.2-.7v-2z');
+    s.appendChild(p);
+    return s;
+  }
+  function screen(name, heading, parts) {
+    app.className = 'screen ' + name;
+    app.setAttribute('data-screen', name);
+    root.lang = lang;
+    var h = el('h1', {tabindex: '-1'}, heading);
+    app.replaceChildren.apply(app, [h].concat(parts));
+    h.focus();  /* the pressed button is gone: keyboard and screen-reader users start here */
+    return h;
+  }
+
+  function start() {
+    if (reloadSoon) return location.reload();
+    if (newer) { use(newer); newer = null; }
+    clearTimeout(timer);
+    person = null;
+    lang = 'nl';
+    ask(0);
+  }
+  function other() { return lang === 'nl' ? 'en' : 'nl'; }
+  function toggleLanguage() { lang = other(); if (person) person.lang = lang; ask(0); arm(); }
+
+  function ask(i) {
+    var q = questions[i], first = i === 0, parts = [], hint = null, picks = [];
+    function pick(value) { return function () { answer(i, value); }; }
+    var box = el('div', {class: 'answers ' + q.kind});
+    if (q.kind === 'thumbs') {
+      [['up', 'yes_satisfied'], ['down', 'no_not_satisfied']].forEach(function (v) {
+        var b = el('button', {type: 'button', class: 'answer thumb ' + v[0], 'data-value': v[0]},
+          [icon('icon'), el('span', {}, t(v[1]))]);
+        b.addEventListener('click', pick(v[0]));
+        box.appendChild(b);
+      });
+    } else if (q.kind === 'yes_no_na') {
+      ['yes', 'no', 'na'].forEach(function (v) {
+        var b = el('button', {type: 'button', class: 'answer', 'data-value': v}, t(v));
+        b.addEventListener('click', pick(v));
+        box.appendChild(b);
+      });
+    } else if (q.kind === 'grade' || q.kind === 'nps' || q.kind === 'ces') {
+      var r = SCALES[q.kind];
+      for (var n = r[0]; n <= r[1]; n++) {
+        var b = el('button', {type: 'button', class: 'answer num', 'data-value': n}, String(n));
+        b.addEventListener('click', pick(n));
+        box.appendChild(b);
+      }
+    } else if (q.kind === 'choice') {
+      (q.options || []).forEach(function (o) {
+        var b = el('button', {type: 'button', class: 'answer option', 'data-value': o.code},
+          text(o.text));
+        if (q.multiple) {
+          b.setAttribute('aria-pressed', 'false');
+          b.addEventListener('click', function () {
+            var on = b.getAttribute('aria-pressed') !== 'true';
+            b.setAttribute('aria-pressed', String(on));
+            picks = picks.filter(function (c) { return c !== o.code; }).concat(on ? [o.code] : []);
+            keep(q.key, picks.length ? picks.slice().sort() : null);
+          });
+        } else b.addEventListener('click', pick(o.code));
+        box.appendChild(b);
+      });
+      if (q.multiple) hint = el('p', {class: 'hint'}, t('choose_more'));
+    } else if (q.kind === 'text') {
+      var id = 'q-' + q.key, area = el('textarea', {id: id, maxlength: q.max_length || 2000,
+        rows: '4'});
+      box.appendChild(el('label', {for: id, class: 'sr-only'}, text(q.text)));
+      box.appendChild(area);
+      picks = area;
+    }
+    parts.push(box);
+    var nav = el('div', {class: 'nav'});
+    if (q.kind === 'text' || q.multiple) {
+      var go = el('button', {type: 'button', class: 'next'}, t('next'));
+      go.addEventListener('click', function () {
+        if (q.kind === 'text') keep(q.key, picks.value.trim() || null);
+        follow(i);
+      });
+      nav.appendChild(go);
+    }
+    if (!first) {
+      var skip = el('button', {type: 'button', class: 'skip'}, t('skip'));
+      skip.addEventListener('click', function () { follow(i); });
+      nav.appendChild(skip);
+    } else {
+      var sw = el('button', {type: 'button', class: 'lang', lang: other()},
+        other() === 'en' ? 'English' : 'Nederlands');
+      sw.addEventListener('click', toggleLanguage);
+      nav.appendChild(sw);
+    }
+    parts.push(nav);
+    screen(first ? 'start' : 'question', text(q.text), hint ? [hint].concat(parts) : parts);
+    app.setAttribute('data-question', q.key);
+  }
+
+  /* Every tap is queued first (as a draft); the next screen does not wait for it. */
+  function keep(key, value) {
+    if (!person) {
+      person = {id: uuid(), at: Date.now(), answers: {}};
+    }
+    person.lang = lang;
+    if (value === null) delete person.answers[key]; else person.answers[key] = value;
+    save(false);
+  }
+  function answer(i, value) {
+    keep(questions[i].key, value);
+    follow(i);
+  }
+
+  /* show-if and the scales: the shared browser flow (static/js/flow.js), inlined by `make js` */
+  /* @include static/js/flow.js */
+
+  function follow(i) {
+    var j = nextShown(questions, person ? person.answers : {}, i);
+    if (j < 0) return thanks();
+    ask(j);
+    arm();
+  }
+
+  function thanks() {
+    clearTimeout(timer);
+    if (person) save(true);
+    person = null;
+    screen('thanks', t('thanks'), [el('p', {class: 'lead'}, t('thanks_lead'))]);
+    timer = setTimeout(start, S.thanks_seconds * 1000);
+  }
+
+  /* Someone walked away mid-survey: keep what they answered, clear the screen. */
+  function arm() {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      if (person) save(true);
+      start();
+    }, S.idle_seconds * 1000);
+  }
+  function touched() {
+    var s = app.getAttribute('data-screen');
+    if (s === 'question' || (s === 'start' && lang !== 'nl')) arm();
+  }
+
+  function outOfOrder() {
+    broken = true;
+    clearTimeout(timer);
+    person = null;
+    lang = 'nl';
+    screen('broken', t('out_of_order'), [el('p', {class: 'lead'}, t('out_of_order_lead'))]);
+  }
+
+  function use(config) {
+    cfg = config;
+    S = config.settings;
+    questions = config.definition.questions;
+  }
+
+  function run(config) {
+    use(config);
+    /* Ask the browser never to evict the queue when storage runs low. */
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+    /* A draft left by a reload or restart: its person has gone, so it is complete now. */
+    all().then(function (items) {
+      return Promise.all(items.filter(function (x) { return !x.ready; }).map(function (x) {
+        x.ready = true;
+        return store('readwrite', function (s) { s.put(x); });
+      }));
+    }).then(drain);
+    start();
+    beat(true);
+    setInterval(beat, S.heartbeat_seconds * 1000);
+  }
+
+  function load() {
+    return fetch('/kiosk/api/config', {headers: {'X-Kto-Device': secret}});
+  }
+
+  document.addEventListener('pointerdown', touched, true);
+  document.addEventListener('keydown', touched, true);
+  window.addEventListener('online', drain);
+
+  if (!secret) {
+    screen('unlinked', t('not_linked'), [el('p', {class: 'lead'}, t('not_linked_lead'))]);
+    return;
+  }
+  if ('serviceWorker' in navigator) {
+    var controlled = !!navigator.serviceWorker.controller;
+    navigator.serviceWorker.register('/kiosk/sw.js', {scope: '/kiosk/'})
+      .then(function (r) { registration = r; }).catch(function () {});
+    /* First visit: fetch once more so the worker caches the survey. Later: a new release,
+       loaded when the next person starts. */
+    navigator.serviceWorker.addEventListener('controllerchange', function () {
+      if (controlled) reloadSoon = true; else load();
+      controlled = true;
+    });
+  }
+  load().then(function (res) {
+    if (res.status === 401 || res.status === 403) return outOfOrder();
+    if (!res.ok) throw res.status;
+    return res.json().then(run);
+  }).catch(function () {
+    outOfOrder();
+    setTimeout(function () { location.reload(); }, 30000);
+  });
+})();

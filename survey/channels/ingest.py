@@ -1,0 +1,21 @@
+"""Receiving one answer from any front end: parse once, let its channel prove it, record it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+
+from survey.channels.base import registry
+from survey.domain.submission import parse_submission
+from survey.models.types import utcnow
+from survey.services.responses import Recorded, record_submission
+
+
+def receive(payload, headers: Mapping[str, str], skew_seconds: int) -> Recorded:
+    """Store an answer posted to the API once, after the channel of its survey mode proved it."""
+    now = utcnow()
+    submission = parse_submission(payload, now, timedelta(seconds=skew_seconds))
+    channel = registry().channel_for(submission.survey_mode, headers)
+    return record_submission(
+        submission, now, lambda survey: channel.prove(headers, submission, survey, now)
+    )

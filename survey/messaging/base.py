@@ -1,0 +1,110 @@
+"""Outbound messaging providers: a registry, a base class with its settings schema, a message.
+
+One small file per provider (smtp.py, outbox.py; later an SMS gateway, WhatsApp Cloud), each
+ending in `register(TheProvider)`, and one import line in survey/messaging/__init__.py. A
+provider reads its settings from the app config by the keys its schema names, so
+`configuration_schema()` is the one description of what it needs (and what is secret).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+
+class NotConfigured(RuntimeError):
+    """The provider lacks a required setting, or no provider has the configured name."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of a provider: its name, where the app config holds it, and how to treat it."""
+
+    name: str
+    config_key: str
+    type: str = "string"  # string, number or boolean (JSON-schema types)
+    required: bool = False
+    secret: bool = False  # never shown back once saved, never logged
+    default: object = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    maintype: str
+    subtype: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """What to deliver. `to` are addresses or numbers, one message for all (as Bcc)."""
+
+    to: tuple[str, ...]
+    body: str
+    subject: str | None = None  # e-mail only
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+
+
+class Provider:
+    """A way to deliver messages of one kind (email, sms, whatsapp)."""
+
+    name: ClassVar[str] = ""
+    kind: ClassVar[str] = ""
+    settings: ClassVar[tuple[Setting, ...]] = ()
+
+    def __init__(self, options: Mapping[str, object]):
+        self.options = dict(options)
+
+    @classmethod
+    def configuration_schema(cls) -> dict:
+        """The settings as a JSON schema with the names that are required and secret."""
+        properties = {}
+        for s in cls.settings:
+            properties[s.name] = {"type": s.type}
+            if s.default is not None:
+                properties[s.name]["default"] = s.default
+        return {
+            "type": "object",
+            "properties": properties,
+            "required": [s.name for s in cls.settings if s.required],
+            "secret": [s.name for s in cls.settings if s.secret],
+        }
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, object]) -> Provider:
+        """The provider with its settings from the app config; NotConfigured when one is missing."""
+        options = {}
+        for setting in cls.settings:
+            value = config.get(setting.config_key)
+            if value is None or value == "":
+                value = setting.default
+            if setting.required and (value is None or value == ""):
+                raise NotConfigured(
+                    f"{setting.config_key} is not set; {cls.name} cannot send anything."
+                )
+            options[setting.name] = value
+        return cls(options)
+
+    def send(self, message: Message) -> None:
+        raise NotImplementedError
+
+
+PROVIDERS: dict[str, type[Provider]] = {}
+
+
+def register(provider: type[Provider]) -> type[Provider]:
+    """Make a provider available under its name (the value of e.g. MAIL_PROVIDER)."""
+    if not provider.name or not provider.kind:
+        raise ValueError("A provider needs a name and a kind.")
+    PROVIDERS[provider.name] = provider
+    return provider
+
+
+def provider_class(name: str, kind: str) -> type[Provider]:
+    found = PROVIDERS.get(name)
+    if found is None or found.kind != kind:
+        names = ", ".join(sorted(n for n, p in PROVIDERS.items() if p.kind == kind))
+        raise NotConfigured(f"No {kind} provider '{name}'; available: {names}.")
+    return found

@@ -1,0 +1,168 @@
+"""Each survey mode needs its proof of origin; the server sets the inclusion probability."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from survey.channels import Channel, Registry, registry
+from survey.extensions import db
+from survey.models import Organisation, Response
+from survey.services.apikeys import create_api_key
+from tests.conftest import count_rows, make_payload
+from tests.kiosk.helpers import enrolled_device
+
+URL = "/api/v1/responses"
+ALLOWED = "http://127.0.0.1:8001"
+
+
+def web_payload(**overrides) -> dict:
+    values = {"survey": "website", "contact_channel": "website", "survey_mode": "popup",
+              "presentation": "popup", "trigger": "delay", "location": None,
+              "answers": {"geholpen": "yes"}}
+    values.update(overrides)
+    return {k: v for k, v in make_payload(**values).items() if v is not None}
+
+
+def refused(client, payload, status: int, code: str, headers=None):
+    before = count_rows()
+    result = client.post(URL, json=payload, headers=headers or {})
+    assert result.status_code == status, result.get_json()
+    body = result.get_json()
+    assert body["error"] == code and body["message"]
+    assert count_rows() == before
+    return body
+
+
+def test_kiosk_mode_without_a_device_secret_is_401_and_stores_nothing(client, demo_org):
+    refused(client, make_payload(), 401, "device_secret_required")
+
+
+def test_kiosk_mode_with_an_unknown_device_secret_is_401(client, demo_org):
+    refused(client, make_payload(), 401, "unauthorized", {"X-Kto-Device": "guessed"})
+
+
+@pytest.mark.parametrize("mode", ["sms", "email", "whatsapp", "qr", "link"])
+def test_modes_without_a_channel_yet_are_refused(client, demo_org, mode):
+    payload = make_payload(survey="telefoon", contact_channel="phone", survey_mode=mode,
+                           location=None, answers={"cijfer": 8})
+    body = refused(client, payload, 403, "survey_mode_not_open")
+    assert body["field"] == "survey_mode"
+    assert "API key" in body["message"]
+
+
+def test_widget_mode_without_an_origin_is_403(client, demo_org):
+    refused(client, web_payload(), 403, "origin_not_allowed")
+
+
+def test_a_device_secret_does_not_vouch_for_another_mode(client, demo_org):
+    _, secret = enrolled_device()
+    refused(client, web_payload(), 403, "origin_not_allowed", {"X-Kto-Device": secret})
+
+
+def test_widget_answer_gets_the_configured_sampling_rate(client, demo_org):
+    result = client.post(URL, json=web_payload(), headers={"Origin": ALLOWED})
+    assert result.status_code == 201
+    assert db.session.get(Response, result.get_json()["id"]).inclusion_probability == 0.25
+    tab = client.post(URL, json=web_payload(presentation="tab", trigger="click"),
+                      headers={"Origin": ALLOWED})
+    assert db.session.get(Response, tab.get_json()["id"]).inclusion_probability == 1.0
+
+
+def test_a_forged_small_probability_from_the_widget_is_refused(client, demo_org):
+    body = refused(client, web_payload(inclusion_probability=0.001), 422,
+                   "inclusion_probability_mismatch", {"Origin": ALLOWED})
+    assert body["field"] == "inclusion_probability"
+    # a tab is opened by the visitor himself: the pop-up's rate does not apply either
+    refused(client, web_payload(presentation="tab", inclusion_probability=0.25), 422,
+            "inclusion_probability_mismatch", {"Origin": ALLOWED})
+    assert db.session.execute(select(Response)).first() is None
+
+
+def test_mismatch_error_is_readable_by_the_widget_page(client, demo_org):
+    result = client.post(URL, json=web_payload(inclusion_probability=0.5),
+                         headers={"Origin": ALLOWED})
+    assert result.status_code == 422
+    assert result.headers["Access-Control-Allow-Origin"] == ALLOWED
+
+
+def test_kiosk_answers_count_with_probability_one(client, demo_org):
+    _, secret = enrolled_device()
+    headers = {"X-Kto-Device": secret}
+    refused(client, make_payload(inclusion_probability=0.01), 422,
+            "inclusion_probability_mismatch", headers)
+    stored = client.post(URL, json=make_payload(), headers=headers)
+    assert db.session.get(Response, stored.get_json()["id"]).inclusion_probability == 1.0
+
+
+def test_an_import_with_an_api_key_brings_its_own_probability(client, demo_org, import_headers):
+    payload = make_payload(survey="telefoon", contact_channel="phone", survey_mode="sms",
+                           location=None, answers={"cijfer": 8}, inclusion_probability=0.1)
+    result = client.post(URL, json=payload, headers=import_headers)
+    assert result.status_code == 201
+    assert db.session.get(Response, result.get_json()["id"]).inclusion_probability == 0.1
+
+
+def test_an_import_needs_a_valid_key_of_the_same_organisation(client, demo_org):
+    refused(client, make_payload(), 401, "invalid_api_key", {"Authorization": "Bearer kto_nope"})
+    refused(client, make_payload(), 401, "invalid_api_key", {"Authorization": "Basic x"})
+    db.session.add(Organisation(slug="elders", name="Elders"))
+    db.session.commit()
+    other = create_api_key("elders")
+    body = refused(client, make_payload(), 403, "organisation_mismatch",
+                   {"Authorization": f"Bearer {other}"})
+    assert body["field"] == "organisation"
+
+
+def test_kiosk_rules_use_the_receive_time_not_the_tablet_clock(client, demo_org):
+    """Answers sent back to back, claiming to be ten minutes apart, are still too fast."""
+    _, secret = enrolled_device()
+    now = datetime.now(UTC)
+    ids = []
+    for minutes in (30, 20, 10):
+        payload = make_payload(submitted_at=(now - timedelta(minutes=minutes)).isoformat())
+        payload.pop("location")
+        result = client.post(URL, json=payload, headers={"X-Kto-Device": secret})
+        assert result.status_code == 201
+        ids.append(result.get_json()["id"])
+    reasons = [db.session.get(Response, i).suspect_reason for i in ids]
+    assert reasons == [None, "kiosk_too_fast", "kiosk_too_fast"]
+
+
+def test_kiosk_burst_counts_receive_times(client, demo_org):
+    _, secret = enrolled_device({"min_interval_seconds": 0, "burst_limit": 2,
+                                 "burst_window_seconds": 60})
+    now = datetime.now(UTC)
+    for minutes in (50, 40, 30):  # far apart by the tablet's word, a burst by the server's
+        payload = make_payload(submitted_at=(now - timedelta(minutes=minutes)).isoformat())
+        payload.pop("location")
+        assert client.post(URL, json=payload, headers={"X-Kto-Device": secret}).status_code == 201
+    reasons = db.session.execute(select(Response.suspect_reason).order_by(Response.id)).scalars()
+    assert list(reasons) == [None, None, "kiosk_burst"]
+
+
+def test_every_open_mode_has_one_channel(app):
+    channels = registry(app)
+    assert {m: c.name for m, c in channels.by_mode.items()} == {
+        "kiosk": "kiosk", "popup": "widget", "inline": "widget"}
+
+
+def test_a_mode_cannot_belong_to_two_channels():
+    class One(Channel):
+        name, modes = "one", ("sms",)
+
+    class Two(Channel):
+        name, modes = "two", ("sms", "email")
+
+    class Fax(Channel):
+        name, modes = "fax", ("fax",)
+
+    channels = Registry()
+    channels.register(One())
+    with pytest.raises(ValueError, match="belongs to channel 'one'"):
+        channels.register(Two())
+    with pytest.raises(ValueError, match="unknown modes"):
+        channels.register(Fax())
+    assert channels.channel_for("sms", {}).name == "one"
