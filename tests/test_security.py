@@ -12,6 +12,7 @@ from flask import g, session
 from app import create_app
 from survey import config as settings
 from survey import security
+from survey.extensions import db
 from survey.services import users
 from tests.conftest import make_payload
 
@@ -61,6 +62,25 @@ def test_headers_on_errors_and_api_json(client):
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
+MADE = []
+
+
+@pytest.fixture(autouse=True)
+def _dispose_made_apps():
+    """Apps made here close their database connections (PostgreSQL would see them linger)."""
+    yield
+    while MADE:
+        made = MADE.pop()
+        with made.app_context():
+            db.engine.dispose()
+
+
+def make(config):
+    made = create_app(config)
+    MADE.append(made)
+    return made
+
+
 def limited_app(database_url, tmp_path, **extra):
     config = {
         "TESTING": True,
@@ -74,7 +94,7 @@ def limited_app(database_url, tmp_path, **extra):
         "RATELIMIT_DEFAULT": "3 per minute",
     }
     config.update(extra)
-    return create_app(config)
+    return make(config)
 
 
 def assert_429(response, path):
@@ -233,8 +253,8 @@ def test_session_cookie_flags(app, client, demo_org):
 
 
 def test_production_cookie_is_secure_and_http_redirects(database_url, tmp_path):
-    prod = create_app({"KTO_ENV": "production", "SECRET_KEY": STRONG,
-                       "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False})
+    prod = make({"KTO_ENV": "production", "SECRET_KEY": STRONG,
+                 "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False})
     assert prod.config["SESSION_COOKIE_SECURE"] is True
     client = prod.test_client()
     response = client.get("/")
@@ -254,17 +274,17 @@ def test_production_cookie_is_secure_and_http_redirects(database_url, tmp_path):
 
 @pytest.mark.parametrize("key", [None, "", "dev", "change-me", "test-secret", "short-key-1234",
                                  "a" * 40])
-def test_production_refuses_missing_default_or_weak_secret(database_url, key):
-    config = {"KTO_ENV": "production", "SQLALCHEMY_DATABASE_URI": database_url}
+def test_production_refuses_missing_default_or_weak_secret(tmp_path, key):
+    config = {"KTO_ENV": "production", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"}
     if key is not None:
         config["SECRET_KEY"] = key
     with pytest.raises(security.InsecureConfiguration):
         create_app(config)
 
 
-def test_production_accepts_a_strong_secret(database_url):
-    app = create_app({"KTO_ENV": "production", "SECRET_KEY": STRONG,
-                      "SQLALCHEMY_DATABASE_URI": database_url})
+def test_production_accepts_a_strong_secret(tmp_path):
+    app = make({"KTO_ENV": "production", "SECRET_KEY": STRONG,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
     assert app.secret_key == STRONG
 
 
