@@ -8,6 +8,7 @@ export FLASK_APP := app:create_app
 # `make run` is a developer's machine: generated secret, plain http (docs/OPERATIONS.md).
 export KTO_ENV ?= development
 PORT ?= 8000
+DEMO_PORT ?= 8001
 PYTEST_ARGS ?=
 
 .PHONY: js widget kiosk-js run test test-sqlite test-postgres install install-dev translations messages migrate demo lint bench clean
@@ -52,17 +53,10 @@ migrate: install
 demo: migrate
 	$(BIN)/flask kto demo --if-empty
 
-run: demo
-	@echo ""
-	@echo "  KTO platform:      http://127.0.0.1:$(PORT)/"
-	@echo "  API description:   http://127.0.0.1:$(PORT)/api/v1/openapi.json"
-	@echo "  Health:            http://127.0.0.1:$(PORT)/healthz"
-	@echo "  Demo website:      http://127.0.0.1:8001/  (embeds the widget from port 8000)"
-	@echo ""
-	@trap 'kill 0' EXIT INT TERM; \
-	$(PY) -m survey.worker & \
-	$(PY) -m http.server --bind 127.0.0.1 --directory demo_site 8001 >/dev/null 2>&1 & \
-	$(BIN)/gunicorn --workers 4 --bind 127.0.0.1:$(PORT) --access-logfile - 'app:create_app()'
+# The platform, the task worker and the demo website until Ctrl-C (see scripts/run.sh);
+# PORT and DEMO_PORT move every address, PUBLIC_URL included.
+run: migrate
+	@PORT=$(PORT) DEMO_PORT=$(DEMO_PORT) VENV=$(VENV) scripts/run.sh
 
 test: install-dev lint test-sqlite test-postgres
 

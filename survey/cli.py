@@ -7,7 +7,7 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
-from survey.demo.loader import demo_exists, load_demo
+from survey.demo.loader import allow_demo_site, demo_exists, load_demo
 from survey.errors import ServiceError
 from survey.services.apikeys import create_api_key, revoke_api_key
 from survey.services.status import current_status
@@ -27,17 +27,24 @@ def kto():
     default=None,
     help="Pretend it is this date (default: today).",
 )
+@click.option(
+    "--site-origin",
+    default=None,
+    help="Also allow the widget on this demo website origin, e.g. http://127.0.0.1:8002.",
+)
 @with_appcontext
-def demo(if_empty: bool, scale: float, today):
+def demo(if_empty: bool, scale: float, today, site_origin: str | None):
     """Load the demo municipality 'Gemeente Voorbeeld' with 14 months of responses."""
     if demo_exists():
-        if if_empty:
-            click.echo("Demo already loaded.")
-            return
-        raise click.ClickException("Organisation 'demo' already exists.")
-    day = today.date() if today else date.today()
-    stored = load_demo(day, scale=scale)
-    click.echo(f"Loaded organisation 'demo' (Gemeente Voorbeeld) with {stored} responses.")
+        if not if_empty:
+            raise click.ClickException("Organisation 'demo' already exists.")
+        click.echo("Demo already loaded.")
+    else:
+        day = today.date() if today else date.today()
+        stored = load_demo(day, scale=scale)
+        click.echo(f"Loaded organisation 'demo' (Gemeente Voorbeeld) with {stored} responses.")
+    if site_origin and allow_demo_site(site_origin):
+        click.echo(f"The demo's widget may now be used on {site_origin.rstrip('/')}.")
 
 
 @kto.group("apikey")

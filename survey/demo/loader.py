@@ -36,6 +36,17 @@ TOPICS = [
 ]
 
 
+def allow_demo_site(origin: str) -> bool:
+    """Put a demo website's origin on the demo organisation's allow-list; True if added."""
+    origin = origin.rstrip("/")
+    with unit_of_work() as session:
+        org = session.execute(select(Organisation).where(Organisation.slug == "demo")).scalar_one()
+        if origin in (org.allowed_origins or []):
+            return False
+        org.allowed_origins = [*(org.allowed_origins or []), origin]
+    return True
+
+
 def demo_exists() -> bool:
     return (
         db.session.execute(select(Organisation.id).where(Organisation.slug == "demo")).first()

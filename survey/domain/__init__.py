@@ -1,4 +1,5 @@
-"""Pure survey domain: question kinds, show-if logic, answer validation, satisfied rules.
+"""Pure survey domain: question kinds, the question flow (show-if, next question, replies),
+answer validation, satisfied rules.
 
 Imports nothing but the standard library, so every rule here is testable without an app.
 """
