@@ -159,6 +159,21 @@ def user_add(org_slug: str, email: str, role: str, receives_reports: bool, passw
     click.echo(f"Created {role} {email.strip().lower()} for '{org_slug}'.")
 
 
+@user.command("password")
+@click.option("--email", required=True)
+@click.password_option(help="At least 10 characters (asked when not given).")
+@with_appcontext
+def user_password(email: str, password: str):
+    """Set a new password; every login session of the user ends."""
+    from survey.services.users import set_password
+
+    try:
+        set_password(email, password)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"New password set for {email.strip().lower()}; its sessions have ended.")
+
+
 @kto.group("report")
 def report():
     """Monthly reports."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from flask import (
     Response,
@@ -27,9 +29,17 @@ def _load_user(user_id: str):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("admin.report_list")
+    """A local path only: browsers drop tabs and newlines and read a backslash as a slash, so
+    "/\tevil.example" or "/\\evil.example" would leave the site; such a target is ignored."""
+    default = url_for("admin.report_list")
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if any(c == "\\" or c.isspace() or unicodedata.category(c)[0] == "C" for c in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -52,6 +62,7 @@ def login():
 def logout():
     """Log out (a POST with a CSRF token)."""
     if LogoutForm().validate_on_submit():
+        users.end_sessions(current_user.id)
         logout_user()
     return redirect(url_for("admin.login"))
 
