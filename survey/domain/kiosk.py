@@ -70,16 +70,33 @@ def settings_from_dict(raw: dict | None) -> KioskSettings:
     return KioskSettings(**values)
 
 
+def rule_time(
+    claimed: datetime | None, received_at: datetime, last_contact: datetime | None
+) -> datetime:
+    """The moment the misuse rules count a kiosk answer at.
+
+    The tablet's own `claimed` time (its `submitted_at`) counts only inside the window the server
+    can vouch for: after the device's last contact the server saw (`last_contact`, server time:
+    an earlier answer's rule time, a heartbeat with an empty queue, the enrolment) and not after
+    the receive time. An offline queue keeps the spacing of its genuine taps; a forger can at
+    most spread answers over a real gap of silence, so no more than gap / min_interval of them
+    pass. Anything else is counted at its receive time.
+    """
+    if claimed is not None and last_contact is not None and last_contact < claimed <= received_at:
+        return claimed
+    return received_at
+
+
 def suspect_reason(
     received_at: datetime, earlier: Iterable[datetime], settings: KioskSettings
 ) -> str | None:
     """Why a kiosk response looks like misuse, or None.
 
-    All times are the server's receive times (a tablet's own clock is the client's word):
-    `earlier` holds those of the device's other responses at or before this one (any order;
-    later ones are ignored). Too fast: within `min_interval_seconds` of the
-    previous response. Burst: more than `burst_limit` responses, this one included, within
-    `burst_window_seconds` ending at this one.
+    All times are rule times (`rule_time`: the receive time, or the tablet's time where the
+    server can vouch for it): `earlier` holds those of the device's other responses at or
+    before this one (any order; later ones are ignored). Too fast: within
+    `min_interval_seconds` of the previous response. Burst: more than `burst_limit`
+    responses, this one included, within `burst_window_seconds` ending at this one.
     """
     before = [t for t in earlier if t <= received_at]
     if not before:

@@ -60,6 +60,8 @@ class Response(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Kiosk: the moment the misuse rules counted this answer at (survey.domain.kiosk.rule_time).
+    rule_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     inclusion_probability: Mapped[float] = mapped_column(Float, default=1.0)
     suspect: Mapped[bool] = mapped_column(Boolean, default=False)
     suspect_reason: Mapped[str | None] = mapped_column(String(40))

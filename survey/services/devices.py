@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from survey.domain.kiosk import settings_from_dict, suspect_reason
+from survey.domain.kiosk import rule_time, settings_from_dict, suspect_reason
 from survey.errors import Forbidden, Invalid, Unauthorized
 from survey.extensions import db
 from survey.models import Device, Organisation, Response, Survey
@@ -34,9 +34,11 @@ def device_for_secret(device_secret: str) -> Device:
 def kiosk_origin(device_secret: str, submission, survey: SurveyRef, now: datetime) -> Origin:
     """The origin of a kiosk answer: its device (known, not revoked) and the device's location.
 
-    A device answers only its own survey. Its answer is marked suspect when it arrives too soon
-    after the device's previous one or in a burst (survey.domain.kiosk). The rules use the
-    server's receive times, never the tablet's `submitted_at`, which the client sets.
+    A device answers only its own survey. Its answer is marked suspect when it comes too soon
+    after the device's previous one or in a burst (survey.domain.kiosk). The rules count each
+    answer at its rule time: the server's receive time, or the tablet's `submitted_at` only
+    where it lies after the device's last contact the server saw and not after the receive
+    time (an offline queue sent in one go keeps its real spacing).
     """
     device = device_for_secret(device_secret)
     if device.survey_id != survey.survey_id:
@@ -51,25 +53,62 @@ def kiosk_origin(device_secret: str, submission, survey: SurveyRef, now: datetim
             "survey",
         )
     settings = settings_from_dict(device.settings)
-    reason = suspect_reason(now, _earlier(device.id, submission.uuid, now, settings), settings)
+    at = rule_time(
+        submission.submitted_at, now, _last_contact(device, submission.uuid, now)
+    )
+    reason = suspect_reason(at, _earlier(device.id, submission.uuid, at, now, settings), settings)
     return Origin(
         device_id=device.id,
         location_id=device.location_id,
         suspect_reason=reason,
         inclusion_probability=1.0,  # everyone at the counter is asked
+        rule_at=at,
     )
 
 
-def _earlier(device_id: int, response_uuid, now: datetime, settings) -> list[datetime]:
-    """Receive times of the device's other responses in the window the rules look at."""
+def _rule_at():
+    """A response's rule time; rows stored before rule times existed count at their receipt."""
+    return func.coalesce(Response.rule_at, Response.received_at)
+
+
+def _last_contact(device: Device, response_uuid, now: datetime) -> datetime | None:
+    """The device's latest contact the server saw itself, in server time.
+
+    An earlier answer counts at its rule time (a queue sent in order keeps its window), a
+    heartbeat only when it reported an empty queue (a tablet still holding answers has not
+    caught up), and the enrolment as the start.
+    """
+    latest = db.session.execute(
+        select(func.max(_rule_at())).where(
+            Response.device_id == device.id,
+            Response.received_at <= now,
+            Response.uuid != response_uuid,
+        )
+    ).scalar()
+    candidates = [latest, device.enrolled_at]
+    if device.last_seen is not None and not device.queue_length:
+        candidates.append(device.last_seen)
+    known = [_aware(t) for t in candidates if t is not None]
+    return max(known) if known else None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _earlier(
+    device_id: int, response_uuid, at: datetime, now: datetime, settings
+) -> list[datetime]:
+    """Rule times of the device's other responses in the window the rules look at."""
     span = max(settings.min_interval_seconds, settings.burst_window_seconds)
-    return list(
-        db.session.execute(
-            select(Response.received_at).where(
+    return [
+        _aware(t)
+        for t in db.session.execute(
+            select(_rule_at()).where(
                 Response.device_id == device_id,
-                Response.received_at >= now - timedelta(seconds=span),
+                _rule_at() >= at - timedelta(seconds=span),
                 Response.received_at <= now,
                 Response.uuid != response_uuid,
             )
         ).scalars()
-    )
+    ]

@@ -49,6 +49,7 @@ class Origin:
     invitation_id: int | None = None
     suspect_reason: str | None = None
     inclusion_probability: float | None = None
+    rule_at: datetime | None = None  # kiosk: the moment the misuse rules counted it at
 
 
 Prove = Callable[[catalogue.SurveyRef], Origin]
@@ -92,6 +93,7 @@ def prepare_response(
         "started_at": submission.started_at,
         "submitted_at": submission.submitted_at,
         "received_at": now,
+        "rule_at": origin.rule_at,
         "inclusion_probability": probability,
         "suspect": origin.suspect_reason is not None,
         "suspect_reason": origin.suspect_reason,

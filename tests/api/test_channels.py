@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from survey.channels import Channel, Registry, registry
 from survey.extensions import db
-from survey.models import Organisation, Response
+from survey.models import Device, Organisation, Response
 from survey.services.apikeys import create_api_key
 from tests.conftest import count_rows, make_payload
 from tests.kiosk.helpers import enrolled_device
@@ -166,3 +166,51 @@ def test_a_mode_cannot_belong_to_two_channels():
     with pytest.raises(ValueError, match="unknown modes"):
         channels.register(Fax())
     assert channels.channel_for("sms", {}).name == "one"
+
+
+def _silent_device(seconds: float) -> str:
+    """An enrolled kiosk whose last contact the server saw was `seconds` ago (empty queue)."""
+    device_id, secret = enrolled_device()
+    then = datetime.now(UTC) - timedelta(seconds=seconds)
+    device = db.session.get(Device, device_id)
+    device.enrolled_at, device.last_seen, device.queue_length = then, then, 0
+    db.session.commit()
+    return secret
+
+
+def _send_all(client, secret, claimed) -> list:
+    ids = []
+    for moment in claimed:
+        payload = make_payload(submitted_at=moment.isoformat())
+        payload.pop("location")
+        result = client.post(URL, json=payload, headers={"X-Kto-Device": secret})
+        assert result.status_code == 201, result.get_json()
+        ids.append(result.get_json()["id"])
+    db.session.expire_all()
+    return [db.session.get(Response, i).suspect_reason for i in ids]
+
+
+def test_an_offline_kiosk_queue_sent_at_once_is_not_suspect(client, demo_org):
+    """Silent for 10 minutes, then 8 answers taken a minute apart arrive in one go."""
+    secret = _silent_device(600)
+    now = datetime.now(UTC)
+    claimed = [now - timedelta(minutes=8 - i) for i in range(8)]
+    assert _send_all(client, secret, claimed) == [None] * 8
+
+
+def test_claimed_spacing_without_real_silence_is_suspect(client, demo_org):
+    """The same 8 answers from a device that was in contact a second ago."""
+    secret = _silent_device(1)
+    now = datetime.now(UTC)
+    claimed = [now - timedelta(minutes=8 - i) for i in range(8)]
+    reasons = _send_all(client, secret, claimed)
+    assert reasons[0] is None and set(reasons[1:]) == {"kiosk_too_fast"}
+
+
+def test_a_single_device_flood_with_forged_spaced_times_is_suspect(client, demo_org):
+    """30 answers within about two seconds, claiming to be a minute apart."""
+    secret = _silent_device(2)
+    now = datetime.now(UTC)
+    claimed = [now - timedelta(minutes=30 - i) for i in range(30)]
+    reasons = _send_all(client, secret, claimed)
+    assert reasons.count(None) == 1 and reasons.count("kiosk_too_fast") == 29

@@ -5,7 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from survey.domain import ValidationError
-from survey.domain.kiosk import BURST, TOO_FAST, KioskSettings, settings_from_dict, suspect_reason
+from survey.domain.kiosk import (
+    BURST,
+    TOO_FAST,
+    KioskSettings,
+    rule_time,
+    settings_from_dict,
+    suspect_reason,
+)
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 DEFAULTS = KioskSettings()
@@ -81,3 +88,51 @@ def test_bad_settings_are_refused(raw):
     with pytest.raises(ValidationError) as error:
         settings_from_dict(raw)
     assert error.value.code == "invalid_setting"
+
+
+# Rule times: the tablet's clock counts only inside the window the server can vouch for.
+def test_a_claimed_time_after_the_last_contact_counts():
+    received, contact = T0 + timedelta(minutes=10), T0
+    assert rule_time(T0 + timedelta(minutes=3), received, contact) == T0 + timedelta(minutes=3)
+    assert rule_time(received, received, contact) == received
+
+
+def test_a_claimed_time_outside_the_window_counts_at_receipt():
+    received, contact = T0 + timedelta(minutes=10), T0
+    assert rule_time(T0, received, contact) == received  # not after the last contact
+    assert rule_time(T0 - timedelta(hours=1), received, contact) == received
+    assert rule_time(received + timedelta(seconds=1), received, contact) == received  # future
+    assert rule_time(T0 + timedelta(minutes=3), received, None) == received  # never seen
+    assert rule_time(None, received, contact) == received
+
+
+def _judge(arrivals, claims, contact, settings):
+    """Rule time and reason of answers arriving in order, each after the previous contact."""
+    reasons, times = [], []
+    for received, claimed in zip(arrivals, claims, strict=True):
+        at = rule_time(claimed, received, max([contact, *times]))
+        reasons.append(suspect_reason(at, times, settings))
+        times.append(at)
+    return reasons
+
+
+def test_an_offline_queue_sent_at_once_keeps_its_spacing():
+    arrivals = [T0 + timedelta(minutes=10, milliseconds=10 * i) for i in range(8)]
+    claims = [T0 + timedelta(minutes=2 + i) for i in range(8)]
+    assert _judge(arrivals, claims, T0, KioskSettings()) == [None] * 8
+
+
+def test_claimed_spacing_without_real_silence_is_judged_by_receipt():
+    arrivals = [T0 + timedelta(seconds=1, milliseconds=10 * i) for i in range(8)]
+    claims = [T0 - timedelta(minutes=8 - i) for i in range(8)]
+    reasons = _judge(arrivals, claims, T0, KioskSettings())
+    assert reasons[0] is None and set(reasons[1:]) == {TOO_FAST}
+
+
+def test_a_forged_flood_passes_at_most_gap_over_min_interval():
+    """30 answers in 2 seconds after a minute of silence, with times forged 1 s apart."""
+    settings = KioskSettings(min_interval_seconds=5, burst_limit=1000)
+    arrivals = [T0 + timedelta(seconds=60 + i / 15) for i in range(30)]
+    claims = [T0 + timedelta(seconds=30 + i) for i in range(30)]
+    reasons = _judge(arrivals, claims, T0, settings)
+    assert reasons.count(None) <= 60 / 5 and reasons.count(TOO_FAST) >= 18
