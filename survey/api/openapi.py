@@ -105,8 +105,9 @@ PATHS = {
                 "being the key's. sms, email, whatsapp, qr and link: only as an import until "
                 "their front ends exist (403 survey_mode_not_open). The server sets "
                 "inclusion_probability for the kiosk (1) and the widget (the survey's sampling "
-                "rate for the pop-up, 1 for tab and inline); a different value sent is a 422 "
-                "inclusion_probability_mismatch. Imports may send their own."
+                "rate for the pop-up, 1 for tab and inline; a pop-up may also send a rate the "
+                "survey published shortly before, which is then stored); a different value "
+                "sent is a 422 inclusion_probability_mismatch. Imports may send their own."
             ),
             "security": [{}, {"apiKey": []}, {"kioskDevice": []}],
             "parameters": [

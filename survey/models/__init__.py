@@ -4,7 +4,7 @@ from survey.models.device import Device, Invitation
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
 from survey.models.reporting import ContactVolume, Report, ReportTarget
 from survey.models.response import Answer, Response
-from survey.models.survey import Survey, SurveyVersion
+from survey.models.survey import Survey, SurveyVersion, WidgetRateChange
 from survey.models.system import WorkerHeartbeat
 from survey.models.user import User
 
@@ -24,5 +24,6 @@ __all__ = [
     "Topic",
     "Unit",
     "User",
+    "WidgetRateChange",
     "WorkerHeartbeat",
 ]

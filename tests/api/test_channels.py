@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from survey.channels import Channel, Registry, registry
 from survey.extensions import db
-from survey.models import Device, Organisation, Response
+from survey.models import Device, Organisation, Response, Survey, WidgetRateChange
+from survey.services import catalogue
 from survey.services.apikeys import create_api_key
 from tests.conftest import count_rows, make_payload
 from tests.kiosk.helpers import enrolled_device
@@ -214,3 +215,48 @@ def test_a_single_device_flood_with_forged_spaced_times_is_suspect(client, demo_
     claimed = [now - timedelta(minutes=30 - i) for i in range(30)]
     reasons = _send_all(client, secret, claimed)
     assert reasons.count(None) == 1 and reasons.count("kiosk_too_fast") == 29
+
+
+def _change_sampling_rate(rate: float) -> None:
+    """Staff change the website survey's pop-up rate (the demo publishes 0.25)."""
+    survey = db.session.execute(select(Survey).where(Survey.slug == "website")).scalar_one()
+    settings = dict(survey.settings)
+    settings["widget"] = {**settings["widget"], "sampling_rate": rate}
+    survey.settings = settings
+    db.session.commit()
+    catalogue.clear_cache()  # the server forgets its own cached settings at once
+
+
+def _stored_probability(result) -> float:
+    assert result.status_code == 201, result.get_json()
+    return db.session.get(Response, result.get_json()["id"]).inclusion_probability
+
+
+def test_an_answer_under_the_rate_published_before_a_change_keeps_that_rate(client, demo_org):
+    assert _stored_probability(client.post(URL, json=web_payload(inclusion_probability=0.25),
+                                           headers={"Origin": ALLOWED})) == 0.25
+    _change_sampling_rate(0.5)
+    stale = client.post(URL, json=web_payload(inclusion_probability=0.25),
+                        headers={"Origin": ALLOWED})
+    assert _stored_probability(stale) == 0.25
+    fresh = client.post(URL, json=web_payload(inclusion_probability=0.5),
+                        headers={"Origin": ALLOWED})
+    assert _stored_probability(fresh) == 0.5
+    assert _stored_probability(client.post(URL, json=web_payload(),
+                                           headers={"Origin": ALLOWED})) == 0.5
+
+
+def test_a_rate_never_published_is_refused_after_a_change(client, demo_org):
+    _change_sampling_rate(0.5)
+    refused(client, web_payload(inclusion_probability=0.1), 422,
+            "inclusion_probability_mismatch", {"Origin": ALLOWED})
+
+
+def test_the_previous_rate_is_refused_long_after_the_change(client, demo_org):
+    _change_sampling_rate(0.5)
+    changes = db.session.execute(select(WidgetRateChange)).scalars().all()
+    assert [c.sampling_rate for c in changes] == [0.25]
+    changes[0].replaced_at = datetime.now(UTC) - timedelta(hours=3)
+    db.session.commit()
+    refused(client, web_payload(inclusion_probability=0.25), 422,
+            "inclusion_probability_mismatch", {"Origin": ALLOWED})
