@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 export FLASK_APP := app:create_app
+# `make run` is a developer's machine: generated secret, plain http (docs/OPERATIONS.md).
+export KTO_ENV ?= development
 PORT ?= 8000
 DEMO_PORT ?= 8001
 PYTEST_ARGS ?=

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from survey import caches, error_responses, i18n
+from survey import caches, error_responses, i18n, security
 from survey import config as settings
 from survey.database import tune_sqlite
 from survey.extensions import csrf, db, login_manager, migrate
@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder="static",
     )
     app.session_interface = CookieSessionInterface()
+    security.init_parsing(app)
     app.config.update(settings.DEFAULTS)
     app.config.update(settings.from_environment())
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(settings.ROOT / "survey" / "translations")
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     import kiosk
 
     kiosk.init_app(app)
+    security.init_app(app)
 
     error_responses.init_app(app)
 

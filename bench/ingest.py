@@ -161,6 +161,7 @@ def main() -> None:
         base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
         app_env = {**base, "DATABASE_URL": f"sqlite:///{tmp}/app.sqlite3",
                    "HUEY_SQLITE_PATH": f"{tmp}/queue.sqlite3", "SECRET_KEY": "bench",
+                   "KTO_ENV": "development", "RATELIMIT_ENABLED": "0",
                    "FLASK_APP": "app:create_app"}
         api_key = prepare_app_database(app_env)
         floor_env = {**base, "FLOOR_DATABASE": f"{tmp}/floor.sqlite3",

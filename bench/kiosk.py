@@ -65,6 +65,8 @@ def main() -> None:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.sqlite3",
             "EXPORTS_DIR": workdir,
             "HUEY_IMMEDIATE": True,
+            "KTO_ENV": "development",
+            "RATELIMIT_ENABLED": False,
         }
     )
     with app.app_context():

@@ -36,7 +36,8 @@ CHANNELS = [
 def _app(url: str):
     from app import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "EXPORTS_DIR": "/tmp/kto-bench-exports"})
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "EXPORTS_DIR": "/tmp/kto-bench-exports",
+                       "KTO_ENV": "development"})
 
 
 def _case(expr: str, values: list[str]) -> str:

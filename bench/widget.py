@@ -57,7 +57,8 @@ def host_app(app_url: str, with_widget: bool):
 
 def make_app(tmp: str):
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3", "SECRET_KEY": "bench"}
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3", "SECRET_KEY": "bench",
+         "KTO_ENV": "development", "RATELIMIT_ENABLED": False}
     )
     with app.app_context():
         db.create_all()

@@ -9,21 +9,6 @@ from kiosk import assets, bp
 from kiosk.texts import kiosk_texts, title
 from survey.services import kiosks
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'"
-)
-
-
-@bp.after_request
-def _headers(response: Response) -> Response:
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if response.mimetype == "text/html":
-        response.headers["Content-Security-Policy"] = CSP
-    return response
-
 
 def _device_secret() -> str:
     secret = request.headers.get("X-Kto-Device")

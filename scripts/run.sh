@@ -17,6 +17,8 @@ WEB_WORKERS="${WEB_WORKERS:-4}"
 BIN="${VENV:-.venv}/bin"
 export PUBLIC_URL="${PUBLIC_URL:-http://$HOST:$PORT}"
 export FLASK_APP="${FLASK_APP:-app:create_app}"
+# A developer's machine: generated secret key, plain http (docs/OPERATIONS.md, KTO_ENV).
+export KTO_ENV="${KTO_ENV:-development}"
 DEMO_URL="http://$HOST:$DEMO_PORT"
 
 "$BIN/flask" kto demo --if-empty --site-origin "$DEMO_URL" || exit 1

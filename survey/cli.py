@@ -8,12 +8,25 @@ import click
 from flask.cli import with_appcontext
 
 from survey.demo.loader import allow_demo_site, demo_exists, load_demo
+from survey.domain import ValidationError
 from survey.errors import ServiceError
 from survey.services.apikeys import create_api_key, revoke_api_key
 from survey.services.status import current_status
 
 
-@click.group("kto")
+class ServiceCommands(click.Group):
+    """Commands whose refused requests (a ServiceError, the domain's ValidationError) end
+    as a clean one-line message and exit code 1, never a traceback. Wraps every command
+    below `kto`, kiosk's included, since their invocations run inside this one."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (ServiceError, ValidationError) as error:
+            raise click.ClickException(error.message) from None
+
+
+@click.group("kto", cls=ServiceCommands)
 def kto():
     """Customer-satisfaction platform commands."""
 
@@ -146,6 +159,21 @@ def user_add(org_slug: str, email: str, role: str, receives_reports: bool, passw
     click.echo(f"Created {role} {email.strip().lower()} for '{org_slug}'.")
 
 
+@user.command("password")
+@click.option("--email", required=True)
+@click.password_option(help="At least 10 characters (asked when not given).")
+@with_appcontext
+def user_password(email: str, password: str):
+    """Set a new password; every login session of the user ends."""
+    from survey.services.users import set_password
+
+    try:
+        set_password(email, password)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"New password set for {email.strip().lower()}; its sessions have ended.")
+
+
 @kto.group("report")
 def report():
     """Monthly reports."""
@@ -160,11 +188,11 @@ def report():
 def report_build(org_slug: str, month: str, language: str, send: bool):
     """Build and store one monthly report (and e-mail it, as the monthly job does)."""
     from survey import messaging
-    from survey.services.reports import ReportError, build_monthly_report, send_report
+    from survey.services.reports import build_monthly_report, send_report
 
     try:
         built = build_monthly_report(org_slug, month, language)
-    except ReportError as error:
+    except ServiceError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Built report {org_slug} {month} ({language}): {len(built.pdf)} bytes PDF.")
     if send:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +26,22 @@ def from_environment(env=None) -> dict:
     env = os.environ if env is None else env
     url = database_url(env.get("DATABASE_URL"))
     return {
-        "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(),
+        # production (the default), development (`make run`) or testing (the test suite).
+        "KTO_ENV": (env.get("KTO_ENV") or "production").strip().lower(),
+        # Unset: generated under instance/ in development and tests, refused in production
+        # (survey/security.py checks the key at startup).
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
+        # HTTPS redirect with HSTS, and the session cookie's Secure flag. Unset (None): on
+        # outside development and tests (survey/security.py decides).
+        "FORCE_HTTPS": _flag(env.get("FORCE_HTTPS"), None),
+        "SESSION_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), None),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.
+        "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT") or 0),
+        # Rate limits: memory per process by default, shared in Redis when REDIS_URL is set.
+        "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI")
+        or env.get("REDIS_URL")
+        or "memory://",
         "SQLALCHEMY_DATABASE_URI": url,
         # A dropped PostgreSQL connection is replaced instead of failing a request.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if url.startswith("postgres") else {},
@@ -42,20 +59,60 @@ def from_environment(env=None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
         "MAIL_FROM": env.get("MAIL_FROM") or "kto@localhost",
+        # Rate limit figures (defaults and reasons in docs/OPERATIONS.md), e.g. "600 per minute".
+        **{key: env[key] for key in RATE_LIMITS if env.get(key)},
     }
 
 
-def _instance_secret() -> str:
-    """A random secret kept under instance/ so sessions survive restarts of a single server."""
-    INSTANCE.mkdir(exist_ok=True)
-    path = INSTANCE / "secret_key"
+LAX_ENVIRONMENTS = ("development", "testing")
+
+
+def _flag(raw: str | None, default: bool | None) -> bool | None:
+    if raw is None or not raw.strip():
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+def instance_secret(directory: Path | None = None) -> str:
+    """A random secret kept under instance/, for development and tests on one machine.
+
+    Created atomically: the key is written to a temporary file that is then hard-linked to
+    its final name, which fails if another process got there first; every process then
+    reads the one file that won, so two processes starting at once share one key.
+    """
+    directory = INSTANCE if directory is None else directory
+    directory.mkdir(exist_ok=True)
+    path = directory / "secret_key"
     if not path.exists():
-        path.write_text(os.urandom(32).hex())
-        path.chmod(0o600)
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, 0o600)
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()
 
 
+# Per client IP unless said otherwise; see docs/OPERATIONS.md for the figures' reasons.
+RATE_LIMITS = {
+    "RATELIMIT_DEFAULT": "600 per minute",  # every other page and endpoint
+    "RATELIMIT_INGEST": "600 per minute",  # POST /api/v1/responses
+    "RATELIMIT_WIDGET": "600 per minute",  # the widget's config
+    "RATELIMIT_KIOSK": "300 per minute",  # kiosk config and heartbeat
+    "RATELIMIT_KIOSK_ENROL": "10 per minute",  # trading an enrolment token
+    "RATELIMIT_LOGIN_IP": "20 per minute; 100 per hour",  # staff login attempts
+    "RATELIMIT_LOGIN_ACCOUNT": "5 per minute; 20 per hour",  # per e-mail address, any IP
+}
+
 DEFAULTS = {
+    **RATE_LIMITS,
     "API_MAX_BODY_BYTES": 64 * 1024,
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_SUPPORTED_LOCALES": ["nl", "en"],

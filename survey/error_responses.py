@@ -30,7 +30,7 @@ HTTP_CODES = {
     413: "body_too_large",
     415: "unsupported_media_type",
     422: "invalid",
-    429: "too_many_requests",
+    429: "rate_limited",
     500: "internal_error",
 }
 

@@ -16,8 +16,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from app import create_app
-from survey import caches, queue
+# Child processes started by tests (the worker) run as tests too: a generated secret is fine.
+os.environ.setdefault("KTO_ENV", "testing")
+
+from app import create_app  # noqa: E402
+from survey import caches, queue  # noqa: E402
 from survey.extensions import db
 
 
@@ -62,6 +65,8 @@ def _app(database_url, tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "HUEY_IMMEDIATE": True,
             "WTF_CSRF_ENABLED": False,
+            # Limits are tested with apps of their own (tests/test_security.py).
+            "RATELIMIT_ENABLED": False,
             "EXPORTS_DIR": str(tmp_path_factory.mktemp("exports")),
         }
     )

@@ -62,3 +62,48 @@ def test_apikey_for_unknown_org_fails(runner, app):
     result = runner.invoke(args=["kto", "apikey", "create", "--org", "nope"])
     assert result.exit_code != 0 and "nope" in result.output
     assert db.session.scalar(select(func.count(Organisation.id))) == 0
+
+
+def _refused(result, message: str) -> None:
+    """A clean refusal: exit code 1, one 'Error:' line with the message, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [f"Error: {message}"]
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_report_build_refusals_are_clean_messages(runner, app, demo_org):
+    build = ["kto", "report", "build", "--no-send"]
+    _refused(
+        runner.invoke(args=[*build, "--org", "nope", "--month", "2026-10"]),
+        "Unknown organisation 'nope'.",
+    )
+    _refused(
+        runner.invoke(args=[*build, "--org", "demo", "--month", "2026-13"]),
+        "Month must look like 2026-10, got '2026-13'.",
+    )
+    assert db.session.scalar(select(func.count(Report.id))) == 0
+
+
+def test_report_build_that_cannot_run_is_a_clean_message(runner, app, demo_org, monkeypatch):
+    from survey.services import reports
+
+    def broken(data):
+        raise RuntimeError("renderer broke")
+
+    monkeypatch.setattr(reports.pdf, "render", broken)
+    result = runner.invoke(
+        args=["kto", "report", "build", "--no-send", "--org", "demo", "--month", "2026-10"]
+    )
+    _refused(result, "Building the report failed: renderer broke")
+
+
+def test_a_service_error_no_command_catches_is_a_clean_message(runner, app, monkeypatch):
+    from survey.errors import Conflict
+    from survey.services import kiosks
+
+    def refuse(*args, **kwargs):
+        raise Conflict("busy", "The device list is being changed.")
+
+    monkeypatch.setattr(kiosks, "list_devices", refuse)
+    _refused(runner.invoke(args=["kto", "kiosk", "list"]), "The device list is being changed.")

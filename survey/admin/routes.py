@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from flask import (
     Response,
-    abort,
     redirect,
     render_template,
     request,
@@ -28,9 +29,17 @@ def _load_user(user_id: str):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("admin.report_list")
+    """A local path only: browsers drop tabs and newlines and read a backslash as a slash, so
+    "/\tevil.example" or "/\\evil.example" would leave the site; such a target is ignored."""
+    default = url_for("admin.report_list")
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if any(c == "\\" or c.isspace() or unicodedata.category(c)[0] == "C" for c in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -53,6 +62,7 @@ def login():
 def logout():
     """Log out (a POST with a CSRF token)."""
     if LogoutForm().validate_on_submit():
+        users.end_sessions(current_user.id)
         logout_user()
     return redirect(url_for("admin.login"))
 
@@ -69,11 +79,9 @@ def report_list():
 @login_required
 def report_page(report_id: int):
     """One report: its charts (SVG) and downloads."""
-    try:
-        report = reports.report_of(current_user.organisation_id, report_id)
-        data = reports.stored_data(report)
-    except LookupError:
-        abort(404)
+    # A NotFound from the service is rendered by survey.error_responses (a 404 page).
+    report = reports.report_of(current_user.organisation_id, report_id)
+    data = reports.stored_data(report)
     return render_template(
         "admin/report.html",
         report=report,
@@ -90,10 +98,7 @@ def report_page(report_id: int):
 @login_required
 def report_file(report_id: int, kind: str, name: str):
     """A download (pdf, xlsx, csv/<table>, responses) or a chart (svg/<name>)."""
-    try:
-        found = reports.download(current_user.organisation_id, report_id, kind, name)
-    except LookupError:
-        abort(404)
+    found = reports.download(current_user.organisation_id, report_id, kind, name)
     headers = {"X-Content-Type-Options": "nosniff"}
     if found.filename:
         headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'

@@ -49,11 +49,13 @@ def _moment(name: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(raw)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        # In UTC here, so a moment whose UTC time lies outside years 1-9999 is refused now,
+        # not when the database driver converts it.
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise BadRequest(f"'{name}' must be an ISO 8601 date or timestamp.") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
 
 
 @bp.get("/responses")

@@ -233,6 +233,7 @@ CHARTS = {
 }
 
 
+@fonts.one_at_a_time
 def svg(name: str, data: ReportData) -> str:
     """One chart as SVG text (for the staff pages)."""
     return renderSVG.drawToString(CHARTS[name](data))

@@ -9,6 +9,9 @@ targets whose figure is suppressed (``Target.result`` is None).
 Versions of the stored shape:
   1  the plain dicts of before (no "version" key); read as version 2 with ``left_out`` 0.
   2  ``version`` and ``meta.left_out``: stored rows the build could not use (``LeftOut``).
+  3  ``method.note`` is a ``WeightNote`` (a code and its parameters, translated by the
+     renderers) instead of an English sentence; an older text note is read as the code its
+     ``method.calibrated`` implies.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-VERSION = 2
+VERSION = 3
 
 
 class UnknownVersion(ValueError):
@@ -592,11 +595,41 @@ class MethodChannel:
 
 
 @dataclass(frozen=True)
+class WeightNote:
+    """Why the weighting did not go as docs/METHOD.md describes; renderers translate the
+    code (survey.reports.texts.WEIGHT_NOTES) and fill in its parameters."""
+
+    code: str  # one of WEIGHT_NOTE_CODES
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_stored(cls, stored, calibrated: bool, trim_factor: float) -> WeightNote | None:
+        if not stored:
+            return None
+        if isinstance(stored, str):
+            # Version 2 and before kept the stats core's English message. A calibrated
+            # month with a note was raked without trimming; an uncalibrated one fell back
+            # to design weights.
+            if calibrated:
+                return cls(NOT_TRIMMED, {"trim": trim_factor})
+            return cls(DESIGN_WEIGHTS)
+        return cls(str(stored["code"]), dict(stored.get("params") or {}))
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "params": dict(self.params)}
+
+
+NOT_TRIMMED = "not_trimmed"  # trimming failed; raked to the volumes without trimming
+DESIGN_WEIGHTS = "design_weights"  # raking to the volumes failed; design weights only
+WEIGHT_NOTE_CODES = (NOT_TRIMMED, DESIGN_WEIGHTS)
+
+
+@dataclass(frozen=True)
 class Method:
     calibrated: bool
     trimmed: bool
     trim_factor: float
-    note: str | None
+    note: WeightNote | None
     missing_volumes: tuple[str, ...]
     channels: tuple[MethodChannel, ...]
 
@@ -606,7 +639,7 @@ class Method:
             bool(d["calibrated"]),
             bool(d["trimmed"]),
             float(d["trim_factor"]),
-            d.get("note"),
+            WeightNote.from_stored(d.get("note"), bool(d["calibrated"]), float(d["trim_factor"])),
             _tuple(d.get("missing_volumes")),
             _tuple(
                 d.get("channels"),
@@ -621,7 +654,7 @@ class Method:
             "calibrated": self.calibrated,
             "trimmed": self.trimmed,
             "trim_factor": self.trim_factor,
-            "note": self.note,
+            "note": None if self.note is None else self.note.to_dict(),
             "missing_volumes": list(self.missing_volumes),
             "channels": [
                 {

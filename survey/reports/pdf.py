@@ -123,6 +123,7 @@ def _p(text, style):
     return Paragraph(safetext.markup(text), style)
 
 
+@fonts.one_at_a_time
 def render(data: ReportData) -> bytes:
     """The report as PDF bytes."""
     fonts.register()
@@ -411,8 +412,11 @@ def _method(data, s, w, lang):
     for line in texts.method_text(lang, **values):
         out.append(_p(line, s["body"]))
         out.append(Spacer(1, 2))
-    if method.note:
-        out.append(_p(method.note, s["small"]))
+    note = texts.weight_note(method.note, lang)
+    if note:
+        out.append(_p(note, s["small"]))
+    for line in texts.left_out_lines(data.meta.left_out, lang):
+        out.append(_p(line, s["body"]))
     rows = [[w("channel"), w("contacts"), w("responses")]]
     for r in method.channels:
         contacts = display.DASH if r.contacts is None else display.number(r.contacts, lang)

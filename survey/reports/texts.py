@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 from babel.dates import format_date, get_day_names
+from babel.numbers import format_decimal
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 
@@ -183,6 +185,18 @@ METHOD_TEXT = [
     _l("Suspect responses (e.g. repeated tapping on the kiosk) are left out."),
 ]
 
+# Why the weighting fell back (survey.reports.data.WeightNote codes).
+WEIGHT_NOTES = {
+    "not_trimmed": _l(
+        "The weights could not be capped at %(trim)s × the median weight. They are weighted "
+        "to the number of contacts per channel without that cap."
+    ),
+    "design_weights": _l(
+        "Weighting to the number of contacts per channel was not possible for this month. "
+        "The figures are corrected only for the chance of being asked."
+    ),
+}
+
 WEEKDAYS = {
     language: [get_day_names("abbreviated", locale=language)[day] for day in range(7)]
     for language in LANGUAGES
@@ -231,3 +245,55 @@ def month_name(month: date, language: str) -> str:
 def month_short(month: date, language: str) -> str:
     """'okt 26' / 'Oct 26'."""
     return format_date(month, "LLL yy", locale=_language(language))
+
+
+def weight_note(note, language: str) -> str | None:
+    """The sentence for a WeightNote in language; None for no note or an unknown code."""
+    if note is None or note.code not in WEIGHT_NOTES:
+        return None
+    values = dict(note.params)
+    if "trim" in values:
+        values["trim"] = format_decimal(values["trim"], locale=_language(language))
+    with in_language(_language(language)):
+        return _fill(WEIGHT_NOTES[note.code], values)
+
+
+def left_out_lines(left_out, language: str | None = None) -> list[str]:
+    """Sentences about stored rows the build could not use (survey.reports.data.LeftOut),
+    one per kind whose count is above zero; none for a clean report. Without a language,
+    in the current one (a staff page speaks its reader's language)."""
+    language = _language(str(get_locale()) if language is None else language)
+    lines = []
+    with in_language(language):
+        if left_out.responses:
+            lines.append(
+                ngettext(
+                    "%(count)s response was left out of the weighted figures, because its data "
+                    "was not valid.",
+                    "%(count)s responses were left out of the weighted figures, because their "
+                    "data was not valid.",
+                    left_out.responses,
+                    count=format_decimal(left_out.responses, locale=language),
+                )
+            )
+        if left_out.earlier_responses:
+            lines.append(
+                ngettext(
+                    "%(count)s response of earlier months was left out of the trend, because "
+                    "its data was not valid.",
+                    "%(count)s responses of earlier months were left out of the trend, because "
+                    "their data was not valid.",
+                    left_out.earlier_responses,
+                    count=format_decimal(left_out.earlier_responses, locale=language),
+                )
+            )
+        if left_out.answers:
+            lines.append(
+                ngettext(
+                    "%(count)s score was left out, because it was outside the scale.",
+                    "%(count)s scores were left out, because they were outside the scale.",
+                    left_out.answers,
+                    count=format_decimal(left_out.answers, locale=language),
+                )
+            )
+    return lines

@@ -10,12 +10,21 @@ report's numbers are the statistics core's numbers.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from survey.reports.data import Estimate, Figure, Suppressed, number
+from survey.reports.data import (
+    DESIGN_WEIGHTS,
+    NOT_TRIMMED,
+    Estimate,
+    Figure,
+    Suppressed,
+    WeightNote,
+    number,
+)
 from survey.stats import (
     WeightingError,
     mean_estimate,
@@ -27,6 +36,7 @@ from survey.stats import (
     trim_and_rake,
 )
 
+log = logging.getLogger(__name__)
 TRIM_FACTOR = 5.0
 KEY = ["channel", "p"]
 
@@ -40,7 +50,7 @@ class MonthWeights:
     trimmed: bool = False
     missing_volumes: list[str] = field(default_factory=list)
     volumes: dict[str, int] = field(default_factory=dict)
-    note: str | None = None
+    note: WeightNote | None = None  # why weighting fell back, if it did
 
     def of(self, frame: pd.DataFrame) -> np.ndarray:
         return np.array(
@@ -70,13 +80,18 @@ def month_weights(cells: pd.DataFrame, volumes: dict[str, int]) -> MonthWeights:
         raked = trim_and_rake(base, margins, "w", upper=times_median(TRIM_FACTOR))
         trimmed = bool(raked.attrs.get("rounds", 0))
     except WeightingError as error:
-        trimmed, note = False, str(error)
+        log.warning("Trimming failed, raked without trimming: %s", error)
+        trimmed, note = False, WeightNote(NOT_TRIMMED, {"trim": TRIM_FACTOR})
         try:
             raked = rake(base, margins, "w")
         except WeightingError as again:
             # Raking to the volumes is impossible for these cells: report unweighted by
             # volume (design weights only) and say why, rather than no report at all.
-            return MonthWeights(design, False, volumes=dict(volumes), note=str(again))
+            # The stats core's message is for the log; the report says it in its language.
+            log.warning("Raking failed, design weights only: %s", again)
+            return MonthWeights(
+                design, False, volumes=dict(volumes), note=WeightNote(DESIGN_WEIGHTS)
+            )
     weights = {
         (c, p): float(w)
         for c, p, w in zip(base["channel"], base["p"], raked.to_numpy(), strict=True)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from survey import messaging
 from survey.database import unit_of_work
 from survey.domain.scrub import scrub
+from survey.errors import Invalid, NotFound, ServiceError
 from survey.extensions import db
 from survey.i18n import in_language
 from survey.models import Organisation, Report, Response
@@ -30,8 +31,14 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("nl", "en")
 
 
-class ReportError(ValueError):
-    """A report that cannot be built or found; a clear message, nothing changed."""
+class BuildFailed(ServiceError):
+    """A report build that could not run (the renderers failed); the stored report, if
+    any, is kept and its last_error says why. Not the caller's fault: status 500."""
+
+    status = 500
+
+    def __init__(self, message: str):
+        super().__init__("report_build_failed", message)
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ class Outcome:
 def _organisation(slug: str) -> Organisation:
     org = db.session.execute(select(Organisation).where(Organisation.slug == slug)).scalar()
     if org is None:
-        raise ReportError(f"Unknown organisation '{slug}'.")
+        raise NotFound("unknown_organisation", f"Unknown organisation '{slug}'.", "organisation")
     return org
 
 
@@ -56,13 +63,15 @@ def _month(month: str | date) -> date:
     try:
         return parse_month(month)
     except ValueError as error:
-        raise ReportError(str(error)) from None
+        raise Invalid("wrong_month", str(error), "month") from None
 
 
 def report_data(org: Organisation, month: date, language: str = "nl") -> ReportData:
     """The report's numbers; reads only."""
     if language not in LANGUAGES:
-        raise ReportError(f"Language must be one of {', '.join(LANGUAGES)}.")
+        raise Invalid(
+            "unknown_language", f"Language must be one of {', '.join(LANGUAGES)}.", "language"
+        )
     return build(collect(org, month, language))
 
 
@@ -84,7 +93,7 @@ def build_monthly_report(
         data = report_data(org, day, language)
         pdf_bytes = pdf.render(data)
         xlsx_bytes = spreadsheet.xlsx(data)
-    except ReportError:
+    except ServiceError:
         raise
     except Exception as error:
         # Responses keep arriving while a report is built: write in a fresh transaction.
@@ -92,7 +101,7 @@ def build_monthly_report(
             existing = _stored(org_id, day, language)
             if existing is not None:
                 existing.last_error = f"{type(error).__name__}: {error}"[:2000]
-        raise ReportError(f"Building the report failed: {error}") from error
+        raise BuildFailed(f"Building the report failed: {error}") from error
     try:
         with unit_of_work():
             report = _stored(org_id, day, language)
@@ -185,7 +194,7 @@ def build_and_send_all(today: date) -> list[Outcome]:
                 outcomes.append(Outcome(slug, label(month), report.id, 0, str(error)))
                 continue
             outcomes.append(Outcome(slug, label(month), report.id, sent))
-        except ReportError as error:
+        except ServiceError as error:
             log.error("Report %s %s failed: %s", slug, label(month), error)
             outcomes.append(Outcome(slug, label(month), None, 0, str(error)))
     return outcomes
@@ -242,7 +251,7 @@ def catch_up(today: date, org_slug: str | None = None, send: bool = True) -> lis
         for month in missing_months(org_id, today):
             try:
                 report = build_monthly_report(slug, month, only_if_missing=True)
-            except ReportError as error:
+            except ServiceError as error:
                 log.error("Report %s %s failed: %s", slug, label(month), error)
                 outcomes.append(Outcome(slug, label(month), None, 0, str(error)))
                 continue
@@ -271,10 +280,10 @@ def reports_for(organisation_id: int) -> list[Report]:
 
 
 def report_of(organisation_id: int, report_id: int) -> Report:
-    """A stored report of this organisation only; LookupError otherwise."""
+    """A stored report of this organisation only; NotFound otherwise."""
     report = db.session.get(Report, report_id)
     if report is None or report.organisation_id != organisation_id:
-        raise LookupError("No such report.")
+        raise NotFound("report_not_found", "No such report.")
     return report
 
 
@@ -286,7 +295,7 @@ class Download:
 
 
 def download(organisation_id: int, report_id: int, kind: str, name: str = "") -> Download:
-    """One file of a stored report of this organisation; LookupError otherwise."""
+    """One file of a stored report of this organisation; NotFound otherwise."""
     report = report_of(organisation_id, report_id)
     if kind == "pdf":
         return Download(report.pdf, "application/pdf", filename(report, "pdf"))
@@ -301,21 +310,21 @@ def download(organisation_id: int, report_id: int, kind: str, name: str = "") ->
         return Download(raw_responses_csv(report), "text/csv", f"{stem}-responses.csv")
     if kind == "svg":
         return Download(chart_svg(report, name), "image/svg+xml", None)
-    raise LookupError("No such download.")
+    raise NotFound("download_not_found", "No such download.", "kind")
 
 
 def stored_data(report: Report) -> ReportData:
     """The stored report's data; data stored in an older shape is read as the current one
-    (survey.reports.data lists the versions). LookupError for data newer than this code."""
+    (survey.reports.data lists the versions). NotFound for data newer than this code."""
     try:
         return ReportData.from_dict(report.data)
     except UnknownVersion as error:
-        raise LookupError(str(error)) from None
+        raise NotFound("report_data_unreadable", str(error)) from None
 
 
 def chart_svg(report: Report, name: str) -> str:
     if name not in charts.CHARTS:
-        raise LookupError("No such chart.")
+        raise NotFound("chart_not_found", "No such chart.", "name")
     return charts.svg(name, stored_data(report))
 
 
@@ -323,7 +332,7 @@ def table_csv(report: Report, name: str) -> str:
     try:
         return spreadsheet.table_csv(stored_data(report), name)
     except KeyError:
-        raise LookupError("No such table.") from None
+        raise NotFound("table_not_found", "No such table.", "name") from None
 
 
 def raw_responses_csv(report: Report):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from survey.database import unit_of_work
-from survey.errors import Conflict, Invalid
+from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
 from survey.models import User
 from survey.models.user import ROLES
@@ -61,11 +61,45 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
+    """The user of a login session "id:version"; None when the version was raised since."""
     try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+        user_id, version = (int(part) for part in str(session_id).split(":"))
+        user = db.session.get(User, user_id)
+    except (TypeError, ValueError, OverflowError):
         return None
+    if user is None or user.session_version != version:
+        return None
+    return user
+
+
+def end_sessions(user_id: int) -> None:
+    """Every login session of this user ends, including copies of its cookie."""
+    with unit_of_work():
+        db.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(session_version=User.session_version + 1)
+        )
+
+
+def set_password(email: str, password: str) -> None:
+    """A new password; every login session of the user ends."""
+    if len(password or "") < MIN_PASSWORD:
+        raise Invalid(
+            "password_too_short",
+            f"The password needs at least {MIN_PASSWORD} characters.",
+            "password",
+        )
+    password_hash = _hasher.hash(password)  # not while holding the write lock
+    with unit_of_work():
+        user = db.session.execute(
+            select(User).where(User.email == (email or "").strip().lower())
+        ).scalar()
+        if user is None:
+            raise NotFound("unknown_user", f"No user with e-mail {email}.", "email")
+        user.password_hash = password_hash
+        user.session_version = user.session_version + 1
 
 
 def subscribers(organisation_id: int) -> list[str]:

@@ -63,3 +63,103 @@ def test_valid_payload_with_one_random_field(client, demo_org, field, value):
                                json_values, max_size=3))
 def test_random_answers(client, demo_org, answers):
     check(client, make_payload(answers=answers))
+
+
+# ---- inputs that once answered 500: each must be a clear 4xx with the API's JSON error ----
+
+import pytest  # noqa: E402
+
+from survey.services.apikeys import create_api_key  # noqa: E402
+
+
+def refused(result, status):
+    assert result.status_code == status, result.data[:300]
+    body = result.get_json()
+    assert set(body) == {"error", "message", "field"} and body["message"]
+    return body
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "[" * 20_000 + "]" * 20_000,  # deeper than the parser's recursion limit
+        '{"answers": ' + "[" * 40 + "]" * 40 + "}",  # deeper than MAX_JSON_DEPTH
+        '{"id": "\\ud800"}',  # a lone surrogate cannot be stored as UTF-8
+        '{"organisation": "demo", "answers": {"\\udfff": "up"}}',
+        '{"location": "sta\\u0000dhuis"}',  # PostgreSQL text refuses NUL
+        '{"inclusion_probability": 1e400}',  # not a finite number
+        '{"inclusion_probability": NaN}',
+    ],
+)
+def test_hostile_json_is_400_and_stores_nothing(client, demo_org, raw):
+    before = count_rows()
+    result = client.post("/api/v1/responses", data=raw, content_type="application/json")
+    assert refused(result, 400)["error"] == "bad_request"
+    assert count_rows() == before
+
+
+@pytest.mark.parametrize("field", ["location", "language", "page_path", "visitor"])
+def test_nul_in_a_valid_payload_is_refused(client, demo_org, field):
+    before = count_rows()
+    body = json.dumps(make_payload(**{field: "a\x00b"}))
+    result = client.post("/api/v1/responses", data=body, content_type="application/json")
+    refused(result, 400)
+    assert count_rows() == before
+
+
+def test_comment_with_nul_is_refused(client, demo_org):
+    payload = make_payload(answers={"oordeel": "up", "opmerking": "goed\x00geholpen"})
+    before = count_rows()
+    result = client.post(
+        "/api/v1/responses", data=json.dumps(payload), content_type="application/json"
+    )
+    refused(result, 400)
+    assert count_rows() == before
+
+
+@pytest.mark.parametrize("version", [2**63, 2**70, -(2**70)])
+def test_version_beyond_64_bits_is_422(client, demo_org, version):
+    before = count_rows()
+    result = client.post("/api/v1/responses", json=make_payload(version=version))
+    assert refused(result, 422)["field"] == "version"
+    assert count_rows() == before
+
+
+@pytest.mark.parametrize(
+    "since",
+    [
+        "9999-12-31T23:59:59-23:59",  # beyond year 9999 in UTC
+        "0001-01-01T00:00:00+23:59",  # before year 1 in UTC
+        "0000-01-01",
+        "10000-01-01",
+    ],
+)
+def test_export_dates_out_of_range_are_400(client, demo_org, since):
+    key = create_api_key("demo")
+    result = client.get(
+        "/api/v1/responses",
+        query_string={"since": since},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert refused(result, 400)["error"] == "bad_request"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/surveys/demo/bal%00ie",
+        "/api/v1/widget/demo/web%00site",
+        "/api/v1/responses?survey=bal%00ie",
+    ],
+)
+def test_nul_in_the_address_is_400(client, demo_org, path):
+    key = create_api_key("demo")
+    result = client.get(path, headers={"Authorization": f"Bearer {key}"})
+    refused(result, 400)
+
+
+def test_ids_beyond_64_bits_in_urls_are_404(client, demo_org):
+    result = client.get("/staff/reports/99999999999999999999")
+    assert result.status_code == 404
+    result = client.get("/staff/reports/99999999999999999999/pdf")
+    assert result.status_code == 404

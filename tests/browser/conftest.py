@@ -62,7 +62,8 @@ def browser(playwright_instance):
 
 @pytest.fixture
 def context(browser, app):
-    context = browser.new_context(locale="nl-NL")
+    # bypass_csp lets axe-core be injected; tests/browser/test_csp.py visits without it.
+    context = browser.new_context(locale="nl-NL", bypass_csp=True)
     yield context
     context.close()
 

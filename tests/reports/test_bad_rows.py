@@ -7,18 +7,26 @@ older code or a hand-made fix could leave them.
 from __future__ import annotations
 
 import dataclasses
+import html
+import io
 import logging
+import re
 from datetime import UTC, datetime
 
+import pdfplumber
 import pytest
 from sqlalchemy import delete, select, update
 
 from survey.extensions import db
 from survey.models import Answer, Report, Response
+from survey.reports import texts
 from survey.reports.data import LeftOut, ReportData
 from survey.services import reports
+from survey.services.users import add_user
 from tests.reports.data import load_month
 
+LANGUAGES = ("nl", "en")
+PASSWORD = "a long password"
 OCTOBER = datetime(2026, 9, 30, 22, tzinfo=UTC)  # 1 October 00:00 in Amsterdam
 
 
@@ -100,3 +108,90 @@ def test_every_probability_of_the_month_bad_still_builds(demo_org):
     assert data.meta.left_out == LeftOut(responses=85, earlier_responses=40, answers=0)
     assert data.summary.responses == 0 and data.summary.satisfied is None
     assert db.session.query(Report).one().status == "ok"
+
+
+# Where people read the report: the PDF's method section and the staff report page. -------
+
+LEFT_OUT = {
+    "nl": [
+        "3 reacties zijn niet meegeteld in de gewogen cijfers, omdat hun gegevens niet klopten.",
+        "1 reactie uit eerdere maanden is niet meegeteld in de trend, omdat de gegevens niet "
+        "klopten.",
+        "2 scores zijn niet meegeteld, omdat ze buiten de schaal vielen.",
+    ],
+    "en": [
+        "3 responses were left out of the weighted figures, because their data was not valid.",
+        "1 response of earlier months was left out of the trend, because its data was not "
+        "valid.",
+        "2 scores were left out, because they were outside the scale.",
+    ],
+}
+# Words of every sentence above, in either language: none of them may show in a clean report.
+LEFT_OUT_WORDS = re.compile(r"niet meegeteld|left out of|were left out|was left out")
+
+
+def _pdf_text(pdf_bytes: bytes) -> str:
+    """The PDF's text with line breaks and runs of spaces as one space."""
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as doc:
+        return " ".join(" ".join(page.extract_text() or "" for page in doc.pages).split())
+
+
+def _page_text(client, report_id: int, language: str) -> str:
+    page = client.get(f"/staff/reports/{report_id}?lang={language}")
+    assert page.status_code == 200
+    return " ".join(html.unescape(page.get_data(as_text=True)).split())
+
+
+def _method_section(text: str, language: str) -> str:
+    heading = {"nl": "Methode", "en": "Method"}[language]
+    return text[text.rindex(heading) :]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_pdf_and_the_page_say_how_many_rows_were_left_out(client, demo_org, language):
+    _spoil(with_volumes=True)
+    report = reports.build_monthly_report("demo", "2026-10", language)
+    method = _method_section(_pdf_text(report.pdf), language)
+    for sentence in LEFT_OUT[language]:
+        assert sentence in method
+    add_user("demo@example.nl", PASSWORD, "demo")
+    client.post("/staff/login", data={"email": "demo@example.nl", "password": PASSWORD})
+    page = _page_text(client, report.id, language)
+    for sentence in LEFT_OUT[language]:
+        assert f"<p>{sentence}</p>" in page
+    other = {"nl": "en", "en": "nl"}[language]  # the page speaks its reader's language
+    assert LEFT_OUT[other][0] in _page_text(client, report.id, other)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_clean_report_says_nothing_about_rows_left_out(client, demo_org, language):
+    load_month()
+    report = reports.build_monthly_report("demo", "2026-10", language)
+    assert ReportData.from_dict(report.data).meta.left_out == LeftOut()
+    pdf_text = _pdf_text(report.pdf)
+    assert _method_section(pdf_text, language)  # the section is there, without the sentence
+    assert LEFT_OUT_WORDS.search(pdf_text) is None
+    add_user("demo@example.nl", PASSWORD, "demo")
+    client.post("/staff/login", data={"email": "demo@example.nl", "password": PASSWORD})
+    assert LEFT_OUT_WORDS.search(_page_text(client, report.id, language)) is None
+
+
+def test_left_out_counts_are_written_with_babel_and_the_right_plural(app):
+    lines = {
+        language: texts.left_out_lines(LeftOut(1234, 1, 1), language) for language in LANGUAGES
+    }
+    assert lines["nl"] == [
+        "1.234 reacties zijn niet meegeteld in de gewogen cijfers, omdat hun gegevens niet "
+        "klopten.",
+        "1 reactie uit eerdere maanden is niet meegeteld in de trend, omdat de gegevens niet "
+        "klopten.",
+        "1 score is niet meegeteld, omdat die buiten de schaal viel.",
+    ]
+    assert lines["en"][0] == (
+        "1,234 responses were left out of the weighted figures, because their data was not valid."
+    )
+    assert lines["en"][2] == "1 score was left out, because it was outside the scale."
+    assert texts.left_out_lines(LeftOut(), "nl") == []
+    assert texts.left_out_lines(LeftOut(0, 0, 2), "en") == [
+        "2 scores were left out, because they were outside the scale."
+    ]

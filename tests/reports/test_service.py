@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from survey.errors import Invalid, NotFound, ServiceError
 from survey.extensions import db
 from survey.models import Report
 from survey.services import reports
@@ -43,8 +44,9 @@ def test_failed_build_keeps_previous_report(app, demo_org, monkeypatch):
         raise RuntimeError("renderer broke")
 
     monkeypatch.setattr(reports.pdf, "render", broken)
-    with pytest.raises(reports.ReportError, match="renderer broke"):
+    with pytest.raises(ServiceError, match="renderer broke") as failed:
         reports.build_monthly_report("demo", "2026-10")
+    assert failed.value.code == "report_build_failed" and failed.value.status == 500
     kept = db.session.query(Report).one()
     assert kept.pdf == old_pdf and kept.status == "ok"
     assert "renderer broke" in kept.last_error
@@ -52,13 +54,40 @@ def test_failed_build_keeps_previous_report(app, demo_org, monkeypatch):
 
 @pytest.mark.parametrize("month", ["2026-13", "oktober", ""])
 def test_bad_month_is_a_clear_error(app, demo_org, month):
-    with pytest.raises(reports.ReportError, match="Month must look like"):
+    with pytest.raises(Invalid, match="Month must look like") as refused:
         reports.build_monthly_report("demo", month)
+    assert (refused.value.code, refused.value.field) == ("wrong_month", "month")
 
 
 def test_unknown_organisation(app):
-    with pytest.raises(reports.ReportError, match="Unknown organisation"):
+    with pytest.raises(NotFound, match="Unknown organisation") as refused:
         reports.build_monthly_report("nope", "2026-10")
+    assert refused.value.code == "unknown_organisation"
+
+
+def test_unknown_language(app, demo_org):
+    with pytest.raises(Invalid, match="Language must be one of nl, en") as refused:
+        reports.build_monthly_report("demo", "2026-10", "de")
+    assert refused.value.field == "language"
+
+
+def test_lookups_of_stored_reports_are_not_found_errors(app, demo_org):
+    load_month()
+    report = reports.build_monthly_report("demo", "2026-10")
+    for call, code in [
+        (lambda: reports.report_of(report.organisation_id + 1, report.id), "report_not_found"),
+        (lambda: reports.report_of(report.organisation_id, report.id + 99), "report_not_found"),
+        (lambda: reports.download(report.organisation_id, report.id, "doc"), "download_not_found"),
+        (lambda: reports.chart_svg(report, "nope"), "chart_not_found"),
+        (lambda: reports.table_csv(report, "nope"), "table_not_found"),
+    ]:
+        with pytest.raises(NotFound) as missing:
+            call()
+        assert missing.value.code == code
+    report.data = {**report.data, "version": 999}
+    with pytest.raises(NotFound, match="version 999 is newer") as unreadable:
+        reports.stored_data(report)
+    assert unreadable.value.code == "report_data_unreadable"
 
 
 def _free_port() -> int:
