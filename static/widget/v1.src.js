@@ -18,7 +18,7 @@
     "z-index:2147483000;background:#154273;color:#fff;box-shadow:0 2px 6px #0006}" +
     "textarea{display:block;width:100%;box-sizing:border-box;font:inherit;min-height:5rem;margin:.5rem 0;" +
     "border:2px solid #555;border-radius:4px}label{display:block;font-weight:600}" +
-    "svg{width:20px;height:20px;fill:currentColor;vertical-align:-4px;margin-right:.4rem}.dn{transform:rotate(180deg)}";
+    "svg{width:20px;height:20px;fill:currentColor;vertical-align:-4px;margin-right:.4rem}.dn{transform:scale(-1)}";
   var sheet;
 
   function noop() {}
@@ -43,7 +43,7 @@
   function thumb(down) {
     var s = el("svg", { viewBox: "0 0 24 24", "aria-hidden": "true", focusable: "false",
       class: down ? "dn" : "" }, null, SVG);
-    s.appendChild(el("path", { d: "M2 10h4v11H2zm6 11V10l4-8c2 0 3 1 2 4l-1 3h7l-2 12z" }, null, SVG));
+    s.appendChild(el("path", { d: "M2 10h4v11H2zm6 11V10l4-8q3 0 2 4l-1 3h7l-2 12" }, null, SVG));
     return s;
   }
   function uuid() {
@@ -87,9 +87,8 @@
   function start(cfg) {
     K.ready = (K.ready || 0) + 1; // surveys started on this page (tests wait for it)
     var W = cfg.widget, P = W.presentations, path = location.pathname;
-    var lang = (d.documentElement.lang || "nl").slice(0, 2).toLowerCase();
     if (!cfg.texts[lang]) lang = "nl";
-    var T = cfg.texts[lang], id = cfg.organisation + "/" + cfg.survey;
+    var T = cfg.texts[lang], id = org + "/" + survey;
     if ((W.include.length && !glob(path, W.include)) || glob(path, W.exclude)) return;
     var st = change(function (s) {
       s.id = s.id || uuid().replace(/-/g, "");
@@ -116,7 +115,7 @@
           method: "POST", keepalive: true, credentials: "omit",
           headers: { "Content-Type": "application/json" },
           body: JSON.stringify({
-            id: uuid(), organisation: cfg.organisation, survey: cfg.survey, version: cfg.version,
+            id: uuid(), organisation: org, survey: survey, version: cfg.version,
             contact_channel: cfg.channel, survey_mode: presentation == "inline" ? "inline" : "popup",
             presentation: presentation, trigger: trigger, language: lang, page_path: path,
             inclusion_probability: presentation == "popup" ? W.sampling_rate : 1,
@@ -226,7 +225,7 @@
     // The pop-up: never on arrival; after the visit's Nth page view, on the first trigger.
     function allowed() {
       var s = load(), me = s.s[id], r = W.recontact_days;
-      return s.p != s.v && s.n >= W.page_views && !["shown", "dismissed", "answered"].some(
+      return s.p != s.v && s.n >= W.page_views && !Object.keys(r).some(
         function (ev) { return me[ev] && Date.now() - me[ev] < r[ev] * DAY; });
     }
     if (!allowed()) return;
@@ -255,9 +254,11 @@
   }
 
   try {
-    if (!me || K[me.src + me.dataset.survey]) return;
-    K[me.src + me.dataset.survey] = 1;
-    var base = new URL(me.src).origin;
+    if (!me) return;
+    var org = me.dataset.org, survey = me.dataset.survey; // the config does not repeat them
+    if (K[me.src + survey]) return;
+    K[me.src + survey] = 1;
+    var base = new URL(me.src).origin, lang = (d.documentElement.lang || "nl").slice(0, 2).toLowerCase();
     if (!K.pv) { // count this page view once, however many surveys the page embeds
       K.pv = 1;
       change(function (s) {
@@ -267,7 +268,8 @@
         s.t = now;
       });
     }
-    fetch(base + "/api/v1/widget/" + me.dataset.org + "/" + me.dataset.survey, { credentials: "omit" })
+    fetch(base + "/api/v1/widget/" + org + "/" + survey + "?lang=" + lang,
+      { credentials: "omit" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(safe(function (cfg) { if (cfg) start(cfg); }))
       .catch(noop);

@@ -202,9 +202,21 @@ PATHS = {
             "parameters": [
                 {"name": "org", "in": "path", "required": True, "schema": {"type": "string"}},
                 {"name": "survey", "in": "path", "required": True, "schema": {"type": "string"}},
+                {
+                    "name": "lang",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "The page's language: nl or en sends only that language's "
+                    "texts; any other value or none sends every language.",
+                },
             ],
             "responses": {
-                "200": {"description": "The config.", "content": {"application/json": {}}},
+                "200": {
+                    "description": "The config: version, channel, title, headline, questions, "
+                    "widget settings and texts (not the organisation or survey of the URL).",
+                    "content": {"application/json": {}},
+                },
                 "304": {"description": "Not modified since the given ETag."},
                 "403": _error("The page's Origin is not on the organisation's allow-list."),
                 "404": _error("No such survey, or it has no widget settings."),

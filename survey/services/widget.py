@@ -43,10 +43,13 @@ def clear_cache() -> None:
     clear("kto.widget")
 
 
-def ui_texts() -> dict[str, dict[str, str]]:
-    """The widget's own words in every language it speaks."""
+LANGUAGES = ("nl", "en")
+
+
+def ui_texts(languages=LANGUAGES) -> dict[str, dict[str, str]]:
+    """The widget's own words in the languages asked for (every one it speaks by default)."""
     texts = {}
-    for language in ("nl", "en"):
+    for language in languages:
         with force_locale(language):
             texts[language] = {
                 "close": gettext("Close"),
@@ -61,7 +64,30 @@ def ui_texts() -> dict[str, dict[str, str]]:
     return texts
 
 
-def _load_config(org_slug: str, survey_slug: str) -> WidgetConfig | None:
+def _in_language(text, language: str):
+    """A translated text ({"nl": ..., "en": ...}) in one language, Dutch when it lacks it."""
+    if not isinstance(text, dict):
+        return text
+    word = text.get(language) or text.get("nl")
+    return {language: word} if word is not None else text
+
+
+def _questions_in(questions: list, language: str) -> list:
+    """The questions with their texts and option texts in one language only."""
+    result = []
+    for question in questions:
+        one = {**question, "text": _in_language(question.get("text"), language)}
+        if "options" in question:
+            one["options"] = [
+                {**o, "text": _in_language(o.get("text"), language)} for o in question["options"]
+            ]
+        result.append(one)
+    return result
+
+
+def _load_config(
+    org_slug: str, survey_slug: str, language: str | None = None
+) -> WidgetConfig | None:
     row = db.session.execute(
         select(Survey, Organisation.allowed_origins)
         .join(Organisation)
@@ -76,26 +102,33 @@ def _load_config(org_slug: str, survey_slug: str) -> WidgetConfig | None:
         return None
     version = survey.current_version
     definition = version.definition
-    config = {
-        "organisation": org_slug,
-        "survey": survey_slug,
+    config = {  # no organisation or survey: the widget has them from its script tag
         "version": version.number,
         "channel": (survey.settings or {}).get("contact_channel", "website"),
         "title": definition.get("title") or {},
         "headline": definition.get("headline") or definition["questions"][0]["key"],
         "questions": definition["questions"],
         "widget": settings,
-        "texts": ui_texts(),
+        "texts": ui_texts((language,) if language else LANGUAGES),
     }
+    if language:  # the page's language only: what the widget loads stays small
+        config["title"] = _in_language(config["title"], language)
+        config["questions"] = _questions_in(config["questions"], language)
     body = json.dumps(config, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     etag = hashlib.sha256(body).hexdigest()[:32]
     return WidgetConfig(body=body, etag=etag, origins=frozenset(origins or ()))
 
 
-def widget_config(org_slug: str, survey_slug: str, ttl: float = 60) -> WidgetConfig | None:
-    """The widget config of a survey (None if it has none), from memory when fresh."""
-    key = ("config", org_slug, survey_slug)
-    return _cached(key, ttl, lambda: _load_config(org_slug, survey_slug))
+def widget_config(
+    org_slug: str, survey_slug: str, ttl: float = 60, language: str | None = None
+) -> WidgetConfig | None:
+    """The widget config of a survey (None if it has none), from memory when fresh.
+
+    With a language the widget speaks, only that language's texts are sent; any other
+    value (or none) gives every language, so the URL set and the cache stay small."""
+    language = language if language in LANGUAGES else None
+    key = ("config", org_slug, survey_slug, language)
+    return _cached(key, ttl, lambda: _load_config(org_slug, survey_slug, language))
 
 
 def _organisation_origins(org_slug: str) -> frozenset[str]:

@@ -238,3 +238,31 @@ def test_openapi_lists_the_widget_endpoint_and_fields(client):
     schema = document["paths"]["/api/v1/responses"]["post"]["requestBody"]["content"][
         "application/json"]["schema"]
     assert {"trigger", "presentation", "visitor"} <= set(schema["properties"])
+
+
+def test_config_in_the_page_language_has_only_its_texts_and_stays_cacheable(client, demo_org):
+    both = client.get(CONFIG).get_json()
+    english = client.get(CONFIG + "?lang=en")
+    assert english.status_code == 200
+    body = english.get_json()
+    assert body["texts"] == {"en": both["texts"]["en"]}
+    assert body["title"] == {"en": "Was this page helpful?"}
+    assert [q["text"] for q in body["questions"]][0] == {
+        "en": "Did you find what you were looking for?"
+    }
+    assert body["questions"][3]["show_if"] == {"equals": "no", "question": "geholpen"}
+    assert body["widget"] == both["widget"] and body["version"] == both["version"]
+    assert english.headers["Cache-Control"] == "public, max-age=300"
+    dutch = client.get(CONFIG + "?lang=nl")
+    assert dutch.get_json()["texts"] == {"nl": both["texts"]["nl"]}
+    assert dutch.headers["ETag"] != english.headers["ETag"] != client.get(CONFIG).headers["ETag"]
+    with QueryCounter() as queries:
+        again = client.get(CONFIG + "?lang=en", headers={"If-None-Match": english.headers["ETag"]})
+    assert again.status_code == 304 and queries.count == 0
+    # a language the widget does not speak gets every language, as without the parameter
+    assert client.get(CONFIG + "?lang=de").data == client.get(CONFIG).data
+
+
+def test_config_leaves_out_what_the_script_tag_says(client, demo_org):
+    body = client.get(CONFIG).get_json()
+    assert "organisation" not in body and "survey" not in body

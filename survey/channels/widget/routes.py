@@ -79,8 +79,10 @@ def _cors_headers(response):
 
 @bp.get("/<org>/<survey>")
 def config(org: str, survey: str):
-    """The website widget's config of a survey: questions, texts, triggers, sampling."""
-    found = widget.widget_config(org, survey, cache_seconds())
+    """The website widget's config of a survey: questions, texts, triggers, sampling.
+
+    `?lang=nl` or `?lang=en` (the page's language) sends that language's texts only."""
+    found = widget.widget_config(org, survey, cache_seconds(), request.args.get("lang"))
     if found is None:
         raise NotFound(f"No website widget for survey '{survey}' of organisation '{org}'.")
     response = Response(found.body, mimetype="application/json")
