@@ -1,6 +1,6 @@
 """Kiosk rule times of responses; the widget sampling rates a survey replaced
 
-Revision ID: 0010_kiosk_times_widget_rates
+Revision ID: 0007_kiosk_times_widget_rates
 Revises: 0006_session_version
 Create Date: 2026-12-01 23:40:00
 
@@ -12,7 +12,7 @@ from survey.models.types import UTCDateTime
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_kiosk_times_widget_rates'
+revision = '0007_kiosk_times_widget_rates'
 down_revision = '0006_session_version'
 branch_labels = None
 depends_on = None
