@@ -150,6 +150,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
             env.update(DATABASE_URL=f"sqlite:///{tmp}/app.sqlite3", SECRET_KEY="bench",
+                       KTO_ENV="development", RATELIMIT_ENABLED="0",
                        HUEY_SQLITE_PATH=f"{tmp}/queue.sqlite3", FLASK_APP="app:create_app")
             prepare_app_database(env)
             in_process(env, args.in_process)

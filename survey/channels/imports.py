@@ -13,7 +13,7 @@ from datetime import datetime
 from survey.channels.base import Channel
 from survey.domain.submission import Submission
 from survey.errors import Forbidden, Unauthorized
-from survey.services.apikeys import organisation_for_key
+from survey.services.apikeys import organisation_id_for_key
 from survey.services.catalogue import SurveyRef
 from survey.services.responses import Origin
 
@@ -35,12 +35,12 @@ class ImportChannel(Channel):
     def prove(
         self, headers: Mapping[str, str], submission: Submission, survey: SurveyRef, now: datetime
     ) -> Origin:
-        organisation = organisation_for_key(bearer_key(headers))
-        if organisation is None:
+        organisation_id = organisation_id_for_key(bearer_key(headers))
+        if organisation_id is None:
             raise Unauthorized(
                 "invalid_api_key", "A valid API key is required: 'Authorization: Bearer <key>'."
             )
-        if organisation.id != survey.organisation_id:
+        if organisation_id != survey.organisation_id:
             raise Forbidden(
                 "organisation_mismatch",
                 "This API key belongs to another organisation.",
