@@ -52,7 +52,17 @@ stop_all() {
   trap '' INT TERM
   # gunicorn finishes the requests in flight; a report build cut short by Huey leaves the
   # stored report as it was, and the missed task runs at the next start.
-  kill -TERM "$web" "$site" "$worker" 2>/dev/null
+  # Each job is its own process group (set -m), so the group signal also reaches gunicorn's
+  # workers. A process still there after 5 s is killed, so Ctrl-C never hangs.
+  local pid left
+  for pid in "$web" "$site" "$worker"; do kill -TERM -- "-$pid" 2>/dev/null; done
+  for _ in $(seq 50); do
+    left=0
+    for pid in "$web" "$site" "$worker"; do kill -0 "$pid" 2>/dev/null && left=1; done
+    [ "$left" -eq 0 ] && break
+    sleep 0.1
+  done
+  for pid in "$web" "$site" "$worker"; do kill -KILL -- "-$pid" 2>/dev/null; done
   wait "$web" "$site" "$worker" 2>/dev/null
 }
 
