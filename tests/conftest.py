@@ -158,3 +158,20 @@ def make_payload(**overrides) -> dict:
     }
     payload.update(overrides)
     return payload
+
+
+@pytest.fixture
+def smtp_inbox(app, monkeypatch):
+    """A real SMTP server (aiosmtpd) on a free port, set as the app's MAIL_SERVER."""
+    from aiosmtpd.controller import Controller
+
+    from tests.servers import Inbox, free_port
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    yield inbox
+    controller.stop()

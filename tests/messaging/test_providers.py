@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import email
-import socket
 from datetime import date
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from survey import messaging
 from survey.messaging import smtp
@@ -15,21 +13,6 @@ from survey.messaging.base import Provider, Setting, provider_class, register
 from survey.services import reports
 from survey.services.users import add_user
 from tests.reports.data import load_month
-
-
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, envelope.content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_smtp_schema_names_required_and_secret_settings():
@@ -84,20 +67,13 @@ def test_smtp_without_a_server_is_not_configured(app, monkeypatch):
         messaging.send_email(["a@example.nl"], "Hoi", "Tekst")
 
 
-def test_smtp_delivers_to_a_real_server_with_recipients_only_in_the_envelope(app, monkeypatch):
-    inbox = _Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-        monkeypatch.setitem(app.config, "MAIL_PORT", port)
-        monkeypatch.setitem(app.config, "MAIL_FROM", "kto@gemeente.nl")
-        messaging.send_email(["a@example.nl", "b@example.nl"], "Rapport", "Zie bijlage",
-                             [("r.pdf", b"%PDF-1.4", "application", "pdf")])
-    finally:
-        controller.stop()
-    [(recipients, content)] = inbox.messages
+def test_smtp_delivers_to_a_real_server_with_recipients_only_in_the_envelope(
+    app, monkeypatch, smtp_inbox
+):
+    monkeypatch.setitem(app.config, "MAIL_FROM", "kto@gemeente.nl")
+    messaging.send_email(["a@example.nl", "b@example.nl"], "Rapport", "Zie bijlage",
+                         [("r.pdf", b"%PDF-1.4", "application", "pdf")])
+    [(recipients, content)] = smtp_inbox.messages
     assert recipients == ["a@example.nl", "b@example.nl"]
     message = email.message_from_bytes(content)
     assert (message["From"], message["To"], message["Subject"]) == (

@@ -3,12 +3,10 @@ with its reports."""
 
 from __future__ import annotations
 
-import socket
 import threading
 from datetime import UTC, date, datetime
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from survey.extensions import db
 from survey.models import Organisation, Report
@@ -25,31 +23,9 @@ def _months() -> list[str]:
     return sorted(f"{r.month:%Y-%m}" for r in db.session.query(Report))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
 @pytest.fixture
-def inbox(app, monkeypatch):
-    box = _Inbox()
-    port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    yield box
-    controller.stop()
+def inbox(smtp_inbox):
+    return smtp_inbox
 
 
 def test_missing_months_from_first_response_to_last_month(demo_org):
@@ -85,7 +61,7 @@ def test_catch_up_builds_each_missing_month_and_mails_only_the_last(demo_org, in
         ("demo", "2026-11", 1, None),
     ]
     assert _months() == ["2026-09", "2026-10", "2026-11"]
-    assert len(inbox.messages) == 1 and b"november 2026" in inbox.messages[0]
+    assert len(inbox.messages) == 1 and b"november 2026" in inbox.contents[0]
     # Running it again (the next worker start) builds and sends nothing.
     assert reports.catch_up(TODAY) == []
     assert len(inbox.messages) == 1 and db.session.query(Report).count() == 3

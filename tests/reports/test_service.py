@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import email
-import socket
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from survey.errors import Invalid, NotFound, ServiceError
 from survey.extensions import db
@@ -90,35 +88,13 @@ def test_lookups_of_stored_reports_are_not_found_errors(app, demo_org):
     assert unreadable.value.code == "report_data_unreadable"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
-
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, envelope.content))
-        return "250 OK"
-
-
-def test_monthly_job_emails_pdf_through_real_smtp_server(app, demo_org, monkeypatch):
+def test_monthly_job_emails_pdf_through_real_smtp_server(app, demo_org, smtp_inbox):
     load_month()
     add_user("chef@example.nl", "a long password", "demo", receives_reports=True)
     add_user("viewer@example.nl", "a long password", "demo")
-    inbox = _Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-        monkeypatch.setitem(app.config, "MAIL_PORT", port)
-        outcomes = reports.build_and_send_all(date(2026, 11, 1))
-    finally:
-        controller.stop()
+    inbox = smtp_inbox
+    outcomes = reports.build_and_send_all(date(2026, 11, 1))
     assert [(o.organisation, o.month, o.sent_to, o.error) for o in outcomes] == [
         ("demo", "2026-10", 1, None)
     ]
