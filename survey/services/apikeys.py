@@ -57,12 +57,8 @@ def organisation_id_for_key(key: str | None) -> int | None:
 
 def organisation_for_key(key: str | None) -> Organisation | None:
     """The organisation a valid, unrevoked key belongs to, else None."""
-    if not _well_formed(key):
-        return None
-    api_key = db.session.execute(
-        select(ApiKey).where(ApiKey.key_hash == _digest(key), ApiKey.revoked_at.is_(None))
-    ).scalar_one_or_none()
-    return api_key.organisation if api_key else None
+    organisation_id = organisation_id_for_key(key)
+    return None if organisation_id is None else db.session.get(Organisation, organisation_id)
 
 
 def revoke_api_key(prefix: str) -> int:
