@@ -39,7 +39,7 @@ install-dev: $(VENV)/.dev translations node_modules/.installed
 # (the app also compiles a missing or outdated one at start-up).
 BABEL_KEYWORDS := -k _l -k lazy_gettext -k '_lp:1c,2' -k 'lazy_pgettext:1c,2'
 messages: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-wrap --sort-by-file \
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-wrap --no-location --sort-output \
 	  -o survey/translations/messages.pot .
 	$(BIN)/pybabel update -i survey/translations/messages.pot -d survey/translations \
 	  --no-wrap --ignore-obsolete --no-fuzzy-matching
