@@ -136,6 +136,24 @@ def volumes_import(org_slug: str, csv_file):
     click.echo(f"Stored {stored} volume(s).")
 
 
+@volumes.command("list")
+@click.option("--org", "org_slug", required=True, help="Organisation code, e.g. demo.")
+@click.option("--since", default=None, help="First month as YYYY-MM.")
+@click.option("--until", default=None, help="Last month as YYYY-MM.")
+@with_appcontext
+def volumes_list(org_slug: str, since: str | None, until: str | None):
+    """List stored volumes as CSV (month,contact_channel,count), the import's format."""
+    from survey.services.volumes import list_volumes
+
+    try:
+        rows = list_volumes(org_slug, since, until)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("month,contact_channel,count")
+    for row in rows:
+        click.echo(f"{row['month']},{row['contact_channel']},{row['count']}")
+
+
 @kto.group("user")
 def user():
     """Staff users of the reports pages."""

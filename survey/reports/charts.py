@@ -15,7 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from survey import safetext
 from survey.reports import display, fonts, texts
 from survey.reports.data import Estimate, ReportData
-from survey.stats import round_half_up, round_percent
+from survey.stats import round_percent
 
 WIDTH = 500
 INK = colors.HexColor("#1f2933")
@@ -47,6 +47,31 @@ def _text(x, y, value, size=8, anchor="start", bold=False, color=INK) -> String:
         textAnchor=anchor,
         fillColor=color,
     )
+
+
+def wrap(value: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Text broken into lines no wider than ``width`` points, at spaces (a word longer than
+    the line is broken inside): labels are wrapped, never cut off."""
+    font = fonts.BOLD if bold else fonts.REGULAR
+    lines: list[str] = []
+    line = ""
+    for word in safetext.clean(value).split():
+        candidate = f"{line} {word}" if line else word
+        if stringWidth(candidate, font, size) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = word
+        while stringWidth(line, font, size) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line:
+        lines.append(line)
+    return lines or [""]
 
 
 def _label(drawing: Drawing, x, y, value, size=7) -> None:
@@ -96,7 +121,7 @@ def channel_chart(data: ReportData) -> Drawing:
         drawing.add(Line(lo, y + 6, hi, y + 6, strokeColor=INK, strokeWidth=1))
         drawing.add(Line(lo, y + 2, lo, y + 10, strokeColor=INK, strokeWidth=1))
         drawing.add(Line(hi, y + 2, hi, y + 10, strokeColor=INK, strokeWidth=1))
-        label = display.percentage(round_percent(est.estimate), lang)
+        label = display.share_percent(est.estimate, lang)
         if est.reliability == "indicative":
             label += f" ({texts.word('indicative', lang)})"
         _label(drawing, hi + 4, y + 3, label)
@@ -204,24 +229,28 @@ def heatmap_chart(data: ReportData) -> Drawing:
 
 
 def reasons_chart(data: ReportData) -> Drawing:
-    """Reasons ranked by count (multi-answer)."""
+    """Reasons ranked by count (multi-answer); long labels wrap onto more lines."""
     fonts.register()
     lang = data.meta.language
     rows = data.reasons.rows[:10]
-    left, row_h = 230, 16
-    height = row_h * max(len(rows), 1) + 8
+    left, size, line_h = 230, 7, 8.5
+    labels = [wrap(row.label, left - 12, size) for row in rows]
+    heights = [max(16.0, line_h * len(lines) + 5) for lines in labels]
+    height = sum(heights) + 8 if rows else 24
     drawing = Drawing(WIDTH, height)
     peak = max((r.count for r in rows), default=1)
-    for i, row in enumerate(rows):
-        y = height - (i + 1) * row_h
-        label = safetext.clean(row.label)
-        label = label if len(label) <= 48 else label[:47] + "…"
-        drawing.add(_text(left - 6, y + 3, label, 7, "end"))
+    y_top = height
+    for row, lines, row_h in zip(rows, labels, heights, strict=True):
+        y_top -= row_h
+        y = y_top + (row_h - 10) / 2
+        first = y + 2 + line_h * (len(lines) - 1) / 2
+        for k, line in enumerate(lines):
+            drawing.add(_text(left - 6, first - line_h * k, line, size, "end"))
         width = (WIDTH - left - 70) * row.count / peak
         drawing.add(Rect(left, y, width, 10, fillColor=FIRM, strokeColor=None))
-        share = display.percentage(round_half_up(100 * row.share), lang)
+        share = display.share_percent(row.share, lang)
         value = f"{display.number(row.count, lang)} ({share})"
-        drawing.add(_text(left + width + 4, y + 2, value, 7))
+        drawing.add(_text(left + width + 4, y + 2, value, size))
     return drawing
 
 

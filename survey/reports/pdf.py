@@ -9,6 +9,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -24,7 +25,6 @@ from reportlab.platypus import (
 from survey import safetext
 from survey.reports import charts, display, fonts, texts
 from survey.reports.data import ReportData, SuppressedPage
-from survey.stats import round_half_up
 
 MARGIN = 18 * mm
 
@@ -62,8 +62,25 @@ def _styles():
     }
 
 
+def _fit(cell, width, size, bold):
+    """A text cell that does not fit its column becomes a paragraph that wraps inside it
+    ("te weinig reacties" in a narrow column), so text never runs into the next cell."""
+    if not isinstance(cell, str) or width is None:
+        return cell
+    font = fonts.BOLD if bold else fonts.REGULAR
+    if stringWidth(cell, font, size) <= width - 6:
+        return cell
+    style = ParagraphStyle("fit", fontName=font, fontSize=size, leading=size * 1.2)
+    return Paragraph(safetext.markup(cell), style)
+
+
 def _table(rows, widths=None, size=7.5, header=True):
     rows = [[safetext.clean(c) if isinstance(c, str) else c for c in row] for row in rows]
+    if widths is not None:
+        rows = [
+            [_fit(c, wd, size, header and i == 0) for c, wd in zip(row, widths, strict=False)]
+            for i, row in enumerate(rows)
+        ]
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = [
         ("FONT", (0, 0), (-1, -1), fonts.REGULAR, size),
@@ -138,17 +155,15 @@ def render(data: ReportData) -> bytes:
         _p(f"{w('period')}: {meta.month_name}", s["body"]),
         Spacer(1, 6),
     ]
-    if not meta.weighted:
-        story.append(_p(w("unweighted_note"), s["warn"]))
+    story += _weighting_note(data, s, w)
     story += _summary(data, s, w, lang)
     story += [PageBreak(), _p(w("per_channel"), s["h2"])]
-    if not meta.weighted:
-        story.append(_p(w("unweighted_note"), s["warn"]))
+    story += _weighting_note(data, s, w)
     story += [
         _channel_table(data, lang, w),
+        _p(f"{w('significant')} {w('indicative_mark')}", s["small"]),
         Spacer(1, 8),
         charts.channel_chart(data),
-        _p(w("significant"), s["small"]),
     ]
     story += [
         PageBreak(),
@@ -169,6 +184,7 @@ def render(data: ReportData) -> bytes:
         _p(_quiet_busy(data, lang), s["small"]),
     ]
     story += [PageBreak(), _p(w("why"), s["h2"])] + _reasons(data, s, w, lang)
+    story += _not_applicable(data, s, w, lang)
     story += _website(data, s, w, lang)
     story += [CondPageBreak(60 * mm), _p(w("words"), s["h2"]), _p(w("scrubbed"), s["small"])]
     story.append(Spacer(1, 4))
@@ -200,13 +216,29 @@ def render(data: ReportData) -> bytes:
     return buffer.getvalue()
 
 
+def _weighting_note(data, s, w):
+    """Why the figures are not weighted by channel, in words that fit the month: a month
+    without responses says so, and does not claim its contact volumes are missing."""
+    if data.summary.responses == 0:
+        return [_p(w("nothing"), s["warn"])]
+    if not data.meta.weighted:
+        return [_p(w("unweighted_note"), s["warn"])]
+    return []
+
+
+def _satisfied_header(data, w):
+    """'Satisfied weighted', or for an unweighted month 'Satisfied (not weighted by
+    channel)': never 'weighted (unweighted)'."""
+    return w("satisfied_w") if data.meta.weighted else w("satisfied_design")
+
+
 def _summary(data, s, w, lang):
     summary = data.summary
     sat, nps_est = summary.satisfied, summary.nps
     sat_ch, nps_ch = summary.satisfied_changes, summary.nps_changes
-    unweighted = "" if data.meta.weighted else f" ({w('unweighted_short')})"
+    nps_head = w("nps") if data.meta.weighted else w("nps_design")
     rows = [
-        ["", w("satisfied_w") + unweighted, w("nps") + unweighted],
+        ["", _satisfied_header(data, w), nps_head],
         [w("interval"), display.percent_interval(sat, lang), display.nps_interval(nps_est, lang)],
         [w("satisfied_u"), display.unweighted_percent(sat, lang), display.DASH],
         [w("n"), display.n(sat, lang), display.n(nps_est, lang)],
@@ -243,9 +275,7 @@ def _summary(data, s, w, lang):
     for t in summary.targets:
         shown = t.result is not None
         value = (
-            display.percentage(round_half_up(100 * t.result.estimate), lang)
-            if shown
-            else display.DASH
+            display.target_percent(t.result.estimate, t.share, lang) if shown else display.DASH
         )
         status = display.target(t, lang, short=False)
         interval = display.percent_interval(t.result, lang) if shown else display.DASH
@@ -267,7 +297,7 @@ def _channel_table(data, lang, w):
             w("channel"),
             w("n"),
             w("n_eff"),
-            w("satisfied_w"),
+            _satisfied_header(data, w),
             w("interval_short"),
             w("satisfied_u"),
             w("nps"),
@@ -285,11 +315,11 @@ def _channel_table(data, lang, w):
                 r.name,
                 display.n(sat, lang),
                 display.n_eff(sat, lang),
-                display.percent(sat, lang),
+                display.mark(_channel_percent(r, lang), sat),
                 display.percent_interval(sat, lang),
                 display.unweighted_percent(sat, lang),
-                display.nps(r.nps, lang),
-                display.grade(r.grade, lang),
+                display.mark(display.nps(r.nps, lang), r.nps),
+                display.mark(display.grade(r.grade, lang), r.grade),
                 display.change(r.change_previous, lang=lang),
                 Paragraph(safetext.markup(display.target(r.target, lang)), cell),
                 display.flag(sat, lang),
@@ -300,6 +330,15 @@ def _channel_table(data, lang, w):
     rows[0] = header
     widths = [22, 9, 9, 16, 15, 19, 9, 10, 14, 27, 20]
     return _table(rows, [x * mm for x in widths], size=6.8)
+
+
+def _channel_percent(row, lang):
+    """A channel's satisfied share; against its target with the decimals that keep a miss
+    from looking like a hit."""
+    sat, target = row.satisfied, row.target
+    if target is not None and target.result is not None and not display.suppressed(sat):
+        return display.target_percent(sat.estimate, target.share, lang)
+    return display.percent(sat, lang)
 
 
 def _trend_table(data, lang, w):
@@ -321,7 +360,13 @@ def _trend_table(data, lang, w):
 
 def _unweighted_months(data, lang):
     trend = data.trend
-    months = [m for m, ok in zip(trend.labels, trend.weighted, strict=True) if not ok]
+    overall = trend.rows[0].points if trend.rows else (None,) * len(trend.labels)
+    # A month without responses is not "unweighted": it has no figures at all.
+    months = [
+        m
+        for m, ok, point in zip(trend.labels, trend.weighted, overall, strict=True)
+        if not ok and point is not None
+    ]
     word, less = texts.word("unweighted_months", lang), texts.word("less_than_10", lang)
     return f"{word}: {', '.join(months)}. {less} = {texts.word('suppressed', lang)}."
 
@@ -361,7 +406,7 @@ def _reasons(data, s, w, lang):
         return [_p(w("no_data"), s["body"])]
     rows = [[w("reason"), w("count"), w("share_resp")]]
     for r in reasons.rows:
-        share = display.percentage(round_half_up(100 * r.share), lang)
+        share = display.share_percent(r.share, lang)
         rows.append([r.label, display.number(r.count, lang), share])
     n = display.number(reasons.respondents, lang)
     return [
@@ -396,7 +441,9 @@ def _website(data, s, w, lang):
 def _method(data, s, w, lang):
     method = data.method
     out = []
-    if not method.calibrated:
+    if data.summary.responses == 0:
+        out.append(_p(w("nothing"), s["warn"]))
+    elif not method.calibrated:
         out.append(_p(w("unweighted_note"), s["warn"]))
         if method.missing_volumes:
             out.append(
@@ -420,6 +467,31 @@ def _method(data, s, w, lang):
     rows = [[w("channel"), w("contacts"), w("responses")]]
     for r in method.channels:
         contacts = display.DASH if r.contacts is None else display.number(r.contacts, lang)
-        rows.append([r.name, contacts, display.number(r.responses, lang)])
+        rows.append([r.name, contacts, display.count(r.responses, lang)])
     out += [Spacer(1, 6), _table(rows, [60 * mm, 40 * mm, 40 * mm])]
     return out
+
+
+def _not_applicable(data, s, w, lang):
+    """The share of "n.v.t." answers per yes/no/n.v.t. question (not counted in its yes share)."""
+    if not data.not_applicable:
+        return []
+    rows = [[w("question"), w("col_respondents"), w("na_count"), w("na_share")]]
+    for r in data.not_applicable:
+        if r.share is None:
+            small = w("suppressed")
+            rows.append([r.label, display.count(r.answered, lang), small, small])
+        else:
+            rows.append(
+                [
+                    r.label,
+                    display.count(r.answered, lang),
+                    display.number(r.na, lang),
+                    display.share_percent(r.share, lang),
+                ]
+            )
+    return [
+        _p(w("na_title"), s["h3"]),
+        _p(w("na_note"), s["small"]),
+        _table(rows, [85 * mm, 30 * mm, 25 * mm, 30 * mm]),
+    ]

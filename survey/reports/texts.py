@@ -109,6 +109,22 @@ WORDS = {
     "yes": _lp("spreadsheet value", "yes"),
     "no": _lp("spreadsheet value", "no"),
     "weighted": _l("weighted"),
+    "satisfied_design": _l("Satisfied (not weighted by channel)"),
+    "nps_design": _l("NPS (not weighted by channel)"),
+    "indicative_mark": _l(
+        "° = indicative: fewer than 30 responses, n_eff below 30 or a wide interval (each "
+        "figure has its own)."
+    ),
+    "question": _l("Question"),
+    "na_title": _l("Answered 'not applicable'"),
+    "na_note": _l(
+        "Those who answered 'not applicable' do not count in the question's yes share. "
+        "Unweighted counts of this month."
+    ),
+    "na_count": _lp("number of answers", "n/a"),
+    "na_share": _l("%% n/a"),
+    "col_nps_reliability": _l("NPS reliability"),
+    "col_grade_reliability": _l("Grade reliability"),
     # Column headers of the spreadsheet and CSV tables.
     "col_measure": _l("Measure"),
     "col_estimate": _l("Estimate"),
@@ -147,6 +163,7 @@ SHEETS = {
     "searched": _l("Search terms"),
     "comments": _l("Comments"),
     "method": _l("Method"),
+    "not_applicable": _l("Not applicable"),
 }
 
 # The charts of the staff report page, named for their alternative text.

@@ -17,10 +17,14 @@ from .estimates import (
 )
 from .raking import rake
 from .reliability import Thresholds, reliability, reliability_of
-from .rounding import round_half_up, round_percent
+from .rounding import above, at_least, below, round_half_up, round_percent, snap
 from .trimming import times_median, trim_and_rake, trim_weights
 
 __all__ = [
+    "above",
+    "at_least",
+    "below",
+    "snap",
     "Comparison",
     "ConvergenceError",
     "Estimate",
