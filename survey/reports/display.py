@@ -38,6 +38,13 @@ def share_percent(value: float, language: str, digits: int = 0) -> str:
     return percentage(round_percent(value, digits), language, digits)
 
 
+def small_share(value: float, language: str) -> str:
+    """A share of a mix: '<1%' for a part that would round to 0% but is not nothing."""
+    if value > 0 and round_percent(value) == 0:
+        return "<" + percentage(1, language)
+    return share_percent(value, language)
+
+
 def target_percent(value: float, target_share: float, language: str) -> str:
     """A share judged against a target: whole percentages, unless rounding would make a
     miss look like a hit (89.5% against 90% is "89,5%", not "90%")."""
@@ -171,3 +178,14 @@ def target(row: Target | None, lang: str, short: bool = True) -> str:
     if row.result is None or not row.result.certain:
         text += " " + texts.word("uncertain_short" if short else "uncertain", lang)
     return text
+
+
+def cell(value, lang: str) -> str:
+    """A table value (survey.reports.spreadsheet.tables) as text in the language."""
+    if value is None:
+        return DASH
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return texts.word("yes" if value else "no", lang)
+    return format_decimal(value, locale=lang)

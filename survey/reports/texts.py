@@ -123,6 +123,32 @@ WORDS = {
     ),
     "na_count": _lp("number of answers", "n/a"),
     "na_share": _l("%% n/a"),
+    "story_weighted": _l(
+        "Weighted by the number of contacts per channel; the largest channel, %(channel)s, "
+        "has %(share)s of the contacts."
+    ),
+    "story_unweighted": _l(
+        "Not weighted by channel (no complete contact volumes): each response counts by its "
+        "chance of being asked."
+    ),
+    "story_overall": _l("Satisfied, all channels"),
+    "story_changes": _l("Largest significant changes"),
+    "story_no_changes": _l("No significant changes."),
+    "story_up_prev": _l("%(channel)s: %(points)s percentage points higher than last month."),
+    "story_down_prev": _l("%(channel)s: %(points)s percentage points lower than last month."),
+    "story_up_year": _l(
+        "%(channel)s: %(points)s percentage points higher than the same month last year."
+    ),
+    "story_down_year": _l(
+        "%(channel)s: %(points)s percentage points lower than the same month last year."
+    ),
+    "story_nps": _l("NPS, asked only via %(channels)s: %(value)s (n = %(n)s)."),
+    "story_reasons": _l("Top reasons after a negative answer"),
+    "story_neff": _l(
+        "n_eff: the effective number of responses after weighting. Unequal weights make a "
+        "sample count as a smaller one; intervals and reliability are based on n_eff."
+    ),
+    "trend_scale": _l("Satisfied (weighted), each chart from 0 to 100%%"),
     "col_nps_reliability": _l("NPS reliability"),
     "col_grade_reliability": _l("Grade reliability"),
     # Column headers of the spreadsheet and CSV tables.
@@ -172,6 +198,7 @@ CHARTS = {
     "trend": _l("Trend: the last 13 months"),
     "heatmap": _l("When: volume and satisfaction by hour and day"),
     "reasons": _l("Why: reasons after a negative answer"),
+    "mix": _l("Contacts per channel"),
 }
 
 METHOD_TEXT = [
@@ -247,6 +274,11 @@ def channel_name(code: str, language: str) -> str:
 def sheet_name(table: str, language: str) -> str:
     with in_language(_language(language)):
         return str(SHEETS[table])
+
+
+def chart_title(name: str, language: str) -> str:
+    with in_language(_language(language)):
+        return str(CHARTS[name])
 
 
 def method_text(language: str, **values) -> list[str]:

@@ -13,7 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from survey.extensions import db
 from survey.models import ContactVolume, Organisation, ReportTarget
-from survey.reports import charts, display, fonts, pdf, spreadsheet
+from survey.reports import charts, display, fonts, pdf, pdf_sections, spreadsheet
 from survey.reports.builder import build
 from survey.reports.data import Estimate, ReasonRow, Reasons, TargetResult
 from survey.reports.inputs import collect
@@ -138,7 +138,8 @@ def test_channel_nps_and_grade_carry_their_own_flag(demo_org):
     data = dataclasses.replace(data, channels=tuple(rows))
     assert rows[phone].satisfied.reliability == "ok" or rows[phone].satisfied.n >= 30
     text = _text(data)
-    line = next(x for x in text.splitlines() if x.startswith("Telefoon"))
+    table = text[text.index("Per contactkanaal") :]
+    line = next(x for x in table.splitlines() if x.startswith("Telefoon"))
     assert "+20°" in line and "6,4°" in line
     sheet = _sheet(data, "Kanalen")
     header, phone_row = sheet[0], next(r for r in sheet if r[0] == "Telefoon")
@@ -163,7 +164,7 @@ def test_text_wraps_inside_narrow_cells(demo_org):
     load_month()
     data = _report()
     fonts.register()
-    table = pdf._channel_table(data, "nl", lambda key: pdf.texts.word(key, "nl"))
+    table = pdf_sections.channel_table(data, "nl", lambda key: pdf.texts.word(key, "nl"))
     for row in table._cellvalues:
         for cell, width in zip(row, table._colWidths, strict=True):
             if isinstance(cell, str):
