@@ -347,6 +347,18 @@ def description(name: str, data: ReportData) -> str:
 
 
 @fonts.one_at_a_time
+def sparkline_svg(row, data: ReportData) -> str:
+    """A trend row's sparkline as SVG with its title and the values as description."""
+    from survey.reports import svgfont
+
+    lang = data.meta.language
+    values = [display.percent(p, lang) if p is not None else display.DASH for p in row.points]
+    desc = "; ".join(f"{m}: {v}" for m, v in zip(data.trend.labels, values, strict=True))
+    text = renderSVG.drawToString(sparkline(row.points))
+    return svgfont.finish(text, f"{row.name}: {texts.word('trend_short', lang)}", desc)
+
+
+@fonts.one_at_a_time
 def svg(name: str, data: ReportData) -> str:
     """One chart as SVG text (for the staff pages): the embedded font, <title> and <desc>."""
     from survey.reports import svgfont

@@ -148,6 +148,7 @@ WORDS = {
         "n_eff: the effective number of responses after weighting. Unequal weights make a "
         "sample count as a smaller one; intervals and reliability are based on n_eff."
     ),
+    "trend_short": _l("satisfied over the last 13 periods"),
     "trend_scale": _l("Satisfied (weighted), each chart from 0 to 100%%"),
     "col_nps_reliability": _l("NPS reliability"),
     "col_grade_reliability": _l("Grade reliability"),

@@ -4,6 +4,7 @@ Plain numpy/pandas in, plain numbers out; no web framework or database.
 """
 
 from .compare import Comparison, compare_nps, compare_proportions
+from .counts import proportion_from_counts
 from .errors import ConvergenceError, InfeasibleBoundsError, MarginError, WeightingError
 from .estimates import (
     Estimate,
@@ -41,6 +42,7 @@ __all__ = [
     "mean_estimate",
     "nps_estimate",
     "proportion_estimate",
+    "proportion_from_counts",
     "rake",
     "reliability",
     "reliability_of",

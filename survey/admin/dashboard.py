@@ -1,0 +1,119 @@
+"""The staff dashboard (/staff/<org>/dashboard, the organisation's landing page): a period
+and filters from the URL, the report's story and charts for them, comments for analysts.
+
+Views parse the URL, ask survey.services.dashboard, render. Charts are <img> SVGs made by
+survey.reports.charts (the PDF's chart code), each with a data table on the page.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from flask import Response, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
+
+from survey.admin import bp
+from survey.admin.permissions import allows, current_organisation, requires
+from survey.reports import charts, display, story, texts
+from survey.services import dashboard
+
+VIEW_SECONDS = 60
+_LOCK = threading.Lock()
+CHART_NAMES = ("mix", "channels", "trend", "reasons")
+
+
+def _language() -> str:
+    return "en" if str(get_locale()) == "en" else "nl"
+
+
+def _current() -> dashboard.View:
+    """The view of this request's organisation, period and filters; built views are kept a
+    minute per process, so the page and its chart images share one computation."""
+    organisation = current_organisation()
+    args = {k: v for k, v in request.args.items() if k not in ("lang", "q")}
+    key = ("view", organisation.id, _language(), tuple(sorted(args.items())))
+    cache = current_app.extensions.setdefault("kto.dashboard", {})
+    now = time.monotonic()
+    with _LOCK:
+        hit = cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    found = dashboard.view(organisation, request.args, _language())
+    with _LOCK:
+        cache[key] = (now + VIEW_SECONDS, found)
+    return found
+
+
+def _query(current: dashboard.View, **changes) -> dict:
+    values = {**current.period.query(), **current.filters.query()}
+    values.update(changes)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+@bp.get("/<org>/dashboard", endpoint="dashboard")
+@requires("viewer")
+def dashboard_page():
+    """The dashboard for the period and filters in the URL."""
+    current = _current()
+    data = current.data
+    lang = _language()
+    search = request.args.get("q", "")
+    comments = (
+        dashboard.comments(current_organisation(), current, search, lang)
+        if allows("analyst")
+        else None
+    )
+    spark = {row.channel: row for row in data.trend.rows}
+    return render_template(
+        "admin/dashboard/page.html",
+        current=current,
+        data=data,
+        lang=lang,
+        query=_query(current),
+        previous=_query(current, **current.period.shifted(-1).query()),
+        following=_query(current, **current.period.shifted(1).query()),
+        choices=dashboard.choices(current_organisation(), lang),
+        overall=display.percent(data.summary.satisfied, lang),
+        sentence=story.overall_sentence(data),
+        tiles=story.tiles(data),
+        changes=story.changes(data, top=10),
+        targets=story.targets(data),
+        spark=spark,
+        charts={name: texts.chart_title(name, lang) for name in CHART_NAMES},
+        tables={name: charts.table(name, data) for name in CHART_NAMES},
+        comments=comments,
+        search=search,
+        display=display,
+        w=lambda key: texts.word(key, lang),
+    )
+
+
+@bp.get("/<org>/dashboard/chart/<name>.svg")
+@requires("viewer")
+def dashboard_chart(name: str):
+    """One chart of the dashboard as SVG (the same period and filters as the page)."""
+    if name not in CHART_NAMES:
+        abort(404)
+    return _svg(charts.svg(name, _current().data))
+
+
+@bp.get("/<org>/dashboard/spark/<row>.svg")
+@requires("viewer")
+def dashboard_spark(row: str):
+    """A channel's (or 'all') satisfied share over the last 13 periods, as SVG."""
+    data = _current().data
+    found = next((r for r in data.trend.rows if (r.channel or "all") == row), None)
+    if found is None:
+        abort(404)
+    return _svg(charts.sparkline_svg(found, data))
+
+
+def _svg(text: str) -> Response:
+    return Response(
+        text, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=60"}
+    )
+
+
+def chart_url(name: str, query: dict) -> str:
+    return url_for("admin.dashboard_chart", name=name, **query)
