@@ -7,19 +7,16 @@ survey.reports.charts (the PDF's chart code), each with a data table on the page
 
 from __future__ import annotations
 
-import threading
-import time
-
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 
 from survey.admin import bp
 from survey.admin.permissions import allows, current_organisation, requires
-from survey.reports import charts, display, story, texts
+from survey.reports import charts, display, spreadsheet, story, texts
+from survey.reports import dashboard_cells as cells
 from survey.services import dashboard
 
 VIEW_SECONDS = 60
-_LOCK = threading.Lock()
 CHART_NAMES = ("mix", "channels", "trend", "reasons")
 
 
@@ -33,15 +30,10 @@ def _current() -> dashboard.View:
     organisation = current_organisation()
     args = {k: v for k, v in request.args.items() if k not in ("lang", "q")}
     key = ("view", organisation.id, _language(), tuple(sorted(args.items())))
-    cache = current_app.extensions.setdefault("kto.dashboard", {})
-    now = time.monotonic()
-    with _LOCK:
-        hit = cache.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    found = dashboard.view(organisation, request.args, _language())
-    with _LOCK:
-        cache[key] = (now + VIEW_SECONDS, found)
+    found = cells.get(key)
+    if found is None:
+        found = dashboard.view(organisation, request.args, _language())
+        cells.put(key, found, VIEW_SECONDS)
     return found
 
 
@@ -65,6 +57,7 @@ def dashboard_page():
         else None
     )
     spark = {row.channel: row for row in data.trend.rows}
+    all_tables = spreadsheet.tables(data)
     return render_template(
         "admin/dashboard/page.html",
         current=current,
@@ -81,7 +74,7 @@ def dashboard_page():
         targets=story.targets(data),
         spark=spark,
         charts={name: texts.chart_title(name, lang) for name in CHART_NAMES},
-        tables={name: charts.table(name, data) for name in CHART_NAMES},
+        tables={name: charts.table(name, data, all_tables) for name in CHART_NAMES},
         comments=comments,
         search=search,
         display=display,
@@ -95,7 +88,7 @@ def dashboard_chart(name: str):
     """One chart of the dashboard as SVG (the same period and filters as the page)."""
     if name not in CHART_NAMES:
         abort(404)
-    return _svg(charts.svg(name, _current().data))
+    return _svg(_cached_svg(("chart", name), lambda data: charts.svg(name, data)))
 
 
 @bp.get("/<org>/dashboard/spark/<row>.svg")
@@ -106,7 +99,19 @@ def dashboard_spark(row: str):
     found = next((r for r in data.trend.rows if (r.channel or "all") == row), None)
     if found is None:
         abort(404)
-    return _svg(charts.sparkline_svg(found, data))
+    return _svg(_cached_svg(("spark", row), lambda data: charts.sparkline_svg(found, data)))
+
+
+def _cached_svg(what: tuple, make) -> str:
+    """An SVG of the current view, made once per view (views are kept a minute)."""
+    current = _current()
+    key = ("svg", id(current), *what)
+    hit = cells.get(key)
+    if hit is not None and hit[1] is current:
+        return hit[0]
+    text = make(current.data)
+    cells.put(key, (text, current), VIEW_SECONDS)
+    return text
 
 
 def _svg(text: str) -> Response:

@@ -327,11 +327,12 @@ TABLES = {
 }
 
 
-def table(name: str, data: ReportData) -> tuple[list[str], list[list[str]]]:
-    """The data table behind a chart, every value written in the report's language."""
+def table(name: str, data: ReportData, all_tables=None) -> tuple[list[str], list[list[str]]]:
+    """The data table behind a chart, every value written in the report's language
+    (``all_tables``: survey.reports.spreadsheet.tables(data), when already made)."""
     from survey.reports.spreadsheet import tables
 
-    headers, rows = tables(data)[TABLES[name][0]]
+    headers, rows = (all_tables or tables(data))[TABLES[name][0]]
     lang = data.meta.language
     return headers, [[display.cell(v, lang) for v in row] for row in rows]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -41,6 +41,8 @@ class MonthCells:
     pages: pd.DataFrame  # mode, location_id, unit_id, topic_id, page, satisfied, count
     volumes: dict[str, int]
     weights: MonthWeights
+    # Arrays derived from the cells per filter (dashboard_data), kept as long as the cells.
+    derived: dict = field(default_factory=dict)
 
 
 _LOCK = threading.Lock()
@@ -54,6 +56,30 @@ def clear() -> None:
     """Forget every cached month (tests; after a bulk import)."""
     with _LOCK:
         _cache().clear()
+
+
+def get(key):
+    """A fresh cached value, or None."""
+    with _LOCK:
+        hit = _cache().get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    return None
+
+
+def put(key, value, seconds: float) -> None:
+    """Keep ``value`` for ``seconds``; when full, expired entries and then the oldest
+    quarter go first, so the cache stays bounded whatever the URLs."""
+    now = time.monotonic()
+    with _LOCK:
+        cache = _cache()
+        if len(cache) >= MAX_ENTRIES:
+            for old in [k for k, v in cache.items() if v[0] <= now]:
+                cache.pop(old, None)
+        if len(cache) >= MAX_ENTRIES:
+            for old in sorted(cache, key=lambda k: cache[k][0])[: MAX_ENTRIES // 4]:
+                cache.pop(old, None)
+        cache[key] = (now + seconds, value)
 
 
 def _frame(query, columns) -> pd.DataFrame:
@@ -146,30 +172,18 @@ def _ttl(month: date, today: date) -> int:
 def month_cells(organisation_id: int, month: date, today: date, index=None) -> MonthCells:
     """The month's cells, from the cache when they are fresh enough."""
     key = (organisation_id, month)
-    now = time.monotonic()
-    with _LOCK:
-        hit = _cache().get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    cells = _query_month(organisation_id, month, index or cached_index(organisation_id))
-    with _LOCK:
-        cache = _cache()
-        if len(cache) >= MAX_ENTRIES:
-            for old in sorted(cache, key=lambda k: cache[k][0])[: MAX_ENTRIES // 4]:
-                cache.pop(old, None)
-        cache[key] = (now + _ttl(month, today), cells)
+    cells = get(key)
+    if cells is None:
+        cells = _query_month(organisation_id, month, index or cached_index(organisation_id))
+        put(key, cells, _ttl(month, today))
     return cells
 
 
 def cached_index(organisation_id: int) -> QuestionIndex:
     """The organisation's question index (which keys are reasons), cached for a minute."""
     key = (organisation_id, "index")
-    now = time.monotonic()
-    with _LOCK:
-        hit = _cache().get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    index = question_index(organisation_id)
-    with _LOCK:
-        _cache()[key] = (now + 60, index)
+    index = get(key)
+    if index is None:
+        index = question_index(organisation_id)
+        put(key, index, 60)
     return index

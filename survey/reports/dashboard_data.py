@@ -65,6 +65,33 @@ class Filters:
         return frame[keep]
 
 
+def _arrays(cells: MonthCells, filters: Filters, dimension: str | None = None):
+    """channel, satisfied (NaN: no answer), weight and count per cell of one month under the
+    filters (all but the channel), plus the ``dimension`` column when asked; cached on the
+    month's cells, so every estimate of a view is a mask over a few hundred numbers."""
+    key = (filters.mode, filters.location_id, filters.unit_id, filters.topic_id, dimension)
+    found = cells.derived.get(key)
+    if found is not None:
+        return found
+    frame = filters.apply(cells.responses, channel=False)
+    by = ["channel", "p", "satisfied"] + ([dimension] if dimension else [])
+    if frame.empty:
+        empty = np.array([], dtype=float)
+        found = (np.array([], dtype=object), empty, empty, empty, empty)
+    else:
+        agg = frame.groupby(by, as_index=False, dropna=False)["count"].sum()
+        agg["p"] = agg["p"].astype(float)
+        found = (
+            agg["channel"].to_numpy(object),
+            agg["satisfied"].to_numpy(float),
+            cells.weights.of(agg),
+            agg["count"].to_numpy(float),
+            agg[dimension].to_numpy(float) if dimension else np.array([], dtype=float),
+        )
+    cells.derived[key] = found
+    return found
+
+
 class _Window:
     """The month cells of one period."""
 
@@ -74,32 +101,38 @@ class _Window:
             month_cells(org_id, m, today, index) for m in period.months()
         ]
 
-    def estimate(self, filters: Filters, channel: str | None = None):
-        ys, ws, cs = [], [], []
+    def _masked(self, filters: Filters, channel, dimension=None, key=None):
+        parts = []
         for cells in self.months:
-            frame = filters.apply(cells.responses)
-            if channel is not None and not frame.empty:
-                frame = frame[frame["channel"] == channel]
-            frame = frame[frame["satisfied"].notna()] if not frame.empty else frame
-            if frame.empty:
-                continue
-            agg = frame.groupby(["channel", "p", "satisfied"], as_index=False)["count"].sum()
-            agg["p"] = agg["p"].astype(float)
-            ys.append(agg["satisfied"].to_numpy(float))
-            ws.append(cells.weights.of(agg))
-            cs.append(agg["count"].to_numpy(float))
-        if not cs or sum(c.sum() for c in cs) == 0:
-            return None
-        return proportion_from_counts(np.concatenate(ys), np.concatenate(ws), np.concatenate(cs))
+            ch, y, w, c, dim = _arrays(cells, filters, dimension)
+            keep = np.ones(ch.shape, dtype=bool)
+            for wanted in (channel, filters.channel):
+                if wanted is not None:
+                    keep &= ch == wanted
+            if dimension is not None:
+                keep &= dim == key
+            parts.append((y[keep], w[keep], c[keep]))
+        if not parts:
+            empty = np.array([], dtype=float)
+            return empty, empty, empty
+        return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
 
-    def responses(self, filters: Filters, channel: str | None = None) -> int:
-        total = 0
+    def estimate(self, filters: Filters, channel: str | None = None, dimension=None, key=None):
+        y, w, c = self._masked(filters, channel, dimension, key)
+        answered = ~np.isnan(y)
+        if not np.any(answered & (c > 0)):
+            return None
+        return proportion_from_counts(y, w, c)
+
+    def responses(self, filters: Filters, channel: str | None = None, dimension=None, key=None):
+        return int(self._masked(filters, channel, dimension, key)[2].sum())
+
+    def keys(self, filters: Filters, dimension: str) -> set[int]:
+        found: set[int] = set()
         for cells in self.months:
-            frame = filters.apply(cells.responses)
-            if channel is not None and not frame.empty:
-                frame = frame[frame["channel"] == channel]
-            total += int(frame["count"].sum()) if not frame.empty else 0
-        return total
+            dim = _arrays(cells, filters, dimension)[4]
+            found |= {int(k) for k in dim[~np.isnan(dim)]}
+        return found
 
     def contacts(self, channel: str) -> int | None:
         values = [c.volumes.get(channel) for c in self.months]
@@ -231,21 +264,14 @@ def _breakdowns(org_id, now: _Window, filters: Filters, language: str) -> d.Brea
     result = {}
     for dim in d.DIMENSIONS:
         column = f"{dim}_id"
-        keys = set()
-        for cells in now.months:
-            frame = filters.apply(cells.responses)
-            if not frame.empty:
-                keys |= set(frame[column].dropna().astype(int))
-        rows = []
-        for key in keys:
-            narrowed = Filters(**{**filters.__dict__, column: key})
-            rows.append(
-                d.BreakdownRow(
-                    names.get(dim, {}).get(key, str(key)),
-                    now.responses(narrowed),
-                    summarise(now.estimate(narrowed)),
-                )
+        rows = [
+            d.BreakdownRow(
+                names.get(dim, {}).get(key, str(key)),
+                now.responses(filters, None, column, key),
+                summarise(now.estimate(filters, None, column, key)),
             )
+            for key in now.keys(filters, column)
+        ]
         result[dim] = tuple(sorted(rows, key=lambda r: r.name))
     return d.Breakdowns(**result)
 

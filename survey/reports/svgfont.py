@@ -13,6 +13,7 @@ import base64
 import functools
 import html
 import io
+import logging
 import re
 
 from fontTools import subset
@@ -22,6 +23,10 @@ from survey import safetext
 from survey.reports import fonts
 
 FAMILY = "DejaVu Sans"
+# Most charts use only these characters: one cached subset serves them all.
+COMMON = "".join(chr(c) for c in range(32, 127)) + "".join(chr(c) for c in range(160, 384))
+COMMON += "–—‘’“”„…•€°¹²³·×−≤≥"
+logging.getLogger("fontTools").setLevel(logging.ERROR)
 _TEXT = re.compile(r"<text[^>]*>(.*?)</text>", re.S)
 
 
@@ -51,9 +56,8 @@ def _face(name: str, weight: str, characters: str) -> str:
 def finish(svg: str, title: str, desc: str) -> str:
     """The SVG with the embedded font family, ``<title>`` and ``<desc>``."""
     bold = f"font-family: {fonts.BOLD};" in svg
-    characters = "".join(
-        sorted(set(html.unescape("".join(_TEXT.findall(svg)))) | set("0123456789%,.–-+ "))
-    )
+    used = set(html.unescape("".join(_TEXT.findall(svg))))
+    characters = COMMON if used <= set(COMMON) else "".join(sorted(used | set(COMMON)))
     faces = _face(fonts.REGULAR, "normal", characters)
     if bold:
         faces += _face(fonts.BOLD, "bold", characters)

@@ -8,6 +8,7 @@ they stay `{"nl": ..., "en": ...}` in the definitions.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from babel.dates import format_date, get_day_names
@@ -260,8 +261,19 @@ def _fill(message, values: dict) -> str:
 
 def word(key: str, language: str, **values) -> str:
     """A fixed word of the report in language; `values` fill its %(name)s placeholders."""
+    if not values:
+        return _plain_word(key, _language(language))
     with in_language(_language(language)):
         return _fill(WORDS[key], values)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_word(key: str, language: str) -> str:
+    # The catalogues are compiled at start and do not change while the process runs, so a
+    # word without placeholders is looked up once per language (a dashboard view uses
+    # hundreds).
+    with in_language(language):
+        return _fill(WORDS[key], {})
 
 
 def channel_name(code: str, language: str) -> str:
