@@ -4,16 +4,20 @@
 
 Loads the demo into a throwaway SQLite database, builds the monthly report of the month
 before ``--today`` in Dutch and English, and writes pages 1-3 of the Dutch PDF and page 1
-of the English one as PNG (poppler's pdftoppm, 80 dpi) to docs/img/.
+of the English one as PNG (poppler's pdftoppm, 80 dpi) to docs/img/; then serves the app on
+a random loopback port and takes a picture of the staff dashboard (real headless Chromium,
+Debian's package) as an analyst: docs/img/dashboard.png.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -70,6 +74,41 @@ def main() -> None:
                         check=True,
                     )
                     print(f"{target}.png")
+            _dashboard(app, month, out / "dashboard.png")
+            print(out / "dashboard.png")
+
+
+def _dashboard(app, month: date, target: Path) -> None:
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    from survey.services.users import add_user
+
+    password = "a long password for the picture"
+    add_user("analist@voorbeeld.nl", password, "demo", role="analyst")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu"],
+            )
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url + "/staff/login")
+            page.locator("input[name=email]").fill("analist@voorbeeld.nl")
+            page.locator("input[name=password]").fill(password)
+            page.locator("form button[type=submit]").last.click()
+            page.wait_for_url("**/staff/**")
+            page.goto(f"{url}/staff/demo/dashboard?period=month&at={month:%Y-%m}")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(target), full_page=True)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 if __name__ == "__main__":

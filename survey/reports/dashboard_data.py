@@ -276,17 +276,36 @@ def _breakdowns(org_id, now: _Window, filters: Filters, language: str) -> d.Brea
     return d.Breakdowns(**result)
 
 
+def _month_reasons(cells: MonthCells, filters: Filters):
+    """Counts per reason option, their questions and the base of one month (cached)."""
+    key = ("reasons", filters)
+    found = cells.derived.get(key)
+    if found is None:
+        bases = filters.apply(cells.reason_bases)
+        base = int(bases["respondents"].sum()) if not bases.empty else 0
+        frame = filters.apply(cells.reasons)
+        counts: dict[str, int] = {}
+        questions: dict[str, str] = {}
+        if not frame.empty:
+            grouped = frame.groupby(["option", "question"], as_index=False)["count"].sum()
+            for option, question, count in grouped.itertuples(index=False):
+                counts[option] = counts.get(option, 0) + int(count)
+                questions.setdefault(option, question)
+        found = (counts, questions, base)
+        cells.derived[key] = found
+    return found
+
+
 def _reasons(now: _Window, filters: Filters, index, language: str) -> d.Reasons:
     counts: dict[str, int] = {}
     questions: dict[str, str] = {}
     base = 0
     for cells in now.months:
-        bases = filters.apply(cells.reason_bases)
-        base += int(bases["respondents"].sum()) if not bases.empty else 0
-        frame = filters.apply(cells.reasons)
-        for row in frame.itertuples() if not frame.empty else []:
-            counts[row.option] = counts.get(row.option, 0) + int(row.count)
-            questions.setdefault(row.option, row.question)
+        month_counts, month_questions, month_base = _month_reasons(cells, filters)
+        base += month_base
+        for option, count in month_counts.items():
+            counts[option] = counts.get(option, 0) + count
+            questions.setdefault(option, month_questions[option])
     if base < SUPPRESS_BELOW:
         return d.Reasons(respondents=base, suppressed=base > 0)
 

@@ -257,3 +257,17 @@ def test_volumes_import_refuses_duplicate_month_and_channel(runner, demo_org, tm
     assert "Lines 2 and 4" in result.output and "phone" in result.output
     assert count_rows() == before
     assert db.session.query(ContactVolume).count() == 0
+
+
+def test_version_3_report_data_still_renders(demo_org):
+    from survey.reports.data import VERSION, ReportData
+
+    load_month()
+    stored = _report().to_dict()
+    assert stored["version"] == VERSION == 4
+    del stored["not_applicable"]
+    stored["version"] = 3
+    old = ReportData.from_dict(stored)
+    assert old.not_applicable == ()
+    assert "Klanttevredenheid" in _text(old)
+    assert spreadsheet.tables(old)["not_applicable"][1] == []
