@@ -96,7 +96,7 @@ def _dashboard(app, month: date, target: Path) -> None:
                 executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                 args=["--no-sandbox", "--disable-gpu"],
             )
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="nl-NL")
             page.goto(url + "/staff/login")
             page.locator("input[name=email]").fill("analist@voorbeeld.nl")
             page.locator("input[name=password]").fill(password)

@@ -47,6 +47,8 @@ class Period:
             return f"{self.first.year}-Q{(self.first.month - 1) // 3 + 1}"
         if self.kind == "year":
             return f"{self.first.year}"
+        if self.kind == "range":
+            return f"{self.first:%Y-%m}..{self.last:%Y-%m}"
         return f"{self.first:%Y-%m}"
 
     def query(self) -> dict[str, str]:

@@ -5,6 +5,7 @@ staff dashboard read the same sentences and tiles.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from survey.reports import display, texts
@@ -95,11 +96,14 @@ def changes(data: ReportData, top: int = TOP) -> list[str]:
             continue
         found.append((abs(change.difference), name, change.difference, when))
     found.sort(key=lambda item: (-item[0], item[1]))
+    # A monthly report compares with last month; a dashboard period with the period before.
+    monthly = re.fullmatch(r"\d{4}-\d{2}", data.meta.month) is not None
     out = []
     for _, name, difference, when in found[:top]:
         direction = "up" if difference > 0 else "down"
         points = display.number(abs(display.round_half_up(100 * difference)), lang)
-        out.append(texts.word(f"story_{direction}_{when}", lang, channel=name, points=points))
+        key = f"story_{direction}_{when}" + ("" if monthly else "_period")
+        out.append(texts.word(key, lang, channel=name, points=points))
     return out
 
 

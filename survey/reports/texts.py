@@ -143,6 +143,18 @@ WORDS = {
     "story_down_year": _l(
         "%(channel)s: %(points)s percentage points lower than the same month last year."
     ),
+    "story_up_prev_period": _l(
+        "%(channel)s: %(points)s percentage points higher than the previous period."
+    ),
+    "story_down_prev_period": _l(
+        "%(channel)s: %(points)s percentage points lower than the previous period."
+    ),
+    "story_up_year_period": _l(
+        "%(channel)s: %(points)s percentage points higher than the same period a year earlier."
+    ),
+    "story_down_year_period": _l(
+        "%(channel)s: %(points)s percentage points lower than the same period a year earlier."
+    ),
     "story_nps": _l("NPS, asked only via %(channels)s: %(value)s (n = %(n)s)."),
     "story_reasons": _l("Top reasons after a negative answer"),
     "story_neff": _l(

@@ -133,3 +133,15 @@ def test_cells_are_cached_per_month(app, client, staff):
     client.get("/staff/demo/dashboard?period=month&at=2026-10&channel=counter")
     month_keys = [k for k in cache if len(k) == 2]
     assert len(month_keys) == len([k for k in list(cache)[:before] if len(k) == 2])
+
+
+def test_quarter_changes_speak_of_periods(client, staff):
+    _login(client, "viewer@example.nl")
+    html = client.get("/staff/demo/dashboard?period=quarter&at=2026-Q4").get_data(as_text=True)
+    text = _text(html)
+    assert "Balie: 18 procentpunt hoger dan de vorige periode." in text
+    changes = text[text.index("Significante veranderingen") : text.index("Per kanaal")]
+    assert "vorige maand" not in changes
+    ranged = client.get("/staff/demo/dashboard?period=range&from=2026-09&to=2026-10")
+    assert ranged.status_code == 200
+    assert "sep 2026 – okt 2026" in _text(ranged.get_data(as_text=True))
