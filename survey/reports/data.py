@@ -12,7 +12,9 @@ Versions of the stored shape:
   3  ``method.note`` is a ``WeightNote`` (a code and its parameters, translated by the
      renderers) instead of an English sentence; an older text note is read as the code its
      ``method.calibrated`` implies.
-  4  ``not_applicable``: the share of "n.v.t." answers per yes/no/n.v.t. question
+  4  ``funnel``: the invitation funnel per contact channel (``FunnelRow``, counts only; the
+     rates are derived). Older data has none and is read with an empty funnel.
+  5  ``not_applicable``: the share of "n.v.t." answers per yes/no/n.v.t. question
      (``NotApplicableRow``); older data reads as none.
 """
 
@@ -23,9 +25,11 @@ from dataclasses import dataclass, field
 
 from survey.reports.details import (  # noqa: F401  (the data's names live here too)
     DESIGN_WEIGHTS,
+    FUNNEL_STAGES,
     NOT_TRIMMED,
     WEIGHT_NOTE_CODES,
     Comment,
+    FunnelRow,
     Method,
     MethodChannel,
     NotApplicableRow,
@@ -63,7 +67,7 @@ from survey.reports.sections import (  # noqa: F401
     TrendRow,
 )
 
-VERSION = 4
+VERSION = 5
 
 
 class UnknownVersion(ValueError):
@@ -85,6 +89,7 @@ class ReportData:
     website: Website
     comments: tuple[Comment, ...]
     method: Method
+    funnel: tuple[FunnelRow, ...] = ()
     not_applicable: tuple[NotApplicableRow, ...] = ()
     version: int = field(default=VERSION)
 
@@ -110,6 +115,7 @@ class ReportData:
                     for c in self.comments
                 ],
                 "method": self.method.to_dict(),
+                "funnel": [r.to_dict() for r in self.funnel],
                 "not_applicable": [r.to_dict() for r in self.not_applicable],
             }
         )
@@ -134,6 +140,7 @@ class ReportData:
                 lambda c: Comment(c["channel"], c["name"], c["date"], c["text"]),
             ),
             method=Method.from_dict(d["method"]),
+            funnel=_tuple(d.get("funnel"), FunnelRow.from_dict),
             not_applicable=_tuple(d.get("not_applicable"), NotApplicableRow.from_dict),
             version=VERSION,
         )

@@ -113,6 +113,8 @@ def render(data: ReportData) -> bytes:
         story.append(Spacer(1, 4))
     if not data.comments:
         story.append(_p(w("no_data"), s["body"]))
+    if data.funnel:
+        story += [PageBreak()] + sections.funnel_tables(data, s, lang)
     story += [PageBreak(), _p(w("method"), s["h2"])] + sections.method(data, s, w, lang)
 
     buffer = io.BytesIO()

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, TableStyle
 
 from survey import safetext
-from survey.reports import charts, display, fonts, texts
+from survey.reports import charts, display, fonts, funnel, texts
 from survey.reports.data import SuppressedPage
 from survey.reports.pdf_layout import p as _p
 from survey.reports.pdf_layout import table as _table
@@ -286,3 +286,14 @@ def not_applicable(data, s, w, lang):
         _p(w("na_note"), s["small"]),
         _table(rows, [85 * mm, 30 * mm, 25 * mm, 30 * mm]),
     ]
+
+
+def funnel_tables(data, s, lang):
+    """The invitation funnel: one table per contact channel, ending in its response rate."""
+    out = [_p(funnel.word("title", lang), s["h2"]), _p(funnel.word("intro", lang), s["small"])]
+    headers = [funnel.word(k, lang) for k in ("step", "number", "share", "of")]
+    for row in data.funnel:
+        table = _table([headers, *funnel.rows(row, lang)], [70 * mm, 30 * mm, 25 * mm, 45 * mm])
+        table.setStyle(TableStyle([("FONT", (0, -1), (-1, -1), fonts.BOLD, 7.5)]))
+        out.append(KeepTogether([_p(texts.channel_name(row.channel, lang), s["h3"]), table]))
+    return out

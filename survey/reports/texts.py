@@ -204,6 +204,7 @@ SHEETS = {
     "comments": _l("Comments"),
     "method": _l("Method"),
     "not_applicable": _l("Not applicable"),
+    "funnel": _l("Invitation funnel"),
 }
 
 # The charts of the staff report page, named for their alternative text.

@@ -264,7 +264,7 @@ def test_version_3_report_data_still_renders(demo_org):
 
     load_month()
     stored = _report().to_dict()
-    assert stored["version"] == VERSION == 4
+    assert stored["version"] == VERSION == 5
     del stored["not_applicable"]
     stored["version"] = 3
     old = ReportData.from_dict(stored)
