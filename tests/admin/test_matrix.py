@@ -12,7 +12,7 @@ from tests.admin.conftest import fresh, login
 
 # A sample value for each URL parameter; int parameters get an id of the organisation's own
 # objects (conftest `ids`) when known. Other modules add their parameters here.
-SAMPLE_TEXT = {"kind": "pdf", "name": "channels", "token": "not-a-token"}
+SAMPLE_TEXT = {"kind": "pdf", "name": "channels", "token": "not-a-token", "row": "all"}
 MEMBER_ROLES = ("admin", "analyst", "viewer")
 
 
