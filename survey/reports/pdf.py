@@ -18,6 +18,7 @@ from reportlab.platypus import CondPageBreak, PageBreak, SimpleDocTemplate, Spac
 from survey import safetext
 from survey.reports import charts, fonts, pdf_first, texts
 from survey.reports import pdf_sections as sections
+from survey.reports import story as story_module
 from survey.reports.data import ReportData
 from survey.reports.pdf_layout import MARGIN, styles
 from survey.reports.pdf_layout import p as _p
@@ -87,7 +88,7 @@ def render(data: ReportData) -> bytes:
     ]
     story += [
         PageBreak(),
-        _p(w("trend"), s["h2"]),
+        _p(w("trend") if story_module.monthly(data) else w("trend_periods"), s["h2"]),
         charts.trend_chart(data),
         Spacer(1, 6),
         sections.trend_table(data, lang, w),
@@ -97,12 +98,13 @@ def render(data: ReportData) -> bytes:
     story += [PageBreak(), _p(w("breakdowns"), s["h2"])]
     for dim in ("location", "unit", "topic"):
         story += sections.breakdown(data, dim, s, w, lang)
-    story += [
-        CondPageBreak(80 * mm),
-        _p(w("when"), s["h2"]),
-        charts.heatmap_chart(data),
-        _p(sections.quiet_busy(data, lang), s["small"]),
-    ]
+    if any(map(any, data.heatmap.volume)):  # a period report from the dashboard has none
+        story += [
+            CondPageBreak(80 * mm),
+            _p(w("when"), s["h2"]),
+            charts.heatmap_chart(data),
+            _p(sections.quiet_busy(data, lang), s["small"]),
+        ]
     story += [PageBreak(), _p(w("why"), s["h2"])] + sections.reasons(data, s, w, lang)
     story += sections.not_applicable(data, s, w, lang)
     story += sections.website(data, s, w, lang)

@@ -82,6 +82,12 @@ def mix(data: ReportData) -> list[tuple[str, str, int, float]]:
     return [(code, name, n, n / total) for code, name, n in counted]
 
 
+def monthly(data: ReportData) -> bool:
+    """Whether the data is one calendar month (the monthly report, or a month's dashboard);
+    else a quarter, a year or a range, whose comparisons are with periods."""
+    return re.fullmatch(r"\d{4}-\d{2}", data.meta.month) is not None
+
+
 def changes(data: ReportData, top: int = TOP) -> list[str]:
     """The largest significant changes of the satisfied share, in words, largest first."""
     lang = data.meta.language
@@ -97,12 +103,12 @@ def changes(data: ReportData, top: int = TOP) -> list[str]:
         found.append((abs(change.difference), name, change.difference, when))
     found.sort(key=lambda item: (-item[0], item[1]))
     # A monthly report compares with last month; a dashboard period with the period before.
-    monthly = re.fullmatch(r"\d{4}-\d{2}", data.meta.month) is not None
+    is_monthly = monthly(data)
     out = []
     for _, name, difference, when in found[:top]:
         direction = "up" if difference > 0 else "down"
         points = display.number(abs(display.round_half_up(100 * difference)), lang)
-        key = f"story_{direction}_{when}" + ("" if monthly else "_period")
+        key = f"story_{direction}_{when}" + ("" if is_monthly else "_period")
         out.append(texts.word(key, lang, channel=name, points=points))
     return out
 

@@ -67,6 +67,7 @@ WORDS = {
     "no_data": _l("no data"),
     "per_channel": _l("Per contact channel"),
     "trend": _l("Trend: the last 13 months"),
+    "trend_periods": _l("Trend: the last 13 periods"),
     "breakdowns": _l("Breakdowns"),
     "location": _l("Location"),
     "unit": _l("Unit"),
@@ -211,6 +212,7 @@ SHEETS = {
 CHARTS = {
     "channels": _l("Satisfied per contact channel"),
     "trend": _l("Trend: the last 13 months"),
+    "trend_periods": _l("Trend: the last 13 periods"),
     "heatmap": _l("When: volume and satisfaction by hour and day"),
     "reasons": _l("Why: reasons after a negative answer"),
     "mix": _l("Contacts per channel"),

@@ -81,6 +81,22 @@ def choices(organisation, language: str) -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def scope(organisation, filters: dashboard_data.Filters, language: str) -> str:
+    """The filters in words ("Telefoon · Stadhuis"), for a report of a filtered view."""
+    offered = choices(organisation, language)
+    parts = []
+    for name, value in (
+        ("channel", filters.channel),
+        ("mode", filters.mode),
+        ("location", filters.location_id),
+        ("unit", filters.unit_id),
+        ("topic", filters.topic_id),
+    ):
+        if value is not None:
+            parts.append(dict(offered[name]).get(str(value), str(value)))
+    return " · ".join(parts)
+
+
 def comments(organisation, current: View, search: str, language: str) -> list[Comment]:
     """The newest comments of the period and filters, scrubbed, optionally containing
     ``search``; none from a channel with fewer responses than the suppression threshold."""

@@ -145,3 +145,22 @@ def test_quarter_changes_speak_of_periods(client, staff):
     ranged = client.get("/staff/demo/dashboard?period=range&from=2026-09&to=2026-10")
     assert ranged.status_code == 200
     assert "sep 2026 – okt 2026" in _text(ranged.get_data(as_text=True))
+
+
+def test_make_report_for_a_quarter_and_a_location(client, staff):
+    import io
+
+    import pdfplumber
+
+    _login(client, "viewer@example.nl")
+    location = db.session.query(Location).filter_by(name="Stadhuis").first()
+    page = client.get(f"/staff/demo/dashboard?period=quarter&at=2026-Q4&location={location.id}")
+    link = re.search(r'href="([^"]*dashboard/report\.pdf[^"]*)"', page.get_data(as_text=True))
+    response = client.get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "demo-2026-Q4.pdf" in response.headers["Content-Disposition"]
+    with pdfplumber.open(io.BytesIO(response.data)) as doc:
+        text = " ".join(" ".join(p.extract_text() or "" for p in doc.pages).split())
+    assert "Gemeente Voorbeeld · Stadhuis" in text and "K4 2026" in text
+    assert "Trend: de laatste 13 perioden" in text
+    assert "n = 20" in text  # the location's responses only
