@@ -124,7 +124,9 @@ def channel_chart(data: ReportData) -> Drawing:
         label = display.share_percent(est.estimate, lang)
         if est.reliability == "indicative":
             label += f" ({texts.word('indicative', lang)})"
-        _label(drawing, hi + 4, y + 3, label)
+        # Never past the drawing's edge: a long label moves left over the bar (white ground).
+        room = WIDTH - stringWidth(safetext.clean(label), fonts.REGULAR, 7) - 2
+        _label(drawing, min(hi + 4, room), y + 3, label)
     return drawing
 
 

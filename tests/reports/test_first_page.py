@@ -150,3 +150,22 @@ def test_trend_is_small_multiples_on_one_scale(demo_org):
     assert names == [r.name for r in data.trend.rows]  # one small chart per row
     svg = charts.svg("trend", data)
     assert svg.count("<polyline") <= len(data.trend.rows) * 2
+
+
+def test_channel_chart_labels_stay_inside_the_drawing(demo_org):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from survey.reports import fonts
+
+    load_month()
+    data = _report()
+    rows = list(data.channels)
+    rows[0] = dataclasses.replace(
+        rows[0], satisfied=Estimate(12, "indicative", 0.82, 0.52, 0.95, 0.1, 12.0, 0.82)
+    )
+    drawing = charts.channel_chart(dataclasses.replace(data, channels=tuple(rows)))
+    fonts.register()
+    labels = [c for c in drawing.contents if getattr(c, "text", "").startswith("82%")]
+    assert labels and labels[0].text == "82% (indicatief)"
+    for label in labels:
+        assert label.x + stringWidth(label.text, label.fontName, label.fontSize) <= drawing.width
