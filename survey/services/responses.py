@@ -60,8 +60,11 @@ def prepare_response(
     origin: Origin,
     now: datetime,
     ref: catalogue.SurveyRef | None = None,
+    partial: bool = False,
 ) -> tuple[dict, list[AnswerRow]]:
-    """Validate a parsed submission against its survey version; return the rows to insert."""
+    """Validate a parsed submission against its survey version; return the rows to insert.
+
+    `partial`: the first answers of a one-question-at-a-time flow (see validate_answers)."""
     if ref is None:
         ref = catalogue.find_survey_version(
             submission.organisation, submission.survey, submission.version
@@ -70,7 +73,7 @@ def prepare_response(
         submission.inclusion_probability, origin.inclusion_probability
     )
     definition = catalogue.definition_for(ref.version_id)
-    answers = validate_answers(definition, submission.answers)
+    answers = validate_answers(definition, submission.answers, partial)
     score, satisfied = headline_outcome(definition, answers)
     org = ref.organisation_id
     values = {
