@@ -1,8 +1,9 @@
 """The invitation's link page: what a token opens, its first answer, follow-ups and opt-out.
 
-The token in `/s/<token>` is the only thing that authorises: 128 random bits made when the
-invitation was, kept only as its sha256 (Invitation.token_hash), so the database cannot give
-a link back and the page needs no cookie or session. The token tells nothing about the
+The token in `/s/<token>` is the only thing that authorises: 128 bits derived with the
+server's key when the invitation is sent (survey.services.invitations.link_token), kept in
+the database only as its sha256 (Invitation.token_hash), so a copy of the database cannot make
+a working link, and the page needs no cookie or session. The token tells nothing about the
 person. Opening is recorded once (opened_at); the first answer creates the response and
 marks the invitation completed in the same unit of work (see survey.services.link_answers);
 afterwards the link shows "already answered" and the answers stored are never changed.
@@ -10,13 +11,12 @@ afterwards the link shows "already answered" and the answers stored are never ch
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from survey.database import unit_of_work
@@ -24,8 +24,8 @@ from survey.domain import SurveyDefinition
 from survey.domain.submission import parse_submission
 from survey.errors import Gone, Invalid, NotFound
 from survey.extensions import db
-from survey.models import Answer, Invitation, OptOut, Response
-from survey.services import catalogue
+from survey.models import Answer, Invitation, Response
+from survey.services import catalogue, invitations
 from survey.services.link_answers import (
     Reply,
     add_answer,
@@ -38,10 +38,6 @@ from survey.services.link_answers import (
 from survey.services.responses import Origin, prepare_response
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -66,10 +62,16 @@ def _expired() -> Gone:
 def _invitation(token: str, lock: bool = False) -> Invitation:
     if not isinstance(token, str) or not _TOKEN.match(token):
         raise _unknown()  # not one of ours: no lookup needed
-    query = select(Invitation).where(Invitation.token_hash == token_hash(token))
-    if lock:
-        query = query.with_for_update()
-    found = db.session.execute(query).scalar_one_or_none()
+    if not lock:
+        try:
+            return invitations.invitation_for_token(token)
+        except NotFound:
+            raise _unknown() from None
+    found = db.session.execute(
+        select(Invitation)
+        .where(Invitation.token_hash == invitations.token_hash(token))
+        .with_for_update()  # one writer per invitation at a time (PostgreSQL)
+    ).scalar_one_or_none()
     if found is None:
         raise _unknown()
     return found
@@ -116,12 +118,7 @@ def open_link(token: str, now: datetime) -> LinkPage:
     if _response_id(invitation.id) is not None:
         return _page(invitation, "answered")
     if invitation.opened_at is None:
-        with unit_of_work() as session:
-            session.execute(
-                update(Invitation)
-                .where(Invitation.id == invitation.id, Invitation.opened_at.is_(None))
-                .values(opened_at=now)
-            )
+        invitations.mark_opened(invitation, now)
         invitation = _invitation(token)
     _, definition = _newest(invitation)
     question = next_key(definition, {}, ())
@@ -192,6 +189,9 @@ def answer(
     except IntegrityError:
         # PostgreSQL: another request stored this invitation's response a moment ago.
         db.session.rollback()
+    except Gone as error:
+        if error.code != "already_answered":
+            raise
     return skips
 
 
@@ -264,42 +264,23 @@ def _first_answer(session, invitation: Invitation, ref, reply: Reply, language, 
                 for r in rows
             ],
         )
-    session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id)
-        .values(completed_at=now, opened_at=invitation.opened_at or now)
-    )
+    invitations.mark_completed(invitation, now)  # Gone if answered already: all rolls back
 
 
 def opt_out(token: str, now: datetime) -> bool:
     """Put the invited person on the organisation's opt-out list from the link page.
 
-    Returns True the first time (the page acknowledges it), False when the person was on the
-    list already. Works after the link expired too. Stores only the address's keyed hash.
+    Returns True once, when the page should acknowledge it ("you will get no more
+    invitations"), False when the person was on the list and had been told already. Works
+    after the link expired too. Only the address's keyed hash is kept on the list.
     """
     invitation = _invitation(token)
     contact = invitation.contact
     if contact is None or not contact.address_hash:
         raise Invalid("no_address", "This invitation has no address to take off the list.")
-    org_id, address_hash = invitation.organisation_id, contact.address_hash
-    with unit_of_work() as session:
-        existing = session.execute(
-            select(OptOut.id).where(
-                OptOut.organisation_id == org_id, OptOut.address_hash == address_hash
-            )
-        ).scalar()
-        if existing is not None:
-            return False
-        session.execute(
-            insert(OptOut).values(
-                organisation_id=org_id,
-                address_hash=address_hash,
-                source="survey_page",
-                created_at=now,
-                acknowledged_at=now,
-            )
-        )
-    return True
+    org_id, hashed = invitation.organisation_id, contact.address_hash
+    invitations.opt_out(org_id, hashed, "survey_page", now)
+    return invitations.acknowledge_opt_out(org_id, hashed, now)
 
 
 def organisation_name(token: str) -> str:

@@ -1,9 +1,9 @@
-"""Invitations for link-page tests: a contact and its invitation, with the token returned."""
+"""Invitations for link-page tests: a contact and its sent invitation, with its link token.
+
+The token and the address hash are made by survey.services.invitations, as for real ones."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from survey.database import unit_of_work
 from survey.extensions import db
 from survey.models import Contact, Invitation, Organisation, Survey, Topic, Unit
 from survey.models.types import utcnow
+from survey.services import invitations
 
 
 def make_invitation(
@@ -27,7 +28,6 @@ def make_invitation(
     address: str = "+31612345678",
 ) -> tuple[str, int]:
     """A sent invitation of the demo organisation; returns (token, invitation id)."""
-    token = secrets.token_urlsafe(16)
     now = utcnow()
     org = db.session.execute(select(Organisation).where(Organisation.slug == "demo")).scalar_one()
     survey_id = db.session.execute(
@@ -49,18 +49,19 @@ def make_invitation(
             language=language,
             address_kind="phone" if mode == "sms" else "email",
             address=address,
-            address_hash=hashlib.sha256(f"test:{address}".encode()).hexdigest(),
+            address_hash=invitations.address_hash(org.id, address),
             outcome="invited",
         )
         session.add(contact)
         session.flush()
+        token = invitations.link_token(contact.id)
         invitation = Invitation(
             organisation_id=org.id,
             survey_id=survey_id,
             contact_id=contact.id,
             contact_channel=channel,
             survey_mode=mode,
-            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            token_hash=invitations.token_hash(token),
             inclusion_probability=probability,
             status="delivered",
             due_at=now - timedelta(minutes=20),
