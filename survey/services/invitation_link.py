@@ -283,5 +283,7 @@ def opt_out(token: str, now: datetime) -> bool:
     return invitations.acknowledge_opt_out(org_id, hashed, now)
 
 
-def organisation_name(token: str) -> str:
-    return _invitation(token).organisation.name
+def sender(token: str) -> tuple[str, str]:
+    """The inviting organisation's name and the invited person's language."""
+    invitation = _invitation(token)
+    return invitation.organisation.name, _language(invitation)

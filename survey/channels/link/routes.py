@@ -161,10 +161,16 @@ def stop(token: str):
     """Ask to confirm: no more invitations from this organisation."""
     language = _asked_language()
     try:
-        organisation = invitation_link.organisation_name(token)
+        organisation, contact_language = invitation_link.sender(token)
     except NotFound:
         return _message("invalid", language, 404)
-    return _render("stop.html", language, organisation=organisation, token=token, lang=language)
+    return _render(
+        "stop.html",
+        language or contact_language,
+        organisation=organisation,
+        token=token,
+        lang=language,
+    )
 
 
 @bp.post("/<token>/stop")
@@ -172,7 +178,8 @@ def stop_confirmed(token: str):
     """Put the person on the opt-out list; say so once, or that it was done already."""
     language = _asked_language()
     try:
-        organisation = invitation_link.organisation_name(token)
+        organisation, contact_language = invitation_link.sender(token)
+        language = language or contact_language
         added = invitation_link.opt_out(token, utcnow())
     except NotFound:
         return _message("invalid", language, 404)
