@@ -235,3 +235,36 @@ def test_token_reveals_nothing(demo_org):
     stored = db.session.get(Invitation, invitation_id)
     assert len(token) >= 22  # 128 bits in URL-safe base64
     assert token not in stored.token_hash and "31612345678" not in token
+
+
+def test_simultaneous_first_answers_make_one_response(app, demo_org):
+    """Eight taps at once on a live server (threads): one response, one completion."""
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    from tests.browser.conftest import LiveServer
+
+    token, invitation_id = make_invitation()
+    statuses: list[int] = []
+    start = threading.Barrier(8)
+
+    def tap(score: int) -> None:
+        body = urllib.parse.urlencode({"question": "cijfer", "answer": str(score)}).encode()
+        start.wait()
+        with urllib.request.urlopen(f"{server.url}/s/{token}", data=body, timeout=30) as reply:
+            statuses.append(reply.status)
+
+    with LiveServer(app) as server:
+        threads = [threading.Thread(target=tap, args=(score,)) for score in range(2, 10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        app.wsgi_app.settle()
+    assert statuses == [200] * 8  # each followed its redirect to the next screen
+    db.session.expire_all()
+    responses = db.session.execute(select(Response)).scalars().all()
+    assert len(responses) == 1
+    assert len(_answers(responses[0].id)) == 1
+    assert _invitation(invitation_id).completed_at is not None
