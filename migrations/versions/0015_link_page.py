@@ -1,7 +1,7 @@
 """The contact's handling on responses that came through an invitation
 
 Revision ID: 0015_link_page
-Revises: 0008_invitations
+Revises: 0009_admin
 Create Date: 2026-12-05 16:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_link_page'
-down_revision = '0008_invitations'
+down_revision = '0009_admin'
 branch_labels = None
 depends_on = None
 
