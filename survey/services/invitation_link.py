@@ -107,17 +107,18 @@ def _newest(invitation: Invitation) -> tuple[catalogue.SurveyRef, SurveyDefiniti
     return ref, catalogue.definition_for(ref.version_id)
 
 
-def open_link(token: str, now: datetime) -> LinkPage:
+def open_link(token: str, now: datetime, record: bool = True) -> LinkPage:
     """A visit to `/s/<token>`: the first question, or "answered", or "expired".
 
-    The first visit records opened_at (once); an expired or answered link records nothing.
+    The first visit records opened_at (once; not when `record` is False, for a HEAD request);
+    an expired or answered link records nothing.
     """
     invitation = _invitation(token)
     if _is_expired(invitation, now) and _response_id(invitation.id) is None:
         return _page(invitation, "expired")
     if _response_id(invitation.id) is not None:
         return _page(invitation, "answered")
-    if invitation.opened_at is None:
+    if invitation.opened_at is None and record:
         invitations.mark_opened(invitation, now)
         invitation = _invitation(token)
     _, definition = _newest(invitation)

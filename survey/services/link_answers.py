@@ -71,6 +71,8 @@ def read_reply(
         value: object = sorted(codes)
     elif question.kind == "text":
         value = parse_reply(question, given[0] if given else "")
+    elif not given:
+        value = None  # only the 'other' text of a choice (below)
     else:
         if len(given) != 1:
             raise ValidationError(
@@ -79,7 +81,8 @@ def read_reply(
         value = _offered(question, given[0])
         if value is None:
             value = parse_reply(question, given[0])
-    if question.kind == "choice" and other.strip():
+    tapped = question.kind == "choice" and not question.multiple and value not in (None, "other")
+    if other.strip() and question.kind == "choice" and not tapped:  # a tapped option wins
         if not question.allow_other:
             raise ValidationError(
                 "invalid_option", "This question has no 'other' field.", f"answers.{question.key}"
@@ -91,6 +94,8 @@ def read_reply(
             "selected": sorted(selected) if question.multiple else selected[0],
             "other": other.strip(),
         }
+    if value is None:
+        raise ValidationError("unclear_reply", "Choose one answer.", f"answers.{question.key}")
     return Reply(question.key, value=value)
 
 

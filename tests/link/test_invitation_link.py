@@ -36,6 +36,8 @@ def _answers(response_id: int) -> list[tuple]:
 
 def test_first_visit_shows_headline_and_records_the_open_once(client, demo_org):
     token, invitation_id = make_invitation()
+    assert client.head(f"/s/{token}").status_code == 200
+    assert _invitation(invitation_id).opened_at is None  # a HEAD (a link checker) is no open
     page = client.get(f"/s/{token}")
     assert page.status_code == 200
     _no_cookie(page)

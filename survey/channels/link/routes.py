@@ -86,7 +86,7 @@ def invitation(token: str):
     """The first question of an invitation, or 'already answered', or 'expired'."""
     language = _asked_language()
     try:
-        page = invitation_link.open_link(token, utcnow())
+        page = invitation_link.open_link(token, utcnow(), record=request.method == "GET")
     except NotFound:
         return _message("invalid", language, 404)
     language = language or page.language
