@@ -181,6 +181,7 @@ def test_unclear_answers_are_refused_and_nothing_is_stored(client, demo_org):
         assert page.status_code == 422, data
         html = page.get_data(as_text=True)
         assert 'role="alert"' in html and "Welk cijfer" in html
+        assert f'href="/s/{token}/next?lang=en"' in html  # the same question, in English
         _no_cookie(page)
     # A question the flow does not ask now, or one that does not exist.
     later = client.post(f"/s/{token}", data={"question": "toelichting", "answer": "x"})

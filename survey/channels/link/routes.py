@@ -9,6 +9,8 @@ cookie. Views parse, call one service and render.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
@@ -359,13 +361,20 @@ def _question_page(
         visitor=visitor,
         token=token,
         error=error,
-        switch_url=_switch_url(other_language),
+        switch_url=_switch_url(other_language, action),
         other_language=other_language,
         lang=_asked_language(),
     )
 
 
-def _switch_url(language: str) -> str:
-    args = request.args.to_dict()
-    args["lang"] = language
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+def _switch_url(language: str, action: str) -> str:
+    """This screen in the other language: the address itself, or after a refused post the
+    screen's form address (every one of them answers a GET with the same question)."""
+    if request.method == "GET":
+        args = request.args.to_dict()
+        args["lang"] = language
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+    parts = urlsplit(action)
+    query = dict(parse_qsl(parts.query))
+    query["lang"] = language
+    return f"{parts.path}?{urlencode(query)}"
