@@ -186,7 +186,7 @@ def test_the_monthly_report_has_the_funnel_per_channel(month, client):
     assert ["E-mail", "Respons (ingevuld van verzonden)", None, 50, "Verzonden"] in rows
     add_user("staff@example.nl", "a long password", "demo")
     client.post("/staff/login", data={"email": "staff@example.nl", "password": "a long password"})
-    page = client.get(f"/staff/reports/{built.id}").get_data(as_text=True)
+    page = client.get(f"/staff/demo/reports/{built.id}").get_data(as_text=True)
     assert '<section lang="nl" aria-labelledby="funnel-title">' in page
     assert "<caption>Telefoon</caption>" in page
     assert '<th scope="row">Respons (ingevuld van verzonden)</th><td></td><td>50%</td>' in page
