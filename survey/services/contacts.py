@@ -38,6 +38,8 @@ from survey.services.invitations import address_hash, link_token, token_hash
 from survey.services.rules import rules_for
 
 MAX_BATCH = 1000
+# Batches are written with SQLAlchemy Core (the ORM's bulk path costs more than the insert).
+_CONTACTS = Contact.__table__
 _draws = random.SystemRandom()
 
 
@@ -296,13 +298,16 @@ def insert_new(organisation_id: int, new: list[_Prepared], now: datetime) -> dic
         if decision.outcome != "invited":
             values["address"] = None  # only an invitation needs the address
         rows.append(values)
-    ids = (
-        db.session.execute(
-            insert(Contact).returning(Contact.id, sort_by_parameter_order=True), rows
-        )
-        .scalars()
-        .all()
-    )
+    # RETURNING in parameter order would insert one row per statement on SQLite; every new
+    # contact has a key of its own in the batch, so the ids are matched by key instead.
+    returned = db.session.execute(
+        insert(_CONTACTS).returning(_CONTACTS.c.id, _CONTACTS.c.reference, _CONTACTS.c.client_uuid),
+        rows,
+    ).all()
+    by_key = {}
+    for contact_id, reference, client_uuid in returned:
+        by_key[("ref", reference) if reference is not None else ("uuid", client_uuid)] = contact_id
+    ids = [by_key[_keys(p)[0]] for p in new]
     results, invitations = {}, []
     for contact_id, p, (decision, survey_id) in zip(ids, new, decided, strict=True):
         due = decision.schedule.due_at if decision.schedule else None
@@ -320,7 +325,7 @@ def insert_new(organisation_id: int, new: list[_Prepared], now: datetime) -> dic
                 _invitation(organisation_id, contact_id, p, decision, survey_id, now)
             )
     if invitations:
-        db.session.execute(insert(Invitation), invitations)
+        db.session.execute(insert(Invitation.__table__), invitations)
     return results
 
 

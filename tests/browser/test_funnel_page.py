@@ -50,8 +50,8 @@ def report_with_funnel(demo_org):
 
 def test_the_funnel_section_of_the_report_page(page, live_server, report_with_funnel):
     log_in(page, live_server.url)
-    page.wait_for_url("**/staff/reports")
-    page.goto(f"{live_server.url}/staff/reports/{report_with_funnel}")
+    page.wait_for_url("**/staff/demo/reports")
+    page.goto(f"{live_server.url}/staff/demo/reports/{report_with_funnel}")
     section = page.get_by_role("region", name="Uitnodigingen na een contact: de trechter")
     assert section.is_visible()
     phone = section.get_by_role("table", name="Telefoon")
