@@ -118,3 +118,26 @@ def test_english_page(client, demo_org):
     reply = client.post(form["action"], data={"question": "oordeel", "answer": "up", **form})
     assert reply.headers["Location"].endswith("?lang=en")
     assert db.session.execute(select(Response.language)).scalar_one() == "en"
+
+
+def test_a_form_open_too_long_and_an_old_follow_up_key(client, demo_org, monkeypatch):
+    from survey.services import plain_links
+
+    form = _form(client.get("/s/q/demo/balie").get_data(as_text=True))
+    posted = client.post(
+        form["action"], data={"question": "oordeel", "answer": "down", "form": form["form"]}
+    )
+    follow = posted.headers["Location"]
+    monkeypatch.setattr(plain_links, "FORM_SECONDS", -1)
+    monkeypatch.setattr(plain_links, "FOLLOW_UP_SECONDS", -1)
+    before = count_rows()
+    fresh = _form(client.get("/s/q/demo/balie").get_data(as_text=True))
+    late = client.post(
+        fresh["action"], data={"question": "oordeel", "answer": "up", "form": fresh["form"]}
+    )
+    assert late.status_code == 400
+    assert "Deze pagina stond te lang open" in late.get_data(as_text=True)
+    old = client.post(follow, data={"question": "reden", "answer": ["lang_wachten"]})
+    assert old.status_code == 410
+    assert "Deze link is verlopen" in old.get_data(as_text=True)
+    assert count_rows() == before

@@ -51,7 +51,9 @@ def posted() -> tuple[str, list[str], str]:
 
 
 def refused(error: ServiceError, language: str | None) -> Response:
-    if isinstance(error, Gone):
+    """The page for a refused request: expired link, unknown link, or a form we did not make
+    (or one open too long)."""
+    if isinstance(error, Gone) and error.code != "form_expired":
         return message("expired", language, 410)
     if isinstance(error, NotFound):
         return message("invalid", language, 404)
