@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from survey.database import unit_of_work
@@ -40,6 +40,7 @@ from survey.services.rules import rules_for
 MAX_BATCH = 1000
 # Batches are written with SQLAlchemy Core (the ORM's bulk path costs more than the insert).
 _CONTACTS = Contact.__table__
+_LOCK_SPACE = 0x4B544F  # "KTO": the advisory lock space of contact intake (PostgreSQL)
 _draws = random.SystemRandom()
 
 
@@ -261,8 +262,20 @@ def conflict_message(p: _Prepared) -> str:
     return f"A different contact was already stored with this {which}."
 
 
+def lock_intake(organisation_id: int) -> None:
+    """Inside a unit of work: one intake of this organisation at a time, so the throttle and
+    the daily cap count every invitation. SQLite's writers queue already; PostgreSQL takes a
+    transaction-level advisory lock (released at commit or rollback)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :org)"),
+            {"space": _LOCK_SPACE, "org": organisation_id},
+        )
+
+
 def _store(organisation_id: int, prepared: list[_Prepared], now: datetime, batch: bool):
     with unit_of_work():
+        lock_intake(organisation_id)
         batch_sorted = sort_batch(organisation_id, prepared)
         if batch_sorted.conflicts:
             p = batch_sorted.conflicts[0]
