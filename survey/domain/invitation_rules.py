@@ -1,6 +1,6 @@
 """Whether, when and how to invite a citizen after a contact: the pure decision.
 
-The service (survey/services/contacts.py) looks up the facts (the rule of the contact's
+The services (survey/services/contacts.py, decisions.py) look up the facts (the rule of the contact's
 channel, an opt-out, the person's last invitation, how many invitations that day already has)
 and stores what `decide` returns. The order of the steps is the funnel's:
 
