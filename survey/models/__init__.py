@@ -1,6 +1,7 @@
 """All tables, importable from one place."""
 
-from survey.models.device import Device, Invitation
+from survey.models.device import Device
+from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
 from survey.models.reporting import ContactVolume, Report, ReportTarget
 from survey.models.response import Answer, Response
@@ -11,10 +12,14 @@ from survey.models.user import User
 __all__ = [
     "Answer",
     "ApiKey",
+    "Contact",
     "ContactVolume",
+    "Delivery",
     "Device",
     "Invitation",
+    "InvitationRule",
     "Location",
+    "OptOut",
     "Organisation",
     "Report",
     "ReportTarget",
