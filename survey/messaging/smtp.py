@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import smtplib
-import socket
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -78,7 +77,7 @@ class SMTP(Provider):
             raise TemporaryFailure("smtp_deferred", str(error.smtp_code)) from None
         except (smtplib.SMTPConnectError, ConnectionRefusedError) as error:
             raise TemporaryFailure("smtp_unreachable", type(error).__name__) from None
-        except (TimeoutError, socket.timeout, smtplib.SMTPServerDisconnected, OSError) as error:
+        except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as error:
             raise TemporaryFailure("smtp_timeout", type(error).__name__, ambiguous=True) from None
 
 

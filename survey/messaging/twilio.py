@@ -120,7 +120,8 @@ def failure(response: httpx.Response):
         body, code = {}, 0
     status = response.status_code
     if status == 429:
-        return TemporaryFailure("provider_rate_limited", str(code or ""), http.retry_after(response))
+        wait = http.retry_after(response)
+        return TemporaryFailure("provider_rate_limited", str(code or ""), wait)
     if status >= 500:
         return TemporaryFailure("provider_error", str(status), http.retry_after(response),
                                 ambiguous=True)

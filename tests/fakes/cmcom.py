@@ -52,7 +52,8 @@ class FakeCM(FakeServer):
             return None, {}, None
         number, reference = to["number"], msg.get("reference")
         if mode == "invalid" or number in self.invalid_numbers:
-            return answer(400, 201, "There are messages with errors. See 'messages' for details.", [{
+            details = "There are messages with errors. See 'messages' for details."
+            return answer(400, 201, details, [{
                 "to": number, "status": "Rejected", "reference": reference, "parts": 0,
                 "messageDetails": f"Gsm '{number}' is not a number.", "messageErrorCode": 303}])
         message = {"to": number, "body": msg["body"]["content"], "reference": reference,

@@ -16,7 +16,7 @@ import itertools
 import threading
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from tests.fakes.server import FakeServer
 
@@ -131,7 +131,7 @@ class FakeTwilio(FakeServer):
         chunk = found[page * size:(page + 1) * size]
         base = f"/2010-04-01/Accounts/{SID}/Messages.json"
         more = (page + 1) * size < len(found)
-        extra = f"&To={to}" if to else ""
+        extra = f"&To={quote(to)}" if to else ""
         return 200, {}, {
             "messages": [self._resource(m) for m in chunk],
             "page": page, "page_size": size, "start": page * size,
