@@ -86,6 +86,10 @@ def from_environment(env=None) -> dict:
         "SEND_CLAIM_LEASE_SECONDS": float(env.get("SEND_CLAIM_LEASE_SECONDS") or 600),
         # CM.com: a message with no status report this long after its claim was not accepted.
         "CM_REPORT_WAIT_SECONDS": float(env.get("CM_REPORT_WAIT_SECONDS") or 1800),
+        # Key of the HMAC that keeps a citizen's phone number or e-mail address as a hash once
+        # the address itself is erased (throttling, opt-out). Required in production; never
+        # change it (docs/OPERATIONS.md). Development and tests derive one from SECRET_KEY.
+        "ADDRESS_HASH_KEY": env.get("ADDRESS_HASH_KEY") or None,
         # Rate limit figures (defaults and reasons in docs/OPERATIONS.md), e.g. "600 per minute".
         **{key: env[key] for key in RATE_LIMITS if env.get(key)},
     }
@@ -144,6 +148,11 @@ RATE_LIMITS = {
 DEFAULTS = {
     **RATE_LIMITS,
     "API_MAX_BODY_BYTES": 64 * 1024,
+    # POST /api/v1/contacts takes up to 1,000 contacts in one body.
+    "CONTACTS_MAX_BATCH": 1000,
+    "CONTACTS_MAX_BODY_BYTES": 1024 * 1024,
+    # `flask kto contacts import`: larger files are refused before reading.
+    "CONTACTS_IMPORT_MAX_BYTES": 20 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_SUPPORTED_LOCALES": ["nl", "en"],
     # Dates and times on pages are shown in Dutch local time.

@@ -53,3 +53,12 @@ def send_invitations():
     """Every minute: due invitations, reminders and retries sent; expired ones marked."""
     with queue.app().app_context():
         sending.send_due(max_seconds=50)
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+def erase_addresses():
+    """Every 10 minutes: erase the citizens' addresses no invitation needs any more."""
+    from survey.services import invitations
+
+    with queue.app().app_context():
+        invitations.erase_addresses(datetime.now(UTC))
