@@ -73,9 +73,6 @@ def from_environment(env=None) -> dict:
         # The secret in CM.com's callback URLs (/webhooks/sms/cm/<secret>/...): CM.com does
         # not sign its status reports or inbound messages.
         "CM_WEBHOOK_SECRET": env.get("CM_WEBHOOK_SECRET") or None,
-        # Link tokens are derived from this key and the invitation (survey/services/sending.py);
-        # unset: derived from SECRET_KEY. Changing it breaks links already sent.
-        "LINK_TOKEN_KEY": env.get("LINK_TOKEN_KEY") or None,
         # The sender: messages per batch, parallel requests, a provider's timeout, attempts.
         "SEND_BATCH_SIZE": int(env.get("SEND_BATCH_SIZE") or 500),
         "SMS_CONCURRENCY": int(env.get("SMS_CONCURRENCY") or 64),

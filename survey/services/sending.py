@@ -17,9 +17,6 @@ contact's address: nothing here takes an address from a caller.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,30 +27,18 @@ from sqlalchemy import and_, exists, select, update
 
 from survey import messaging
 from survey.database import unit_of_work
+from survey.domain.invitation_rules import invitation_mode
 from survey.extensions import db
 from survey.messaging import Message, SendFailed, Sent
 from survey.models import Organisation
 from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
 from survey.services.invitation_texts import Composer
+from survey.services.invitations import link_token
 
 log = logging.getLogger(__name__)
 
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
-
-
-def link_token(invitation_id: int) -> str:
-    """The invitation's link token: 128 bits from a server key, derived again when needed
-    (a reminder, a recovery), so the token itself is never stored; only its sha256 is."""
-    key = current_app.config.get("LINK_TOKEN_KEY") or hmac.new(
-        str(current_app.config["SECRET_KEY"]).encode(), b"kto-link-token", hashlib.sha256
-    ).hexdigest()
-    digest = hmac.new(key.encode(), f"invitation:{invitation_id}".encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(digest.digest()[:16]).decode().rstrip("=")
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def link_url(token: str) -> str:
@@ -72,6 +57,7 @@ def backoff(attempts: int) -> float:
 class Job:
     delivery_id: int
     invitation_id: int
+    contact_id: int
     kind: str
     mode: str
     address: str
@@ -216,13 +202,10 @@ def claim(now: datetime, limit: int) -> list[Job]:
             session.flush()
             claimed += [(d.id, d.invitation_id, d.kind, 1, d.idempotency_key, False)
                         for d in rows]
-            firsts = [i for i, kind, _ in new if kind == "invitation"]
+            firsts = [{"id": i, "status": "sending", "provider": names.get(m, m)}
+                      for i, kind, m in new if kind == "invitation"]
             if firsts:
-                session.execute(update(Invitation), [
-                    {"id": i, "status": "sending", "provider": names.get(m, m),
-                     "token_hash": token_hash(link_token(i))}
-                    for i, kind, m in new if kind == "invitation"
-                ])
+                session.execute(update(Invitation), firsts)
         if not claimed:
             return []
         jobs = _jobs(session, claimed, now)
@@ -234,7 +217,9 @@ def _jobs(session, claimed, now) -> list[Job]:
     by_invitation = {c[1]: c for c in claimed}
     rows = session.execute(
         select(Invitation.id, Invitation.survey_mode, Invitation.created_at,
-               Invitation.contact_channel, Invitation.organisation_id, Contact.address,
+               Invitation.contact_id, Contact.contact_channel, Contact.address_kind,
+               Contact.organisation_id.label("contact_organisation"),
+               Invitation.organisation_id, Contact.address,
                Contact.address_hash, Contact.language, Organisation.slug, Organisation.name,
                InvitationRule.texts, OptOut.id.label("opted_out"))
         .join(Contact, Contact.id == Invitation.contact_id)
@@ -251,13 +236,21 @@ def _jobs(session, claimed, now) -> list[Job]:
     for row in rows:
         delivery_id, invitation_id, kind, attempts, reference, recover = by_invitation[row.id]
         seen.add(row.id)
+        # Purpose limitation: the contact's own address, through the one mode its channel
+        # allows (the rule of survey.services.invitations.destination, checked in bulk).
+        mode = invitation_mode(row.contact_channel)
+        if (mode is None or mode != (row.survey_mode, row.address_kind)
+                or row.contact_organisation != row.organisation_id):
+            _final(session, delivery_id, invitation_id, kind, "no_destination", now)
+            continue
         if row.opted_out or not row.address:
             _final(session, delivery_id, invitation_id, kind,
                    "opted_out" if row.opted_out else "no_address", now)
             continue
         jobs.append(Job(
             delivery_id=delivery_id, invitation_id=invitation_id, kind=kind,
-            mode=row.survey_mode, address=row.address, language=row.language or "nl",
+            mode=row.survey_mode, address=row.address, contact_id=row.contact_id,
+            language=row.language or "nl",
             organisation=row.slug, organisation_name=row.name, texts=row.texts or {},
             reference=reference, attempts=attempts,
             recover_since=row.created_at if recover else None,
@@ -283,7 +276,7 @@ def compose(jobs: list[Job]) -> None:
         "twilio": f"{public}/webhooks/sms/twilio/status",
     }.get(_provider_names()["sms"])
     for job in jobs:
-        token = link_token(job.invitation_id)
+        token = link_token(job.contact_id)
         words = composer.words(
             mode=job.mode, language=job.language, kind=job.kind, custom=job.texts,
             organisation=job.organisation_name, link=link_url(token),
@@ -299,7 +292,8 @@ def compose(jobs: list[Job]) -> None:
             )
         else:
             job.message = Message(to=(job.address,), body=words.sms, reference=job.reference,
-                                  status_callback=status_callback,
+                                  status_callback=status_callback
+                                  and f"{status_callback}?ref={job.reference}",
                                   organisation=job.organisation)
 
 
@@ -348,7 +342,7 @@ def record(outcomes: list[Outcome], now: datetime) -> Summary:
     report_wait = float(config["CM_REPORT_WAIT_SECONDS"])
     names = _provider_names()
     summary = Summary()
-    deliveries, invitations = [], []
+    deliveries, invitations, now_sent = [], [], []
     for o in outcomes:
         job = o.job
         if o.sent is not None:
@@ -359,8 +353,9 @@ def record(outcomes: list[Outcome], now: datetime) -> Summary:
                                "provider_message_id": o.sent.provider_message_id,
                                "error": None})
             if job.kind == "invitation":
-                invitations.append({"id": job.invitation_id, "status": "sent", "sent_at": now,
+                invitations.append({"id": job.invitation_id, "sent_at": now,
                                     "provider_message_id": o.sent.provider_message_id})
+                now_sent.append(job.invitation_id)
             else:
                 invitations.append({"id": job.invitation_id, "reminded_at": now})
             continue
@@ -388,10 +383,16 @@ def record(outcomes: list[Outcome], now: datetime) -> Summary:
         })
     with unit_of_work() as session:
         if deliveries:
-            session.execute(update(Delivery), deliveries)
+            for keys in _grouped(deliveries):  # unless a delivery report settled it first
+                session.execute(update(Delivery).where(Delivery.status == "claimed"), keys,
+                                execution_options={"synchronize_session": None})
         if invitations:
             for keys in _grouped(invitations):
                 session.execute(update(Invitation), keys)
+        if now_sent:  # a delivery report may have come first: never undo "delivered"
+            session.execute(update(Invitation).where(Invitation.id.in_(now_sent),
+                                                     Invitation.status == "sending")
+                            .values(status="sent"))
     return summary
 
 

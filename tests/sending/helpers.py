@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +12,7 @@ from survey.extensions import db
 from survey.models import Organisation
 from survey.models.invitation import Contact, Delivery, Invitation
 from survey.models.survey import Survey
+from survey.services.invitations import address_hash, link_token, token_hash
 
 
 def make_invitations(n: int, mode: str = "sms", due: datetime | None = None,
@@ -33,7 +33,7 @@ def make_invitations(n: int, mode: str = "sms", due: datetime | None = None,
                 organisation_id=org.id, reference=f"ref-{secrets.token_hex(6)}",
                 payload_hash="0" * 64, contact_channel=channel, ended_at=now,
                 language=language, address_kind="email" if mode == "email" else "phone",
-                address=value, address_hash=hashlib.sha256(value.encode()).hexdigest(),
+                address=value, address_hash=address_hash(org.id, value),
                 outcome="invited",
             )
             session.add(contact)
@@ -43,7 +43,8 @@ def make_invitations(n: int, mode: str = "sms", due: datetime | None = None,
             inv = Invitation(
                 organisation_id=org.id, survey_id=survey.id, contact_id=contact.id,
                 contact_channel=channel, survey_mode=mode,
-                token_hash=secrets.token_hex(32), inclusion_probability=1.0, **values,
+                token_hash=token_hash(link_token(contact.id)), inclusion_probability=1.0,
+                **values,
             )
             session.add(inv)
             session.flush()
