@@ -133,3 +133,16 @@ def unsubscribe(token: str, now: datetime) -> bool:
         return False
     invitations.opt_out(invitation.organisation_id, hashed, "email_unsubscribe", now)
     return invitations.acknowledge_opt_out(invitation.organisation_id, hashed, now)
+
+
+def acknowledge_by_sms(number: str, text: str) -> None:
+    """The opt-out confirmation as an SMS of its own (providers without a reply in the answer).
+
+    It goes to the number that wrote to us, never to an address from a contact."""
+    from survey import messaging
+
+    try:
+        with messaging.provider("sms") as provider:
+            provider.send(messaging.Message(to=(parse_phone(number, "From").e164,), body=text))
+    except (messaging.NotConfigured, messaging.SendFailed, ValidationError):
+        pass  # the opt-out itself is stored; a lost confirmation is not retried

@@ -28,7 +28,7 @@ def make_invitations(n: int, mode: str = "sms", due: datetime | None = None,
     with unit_of_work() as session:
         for i in range(n):
             value = address(i) if callable(address) else (
-                address or (f"inwoner{i}@example.nl" if mode == "email" else f"+316{i:08d}"))
+                address or (f"inwoner{i}@example.nl" if mode == "email" else f"+3161{i:07d}"))
             contact = Contact(
                 organisation_id=org.id, reference=f"ref-{secrets.token_hex(6)}",
                 payload_hash="0" * 64, contact_channel=channel, ended_at=now,
