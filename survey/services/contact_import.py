@@ -136,7 +136,7 @@ def import_contacts(
     payloads = [p for _, p in rows]
     bad_shape = {i for i, p in enumerate(payloads) if "__cells__" in p}
     for i in sorted(bad_shape):
-        report.errors.append((lines[i], "the row does not have as many cells as the header"))
+        report.errors.append((lines[i], "The row does not have as many cells as the header."))
     parsed, errors = parse_all([{} if i in bad_shape else p for i, p in enumerate(payloads)], now)
     for index, error in errors:
         if index not in bad_shape:
