@@ -12,6 +12,14 @@ import httpx
 
 from tests.servers import free_port
 
+
+class QuietServer(ThreadingHTTPServer):
+    """A client that hangs up (a killed worker, a timeout) is normal here, not an error."""
+
+    def handle_error(self, request, client_address):
+        pass
+
+
 MODES = ("ok", "500", "timeout", "timeout_unaccepted", "429", "invalid")
 
 
@@ -39,7 +47,7 @@ class FakeServer:
         self.callback_results: list[int] = []
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
+        self.httpd = QuietServer(("127.0.0.1", self.port), self._handler())
         self.httpd.daemon_threads = True
         self.threads = [
             threading.Thread(target=self.httpd.serve_forever, daemon=True),
