@@ -21,9 +21,11 @@ def send(max_seconds: float, until_empty: bool):
     """Send due invitations, reminders and retries; mark expired ones."""
     import time
 
+    started = time.monotonic()
     total = sending.send_due(max_seconds=max_seconds)
     while until_empty and sending.pending_count():
         time.sleep(0.2)
         total.add(sending.send_due(max_seconds=max_seconds))
     click.echo(f"sent {total.sent} (recovered {total.recovered}), retrying {total.retrying}, "
-               f"failed {total.failed}, expired {total.expired}")
+               f"failed {total.failed}, expired {total.expired} "
+               f"in {time.monotonic() - started:.1f} s")

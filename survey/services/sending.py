@@ -18,24 +18,33 @@ contact's address: nothing here takes an address from a caller.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, bindparam, exists, insert, select, update
 
 from survey import messaging
 from survey.database import unit_of_work
 from survey.domain.invitation_rules import invitation_mode
 from survey.extensions import db
-from survey.messaging import Message, SendFailed, Sent
+from survey.messaging import Message, SendFailed
 from survey.models import Organisation
 from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
+from survey.services.delivering import Outcome, Sender
 from survey.services.invitation_texts import Composer
 from survey.services.invitations import link_token
 
 log = logging.getLogger(__name__)
+DELIVERIES = Delivery.__table__
+
+
+def _update(entity):
+    """An UPDATE that does not look through the session's objects (none are loaded here)."""
+    return update(entity).execution_options(synchronize_session=False)
+
+INVITATIONS = Invitation.__table__
 
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
@@ -69,13 +78,6 @@ class Job:
     attempts: int
     recover_since: datetime | None  # look the message up first (an unknown earlier outcome)
     message: Message | None = None
-
-
-@dataclass
-class Outcome:
-    job: Job
-    sent: Sent | None = None
-    failure: SendFailed | None = None
 
 
 @dataclass
@@ -120,12 +122,12 @@ def expire(now: datetime) -> int:
         if not pending:
             return 0
         session.execute(
-            update(Delivery)
+            _update(Delivery)
             .where(Delivery.invitation_id.in_(pending), Delivery.kind == "invitation",
                    Delivery.status.in_(("failed_temporary", "unknown", "claimed")))
             .values(status="failed_permanent", error="expired", finished_at=now)
         )
-        session.execute(update(Invitation).where(Invitation.id.in_(pending))
+        session.execute(_update(Invitation).where(Invitation.id.in_(pending))
                         .values(status="expired"))
         return len(pending)
 
@@ -143,10 +145,10 @@ def claim(now: datetime, limit: int) -> list[Job]:
         by_reports = [n for n, p in messaging.PROVIDERS.items()
                       if getattr(p, "recovered_by_reports", False)]
         stale = and_(Delivery.status == "claimed", Delivery.claimed_at < now - lease)
-        session.execute(update(Delivery).where(stale, Delivery.provider.in_(by_reports))
+        session.execute(_update(Delivery).where(stale, Delivery.provider.in_(by_reports))
                         .values(status="unknown", next_attempt_at=now + wait,
                                 error="worker lost"))
-        session.execute(update(Delivery).where(stale)
+        session.execute(_update(Delivery).where(stale)
                         .values(status="unknown", next_attempt_at=now, error="worker lost"))
         retries = session.execute(_locked(
             select(Delivery.id, Delivery.invitation_id, Delivery.kind, Delivery.status,
@@ -187,25 +189,29 @@ def claim(now: datetime, limit: int) -> list[Job]:
             claimed.append((r.id, r.invitation_id, r.kind, r.attempts + 1, r.idempotency_key,
                             recover))
         if claimed:
-            session.execute(update(Delivery), [
+            _update_by_id(session, DELIVERIES, [
                 {"id": c[0], "status": "claimed", "attempts": c[3], "claimed_at": now}
                 for c in claimed
             ])
         new = [(i.id, "invitation", i.survey_mode) for i in fresh]
         new += [(i.id, "reminder", i.survey_mode) for i in reminders]
         if new:
-            rows = [Delivery(invitation_id=i, kind=kind, status="claimed", attempts=1,
-                             claimed_at=now, provider=names.get(mode, mode),
-                             idempotency_key=f"kto-{i}-{kind[0]}")
-                    for i, kind, mode in new]
-            session.add_all(rows)
-            session.flush()
+            rows = [{"invitation_id": i, "kind": kind, "status": "claimed", "attempts": 1,
+                     "claimed_at": now, "provider": names.get(mode, mode),
+                     "idempotency_key": f"kto-{i}-{kind[0]}"} for i, kind, mode in new]
+            session.execute(insert(DELIVERIES), rows)  # the unique key: one claim wins
+            keys = [r["idempotency_key"] for r in rows]
             claimed += [(d.id, d.invitation_id, d.kind, 1, d.idempotency_key, False)
-                        for d in rows]
-            firsts = [{"id": i, "status": "sending", "provider": names.get(m, m)}
-                      for i, kind, m in new if kind == "invitation"]
-            if firsts:
-                session.execute(update(Invitation), firsts)
+                        for d in session.execute(
+                            select(Delivery.id, Delivery.invitation_id, Delivery.kind,
+                                   Delivery.idempotency_key)
+                            .where(Delivery.idempotency_key.in_(keys)))]
+            for mode in {m for _, kind, m in new if kind == "invitation"}:
+                session.execute(
+                    _update(Invitation)
+                    .where(Invitation.id.in_([i for i, k, m in new
+                                              if k == "invitation" and m == mode]))
+                    .values(status="sending", provider=names.get(mode, mode)))
         if not claimed:
             return []
         jobs = _jobs(session, claimed, now)
@@ -262,10 +268,10 @@ def _jobs(session, claimed, now) -> list[Job]:
 
 
 def _final(session, delivery_id, invitation_id, kind, code, now, status="failed_permanent"):
-    session.execute(update(Delivery).where(Delivery.id == delivery_id)
+    session.execute(_update(Delivery).where(Delivery.id == delivery_id)
                     .values(status=status, error=code, finished_at=now))
     if kind == "invitation":
-        session.execute(update(Invitation).where(Invitation.id == invitation_id)
+        session.execute(_update(Invitation).where(Invitation.id == invitation_id)
                         .values(status="failed", failure_code=code))
 
 
@@ -297,42 +303,10 @@ def compose(jobs: list[Job]) -> None:
                                   organisation=job.organisation)
 
 
-def _deliver_one(provider, job: Job) -> Outcome:
-    try:
-        if job.recover_since is not None and provider.recoverable:
-            found = provider.find_sent(job.message, job.recover_since)
-            if found is not None:
-                return Outcome(job, sent=found, failure=None)
-        result = provider.send(job.message)
-        return Outcome(job, sent=result or Sent(job.reference))
-    except SendFailed as failure:
-        return Outcome(job, failure=failure)
-    except Exception as error:  # noqa: BLE001 - a bug in one send must not lose the batch
-        log.exception("Sending delivery %s failed unexpectedly", job.delivery_id)
-        return Outcome(job, failure=messaging.TemporaryFailure(
-            "send_error", type(error).__name__, ambiguous=True))
-
-
 def deliver(jobs: list[Job]) -> list[Outcome]:
-    """Send every job, SMS_CONCURRENCY at a time, through each mode's provider."""
-    outcomes: list[Outcome] = []
-    by_mode: dict[str, list[Job]] = {}
-    for job in jobs:
-        by_mode.setdefault("email" if job.mode == "email" else "sms", []).append(job)
-    threads = int(current_app.config["SMS_CONCURRENCY"])
-    for kind, group in by_mode.items():
-        try:
-            provider = messaging.provider(kind)
-        except messaging.NotConfigured as error:
-            failure = messaging.TemporaryFailure("not_configured", str(error))
-            outcomes += [Outcome(job, failure=failure) for job in group]
-            continue
-        try:
-            with ThreadPoolExecutor(max_workers=min(threads, len(group))) as pool:
-                outcomes += list(pool.map(_deliver_one, [provider] * len(group), group))
-        finally:
-            provider.close()
-    return outcomes
+    """Send every job now (one batch, no pipelining)."""
+    with Sender() as sender:
+        return [future.result() for future in sender.start(jobs)]
 
 
 def record(outcomes: list[Outcome], now: datetime) -> Summary:
@@ -382,22 +356,29 @@ def record(outcomes: list[Outcome], now: datetime) -> Summary:
             "next_attempt_at": now + timedelta(seconds=wait),
         })
     with unit_of_work() as session:
-        if deliveries:
-            for keys in _grouped(deliveries):  # unless a delivery report settled it first
-                session.execute(update(Delivery).where(Delivery.status == "claimed"), keys,
-                                execution_options={"synchronize_session": None})
-        if invitations:
-            for keys in _grouped(invitations):
-                session.execute(update(Invitation), keys)
+        # A delivery a report settled first is left as the report made it.
+        _update_by_id(session, DELIVERIES, deliveries, DELIVERIES.c.status == "claimed")
+        _update_by_id(session, INVITATIONS, invitations)
         if now_sent:  # a delivery report may have come first: never undo "delivered"
-            session.execute(update(Invitation).where(Invitation.id.in_(now_sent),
+            session.execute(_update(Invitation).where(Invitation.id.in_(now_sent),
                                                      Invitation.status == "sending")
                             .values(status="sent"))
     return summary
 
 
+def _update_by_id(session, table, rows: list[dict], *where) -> None:
+    """UPDATE ... WHERE id = ? for many rows in one executemany per set of columns (the ORM's
+    bulk update costs more than the database's own work at this volume)."""
+    for group in _grouped(rows):
+        columns = [k for k in group[0] if k != "id"]
+        statement = (update(table).where(table.c.id == bindparam("row_id"), *where)
+                     .values({c: bindparam(f"v_{c}") for c in columns}))
+        session.execute(statement, [{"row_id": r["id"], **{f"v_{c}": r[c] for c in columns}}
+                                    for r in group])
+
+
 def _grouped(rows: list[dict]) -> list[list[dict]]:
-    """Bulk UPDATE by primary key wants the same keys in every row of one call."""
+    """The rows by their set of columns."""
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
         groups.setdefault(tuple(sorted(row)), []).append(row)
@@ -410,29 +391,33 @@ def _error(failure: SendFailed) -> str:
 
 def send_batch(now: datetime | None = None, limit: int | None = None) -> Summary:
     """One batch: claim, send, record. Returns what happened (claimed 0: nothing was due)."""
-    now = now or datetime.now(UTC)
-    limit = limit or int(current_app.config["SEND_BATCH_SIZE"])
-    jobs = claim(now, limit)
-    summary = Summary(claimed=len(jobs))
-    if not jobs:
-        return summary
-    compose(jobs)
-    summary.add(record(deliver(jobs), datetime.now(UTC)))
-    summary.claimed = len(jobs)
-    return summary
+    return send_due(now, limit, max_seconds=0, expiring=False)
 
 
 def send_due(now=None, limit: int | None = None, max_seconds: float = 50.0,
-             clock=None) -> Summary:
-    """Expire, then send batches until nothing is due or `max_seconds` passed."""
-    clock = clock or (lambda: datetime.now(UTC))
-    start = clock()
-    total = Summary(expired=expire(now or start))
-    while True:
-        batch = send_batch(now, limit)
-        total.add(batch)
-        if batch.claimed == 0 or (clock() - start).total_seconds() > max_seconds:
-            return total
+             expiring: bool = True) -> Summary:
+    """Expire, then send batches until nothing is due or `max_seconds` passed.
+
+    Pipelined: while one batch is at the provider, the next is claimed and composed; every
+    claim is committed before its messages go out, every outcome recorded after.
+    """
+    limit = limit or int(current_app.config["SEND_BATCH_SIZE"])
+    started = time.monotonic()
+    total = Summary(expired=expire(now or datetime.now(UTC)) if expiring else 0)
+    with Sender() as sender:
+        jobs = claim(now or datetime.now(UTC), limit)
+        compose(jobs)
+        futures = sender.start(jobs)
+        while jobs:
+            more = time.monotonic() - started <= max_seconds
+            following = claim(now or datetime.now(UTC), limit) if more else []
+            compose(following)
+            outcomes = [future.result() for future in futures]
+            batch = record(outcomes, datetime.now(UTC))
+            batch.claimed = len(jobs)
+            total.add(batch)
+            jobs, futures = following, sender.start(following)
+    return total
 
 
 def pending_count() -> int:
