@@ -141,7 +141,7 @@ def main() -> None:
         key = subprocess.run([str(BIN / "python"), "-c", PREPARE], cwd=ROOT, env=env,
                              check=True, capture_output=True, text=True).stdout.strip()
         web = gunicorn("app:create_app()", port, args.web_workers, env)
-        wait_until_up(f"http://127.0.0.1:{port}/healthz")
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", 180)
         rate = post_contacts(f"http://127.0.0.1:{port}/api/v1/contacts", key, args.contacts,
                              args.batch, args.clients)
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")

@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from survey.admin.forms import LogoutForm
 from survey.services import outbox
 
 bp = Blueprint("outbox", __name__, url_prefix="/staff/outbox")
@@ -13,4 +14,4 @@ bp = Blueprint("outbox", __name__, url_prefix="/staff/outbox")
 def outbox_page():
     """Every invitation (SMS and e-mail) of the user's organisation, with its link."""
     listing = outbox.messages(current_user.organisation_id)
-    return render_template("outbox/outbox.html", messages=listing)
+    return render_template("outbox/outbox.html", messages=listing, logout=LogoutForm())
