@@ -87,6 +87,10 @@ def from_environment(env=None) -> dict:
         # the address itself is erased (throttling, opt-out). Required in production; never
         # change it (docs/OPERATIONS.md). Development and tests derive one from SECRET_KEY.
         "ADDRESS_HASH_KEY": env.get("ADDRESS_HASH_KEY") or None,
+        # A staff login session ends after this many minutes without a request.
+        "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES") or 30),
+        # How long a one-time link to set a password works (invitation, reset).
+        "PASSWORD_LINK_HOURS": int(env.get("PASSWORD_LINK_HOURS") or 72),
         # Rate limit figures (defaults and reasons in docs/OPERATIONS.md), e.g. "600 per minute".
         **{key: env[key] for key in RATE_LIMITS if env.get(key)},
     }

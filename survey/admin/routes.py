@@ -20,6 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from survey.admin import bp
 from survey.admin.forms import LoginForm, LogoutForm
 from survey.extensions import login_manager
+from survey.reports import funnel
 from survey.services import reports, users
 
 
@@ -89,6 +90,7 @@ def report_page(report_id: int):
         tables=reports.spreadsheet.tables(data),
         charts=reports.charts.CHARTS,
         report_texts=reports.texts,
+        funnel=funnel,
         logout=LogoutForm(),
     )
 

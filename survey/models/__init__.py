@@ -1,16 +1,19 @@
 """All tables, importable from one place."""
 
+from survey.models.audit import AuditEntry
 from survey.models.device import Device
 from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
+from survey.models.membership import Membership
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
 from survey.models.reporting import ContactVolume, Report, ReportTarget
 from survey.models.response import Answer, Response
 from survey.models.survey import Survey, SurveyVersion, WidgetRateChange
 from survey.models.system import WorkerHeartbeat
-from survey.models.user import User
+from survey.models.user import PasswordToken, User
 
 __all__ = [
     "Answer",
+    "AuditEntry",
     "ApiKey",
     "Contact",
     "ContactVolume",
@@ -20,7 +23,9 @@ __all__ = [
     "InvitationRule",
     "Location",
     "OptOut",
+    "Membership",
     "Organisation",
+    "PasswordToken",
     "Report",
     "ReportTarget",
     "Response",
