@@ -60,7 +60,7 @@ def from_environment(env=None) -> dict:
         "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
         "MAIL_FROM": env.get("MAIL_FROM") or "kto@localhost",
         # SMS invitations through a provider of survey/messaging: twilio, cmcom or console
-        # (development: files in OUTBOX_DIR/sms, shown on /staff/outbox).
+        # (development: files in OUTBOX_DIR/sms, shown on /staff/<org>/outbox).
         "SMS_PROVIDER": env.get("SMS_PROVIDER") or "twilio",
         "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID") or None,
         "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or None,

@@ -2,7 +2,7 @@
 
 E-mail goes to OUTBOX_DIR as .eml files (provider `outbox`, MAIL_PROVIDER), SMS to
 OUTBOX_DIR/sms as .json files (provider `console`, SMS_PROVIDER). `make run` uses both; the
-staff page /staff/outbox lists them with their links (survey/webhooks/outbox_page.py). A
+staff page /staff/<org>/outbox lists them with their links (survey/outbox/). A
 message with a reference (an invitation) is stored under it, so sending it again changes
 nothing and find_sent can tell whether it went out.
 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import render_template
+from flask import current_app
 from flask_babel import gettext as _
 
 from survey.i18n import in_language
@@ -82,8 +82,9 @@ class Composer:
         subject = fill(t["email_subject"], organisation, link)
         body = (f"{intro}\n\n{link}\n\n{t['ignore']}\n\n{t['unsubscribe']} {unsubscribe}\n\n"
                 f"{organisation}\n")
-        html = render_template(
-            "messages/invitation_email.html", intro=intro, link=link, texts=t,
-            unsubscribe=unsubscribe, organisation=organisation, subject=subject,
+        # The template alone, without the request's context processors (the worker has none).
+        html = current_app.jinja_env.get_template("messages/invitation_email.html").render(
+            intro=intro, link=link, texts=t, unsubscribe=unsubscribe,
+            organisation=organisation, subject=subject,
         )
         return Words(sms=sms, subject=subject, body=body, html=html)

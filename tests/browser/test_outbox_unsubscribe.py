@@ -21,11 +21,11 @@ def test_outbox_page_then_unsubscribe(page, live_server, demo_org, app, tmp_path
     make_invitations(1, mode="email")
     sending.send_due()
     add_user("kwaliteit@voorbeeld.nl", PASSWORD, "demo")
-    page.goto(live_server.url + "/staff/outbox/")
+    page.goto(live_server.url + "/staff/demo/outbox")
     page.get_by_label("E-mailadres").fill("kwaliteit@voorbeeld.nl")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.goto(live_server.url + "/staff/outbox/")
+    page.goto(live_server.url + "/staff/demo/outbox")
     assert page.get_by_role("heading", level=1).inner_text() == "Postvak uit (ontwikkeling)"
     links = page.locator("a[href*='/s/']")
     assert links.count() == 2
