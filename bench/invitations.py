@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -40,14 +41,17 @@ import sys, time, json
 from tests.fakes.twilio import FakeTwilio
 fake = FakeTwilio(latency=float(sys.argv[1]), deliver=False).start()
 print(json.dumps(fake.config()), flush=True)
+cpu0 = time.process_time()
 for line in sys.stdin:
     with fake.lock:
         counts = {}
         for m in fake.messages:
             counts[m["to"]] = counts.get(m["to"], 0) + 1
         fake.messages.clear()
+    cpu = time.process_time() - cpu0
+    cpu0 = time.process_time()
     print(json.dumps({"messages": sum(counts.values()), "numbers": len(counts),
-                      "most": max(counts.values(), default=0)}), flush=True)
+                      "most": max(counts.values(), default=0), "cpu": cpu}), flush=True)
 """
 
 PREPARE = """
@@ -97,9 +101,10 @@ def post_contacts(url: str, key: str, total: int, batch: int, clients: int) -> f
     return total / seconds
 
 
-def drain(workers: int, env: dict) -> tuple[float, float]:
-    """Seconds from start to the last worker's end, and the longest time a worker spent
-    sending (without starting Python and the app)."""
+def drain(workers: int, env: dict) -> tuple[float, float, float]:
+    """Seconds from start to the last worker's end, the longest time a worker spent sending
+    (without starting Python and the app), and the workers' CPU seconds (start-up included)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     sending = 0.0
     procs = [subprocess.Popen([str(BIN / "flask"), "kto", "invitations", "send", "--until-empty",
@@ -110,7 +115,9 @@ def drain(workers: int, env: dict) -> tuple[float, float]:
         if p.returncode:
             raise RuntimeError(out)
         sending = max(sending, float(out.rsplit(" in ", 1)[1].split()[0]))
-    return time.perf_counter() - started, sending
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
+    return time.perf_counter() - started, sending, cpu
 
 
 def main() -> None:
@@ -141,7 +148,7 @@ def main() -> None:
         key = subprocess.run([str(BIN / "python"), "-c", PREPARE], cwd=ROOT, env=env,
                              check=True, capture_output=True, text=True).stdout.strip()
         web = gunicorn("app:create_app()", port, args.web_workers, env)
-        wait_until_up(f"http://127.0.0.1:{port}/healthz", 180)
+        wait_until_up(f"http://127.0.0.1:{port}/api/v1/openapi.json", 180)
         rate = post_contacts(f"http://127.0.0.1:{port}/api/v1/contacts", key, args.contacts,
                              args.batch, args.clients)
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
@@ -154,7 +161,7 @@ def main() -> None:
             if workers == 2:
                 subprocess.run([str(BIN / "python"), "-c", RESET], cwd=ROOT, env=env,
                                check=True, capture_output=True)
-            wall, seconds = drain(workers, env)
+            wall, seconds, cpu = drain(workers, env)
             fake.stdin.write("count\n")
             fake.stdin.flush()
             seen = json.loads(fake.stdout.readline())
@@ -162,7 +169,9 @@ def main() -> None:
             print(f"invitations sent by {workers} worker(s), {args.concurrency} requests at "
                   f"once each, provider answering in {args.latency * 1000:.0f} ms: "
                   f"{seen['messages']} in {seconds:.1f} s = {seen['messages'] / seconds:,.0f}/s "
-                  f"({wall:.1f} s with start-up; each number exactly once)")
+                  f"({wall:.1f} s with start-up; each number exactly once); worker CPU "
+                  f"{cpu * 1000 / seen['messages']:.2f} ms per invitation, fake Twilio CPU "
+                  f"{seen['cpu'] * 1000 / seen['messages']:.2f} ms")
     finally:
         if web is not None:
             web.terminate()
