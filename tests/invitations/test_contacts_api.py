@@ -316,3 +316,22 @@ def test_without_an_address_hash_key_production_refuses_contacts(app, post, monk
     assert count_rows() == before
     monkeypatch.setitem(app.config, "ADDRESS_HASH_KEY", "a-long-random-production-key")
     assert post(call()).status_code == 201
+
+
+def test_concurrent_contacts_of_one_person_invite_once(app, import_headers):
+    import threading
+
+    outcomes = []
+
+    def send(i):
+        with app.test_client() as client:
+            response = client.post(URL, json=call(f"SAME-{i}"), headers=import_headers)
+            outcomes.append(response.get_json()["outcome"])
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["invited"] + ["throttled"] * 5
+    assert db.session.query(Invitation).count() == 1
