@@ -28,6 +28,17 @@ class Staff:
     ids: dict[str, dict[str, int]]  # per organisation: a sample id per URL parameter
 
 
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch):
+    """argon2 with small costs in these tests (the real costs are argon2-cffi's defaults);
+    many users log in here, on two shared cores."""
+    from argon2 import PasswordHasher
+
+    from survey.services import users
+
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+
+
 @pytest.fixture
 def staff(app) -> Staff:
     with unit_of_work() as session:
@@ -62,13 +73,15 @@ def staff(app) -> Staff:
 
 
 def login(client, email: str, password: str = PASSWORD):
-    g.pop("_login_user", None)
+    fresh(client)
     response = client.post("/staff/login", data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
 
 
 def fresh(client):
-    """The next request as a new one (the fixture's app context keeps Flask-Login's user)."""
+    """The next request as a new one: the fixture's app context would keep Flask-Login's user
+    and Flask-WTF's token of the previous request in `g`."""
     g.pop("_login_user", None)
+    g.pop("csrf_token", None)
     return client
