@@ -15,7 +15,7 @@ from survey.database import unit_of_work
 from survey.extensions import db
 from survey.models import AuditEntry, Membership, Organisation, PasswordToken, User
 from survey.services import users
-from tests.admin.conftest import PASSWORD, fresh, login
+from tests.admin.fixtures import PASSWORD, fresh, login
 from tests.conftest import count_rows
 
 LINK = re.compile(r"http://[^\s]+/staff/password/([A-Za-z0-9_-]+)")

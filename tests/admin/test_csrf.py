@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.admin.conftest import PASSWORD, fresh
+from tests.admin.fixtures import PASSWORD, fresh
 from tests.admin.test_matrix import build, staff_rules
 from tests.conftest import count_rows
 

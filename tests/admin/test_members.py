@@ -12,7 +12,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import ApiKey, AuditEntry, Membership, User
 from survey.services import apikeys
-from tests.admin.conftest import fresh, login
+from tests.admin.fixtures import fresh, login
 from tests.conftest import count_rows
 
 LINK = re.compile(r"/staff/password/([A-Za-z0-9_-]{20,})")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEntry, Membership, Organisation
-from tests.admin.conftest import fresh, login
+from tests.admin.fixtures import fresh, login
 from tests.conftest import count_rows
 
 GOOD = {
