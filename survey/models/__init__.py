@@ -2,7 +2,7 @@
 
 from survey.models.device import Device, Invitation
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
-from survey.models.reporting import ContactVolume, Report, ReportTarget
+from survey.models.reporting import ContactVolume, Report, ReportJob, ReportTarget
 from survey.models.response import Answer, Response
 from survey.models.survey import Survey, SurveyVersion, WidgetRateChange
 from survey.models.system import WorkerHeartbeat
@@ -17,6 +17,7 @@ __all__ = [
     "Location",
     "Organisation",
     "Report",
+    "ReportJob",
     "ReportTarget",
     "Response",
     "Survey",
