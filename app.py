@@ -6,7 +6,7 @@ from flask import Flask
 
 from survey import caches, error_responses, i18n, security
 from survey import config as settings
-from survey.database import tune_sqlite
+from survey.database import tune_sqlite, watch_engine
 from survey.extensions import csrf, db, login_manager, migrate
 from survey.sessions import CookieSessionInterface
 
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     caches.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine)
+        watch_engine(db.engine)
 
     from survey import queue
 

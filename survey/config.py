@@ -43,8 +43,9 @@ def from_environment(env=None) -> dict:
         or env.get("REDIS_URL")
         or "memory://",
         "SQLALCHEMY_DATABASE_URI": url,
-        # A dropped PostgreSQL connection is replaced instead of failing a request.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if url.startswith("postgres") else {},
+        # PostgreSQL: a dropped connection is replaced instead of failing a request; a server
+        # that is away or full is found out in seconds (then a 503), not after minutes.
+        "SQLALCHEMY_ENGINE_OPTIONS": POSTGRES_ENGINE if url.startswith("postgres") else {},
         "REDIS_URL": env.get("REDIS_URL") or None,
         "HUEY_SQLITE_PATH": env.get("HUEY_SQLITE_PATH") or str(INSTANCE / "queue.sqlite3"),
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:8000"),
@@ -65,6 +66,12 @@ def from_environment(env=None) -> dict:
 
 
 LAX_ENVIRONMENTS = ("development", "testing")
+
+POSTGRES_ENGINE = {
+    "pool_pre_ping": True,
+    "pool_timeout": 5,  # waiting for a free pooled connection
+    "connect_args": {"connect_timeout": 3},
+}
 
 
 def _flag(raw: str | None, default: bool | None) -> bool | None:
