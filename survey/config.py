@@ -49,6 +49,11 @@ def from_environment(env=None) -> dict:
         "REDIS_URL": env.get("REDIS_URL") or None,
         "HUEY_SQLITE_PATH": env.get("HUEY_SQLITE_PATH") or str(INSTANCE / "queue.sqlite3"),
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:8000"),
+        # Log lines as JSON with a request id (survey/logs.py): on outside development/tests.
+        "LOG_FORMAT": (env.get("LOG_FORMAT") or "").strip().lower()
+        or ("text" if (env.get("KTO_ENV") or "").strip().lower() in LAX_ENVIRONMENTS else "json"),
+        # /metrics only for `Authorization: Bearer <token>` when set (docs/OPERATIONS.md).
+        "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
         "EXPORTS_DIR": env.get("EXPORTS_DIR") or str(ROOT / "exports"),
         # Outgoing e-mail (monthly reports) through a provider of survey/messaging: smtp (no
         # MAIL_SERVER: reports are built, not sent) or outbox (.eml files in OUTBOX_DIR).

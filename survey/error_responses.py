@@ -22,6 +22,7 @@ from werkzeug.exceptions import (
 )
 from wtforms import Field, Form
 
+from survey import metrics
 from survey.database import unavailable
 from survey.domain.errors import ValidationError
 from survey.errors import ServiceError
@@ -64,6 +65,7 @@ def describe(error: Exception) -> tuple[int, str, str, str | None]:
 
 def json_error(status: int, code: str, message: str, field: str | None = None):
     """The API's JSON error with its status."""
+    metrics.refused(status, code)
     response = jsonify({"error": code, "message": message, "field": field})
     response.status_code = status
     return response
