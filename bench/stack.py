@@ -112,10 +112,12 @@ class Database:
 
     kind "sqlite": a file in a temporary directory, or on a tmpfs of `tmpfs_mb` megabytes
     (for the full-disk scenario; needs root). kind "postgres": a new database on the server
-    of `server_url` (dropped afterwards)."""
+    of `server_url` (dropped afterwards). `prepare=False`: left empty, without tables."""
 
-    def __init__(self, kind: str, server_url: str | None = None, tmpfs_mb: int | None = None):
+    def __init__(self, kind: str, server_url: str | None = None, tmpfs_mb: int | None = None,
+                 prepare: bool = True):
         self.kind = kind
+        self.prepare = prepare
         self.server_url = server_url
         self.tmpfs_mb = tmpfs_mb
         self.workdir = Path(tempfile.mkdtemp(prefix="kto-harness."))
@@ -144,7 +146,8 @@ class Database:
                 connection.execute(text(f"CREATE DATABASE {self.name}"))
             engine.dispose()
             self.url = self.server_url.rsplit("/", 1)[0] + "/" + self.name
-        self.api_key = self.run_python(PREPARE).strip().splitlines()[-1]
+        if self.prepare:
+            self.api_key = self.run_python(PREPARE).strip().splitlines()[-1]
         return self
 
     def env(self) -> dict:

@@ -4,6 +4,8 @@ set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client)  # flask kto backup/restore
+command -v chattr >/dev/null 2>&1 || need+=(e2fsprogs)  # the fault harness's read-only file
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 command -v npm >/dev/null 2>&1 || need+=(npm)
