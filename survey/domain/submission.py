@@ -135,7 +135,15 @@ def correct_clock(
     if latest is None or latest <= now + skew:
         return times, timedelta(0)
     ahead = latest - now
-    return {k: (None if t is None else t - ahead) for k, t in times.items()}, ahead
+    moved = {}
+    for name, moment in times.items():
+        try:
+            moved[name] = None if moment is None else moment - ahead
+        except OverflowError:  # years apart from the latest: not a clock running fast
+            raise ValidationError(
+                "invalid_value", f"'{name}' lies too far from the response's other times.", name
+            ) from None
+    return moved, ahead
 
 
 def clean_page_path(raw) -> str | None:

@@ -106,6 +106,17 @@ def test_timestamps_need_a_time_zone_and_a_fast_clock_is_corrected():
     assert ahead.submitted_at == NOW and ahead.client_submitted_at == NOW + timedelta(days=3)
 
 
+def test_times_too_far_apart_to_correct_are_refused():
+    with pytest.raises(ValidationError) as caught:
+        parse_submission(
+            payload(started_at="0001-01-02T00:00:00+00:00",
+                    submitted_at="9999-12-30T00:00:00+00:00"),
+            NOW,
+            max_age=None,
+        )
+    assert caught.value.field == "started_at" and caught.value.code == "invalid_value"
+
+
 def test_started_after_submitted_is_refused():
     with pytest.raises(ValidationError) as caught:
         parse_submission(
