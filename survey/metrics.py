@@ -89,16 +89,11 @@ class DatabaseFigures:
         yield silent
 
         invitations = GaugeMetricFamily(
-            "kto_invitations", "Invitations by state.", labels=["state"]
+            "kto_invitations", "Invitations by status.", labels=["status"]
         )
-        state = getattr(Invitation, "state", None)
-        if state is None:  # before invitations have states, every one is just created
-            rows = [("created", db.session.execute(
-                select(func.count()).select_from(Invitation)).scalar())]
-        else:
-            rows = db.session.execute(
-                select(state, func.count()).select_from(Invitation).group_by(state)
-            ).all()
+        rows = db.session.execute(
+            select(Invitation.status, func.count()).group_by(Invitation.status)
+        ).all()
         for name, number in rows:
             invitations.add_metric([str(name)], float(number))
         yield invitations

@@ -54,3 +54,12 @@ def catch_up_periodically():
     """A run whose worker died is taken over once its claim's lease ends (report_jobs)."""
     with queue.app().app_context():
         reports.catch_up(datetime.now(AMSTERDAM).date())
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+def erase_addresses():
+    """Every 10 minutes: erase the citizens' addresses no invitation needs any more."""
+    from survey.services import invitations
+
+    with queue.app().app_context():
+        invitations.erase_addresses(datetime.now(UTC))

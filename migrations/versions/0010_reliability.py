@@ -1,7 +1,7 @@
 """Reliability: the client's own time beside a corrected one; one claimed run per monthly report
 
 Revision ID: 0010_reliability
-Revises: 0007_kiosk_times_widget_rates
+Revises: 0009_admin
 Create Date: 2026-12-05 16:45:00
 
 """
@@ -13,7 +13,7 @@ from survey.models.types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0010_reliability'
-down_revision = '0007_kiosk_times_widget_rates'
+down_revision = '0009_admin'
 branch_labels = None
 depends_on = None
 

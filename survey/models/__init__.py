@@ -1,21 +1,31 @@
 """All tables, importable from one place."""
 
-from survey.models.device import Device, Invitation
+from survey.models.audit import AuditEntry
+from survey.models.device import Device
+from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
+from survey.models.membership import Membership
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
 from survey.models.reporting import ContactVolume, Report, ReportJob, ReportTarget
 from survey.models.response import Answer, Response
 from survey.models.survey import Survey, SurveyVersion, WidgetRateChange
 from survey.models.system import WorkerHeartbeat
-from survey.models.user import User
+from survey.models.user import PasswordToken, User
 
 __all__ = [
     "Answer",
+    "AuditEntry",
     "ApiKey",
+    "Contact",
     "ContactVolume",
+    "Delivery",
     "Device",
     "Invitation",
+    "InvitationRule",
     "Location",
+    "OptOut",
+    "Membership",
     "Organisation",
+    "PasswordToken",
     "Report",
     "ReportJob",
     "ReportTarget",
