@@ -46,15 +46,20 @@ def wait_for(tally: Tally, share: float, total: int, stop: threading.Event) -> b
     return True
 
 
+def note(ctx, tally, what: str) -> None:
+    ctx["events"].append(f"{what} at {tally.acked} acknowledged")
+
+
 def kill_worker(ctx, tally, total, stop):
     for share in (0.25, 0.60):
         if wait_for(tally, share, total, stop):
-            ctx["web"].signal_worker(signal.SIGKILL)
+            note(ctx, tally, f"SIGKILL worker {ctx['web'].signal_worker(signal.SIGKILL)}")
 
 
 def stop_worker(ctx, tally, total, stop):
     if wait_for(tally, 0.30, total, stop):
         pid = ctx["web"].signal_worker(signal.SIGSTOP)
+        note(ctx, tally, f"SIGSTOP worker {pid}")
         time.sleep(HOLD_SECONDS)
         os.kill(pid, signal.SIGCONT)
 
@@ -64,6 +69,7 @@ def sqlite_readonly(ctx, tally, total, stop):
         files = [str(ctx["db"].path), f"{ctx['db'].path}-wal"]  # never -shm: it is mmapped
         files = [f for f in files if os.path.exists(f)]
         subprocess.run(["chattr", "+i", *files], check=True)
+        note(ctx, tally, "SQLite file unwritable")
         try:
             time.sleep(HOLD_SECONDS)
         finally:
@@ -83,6 +89,7 @@ def sqlite_full_disk(ctx, tally, total, stop):
                     pass
         finally:
             os.close(fd)
+        note(ctx, tally, f"disk full ({filler.stat().st_size} bytes of filler)")
         time.sleep(HOLD_SECONDS)
         filler.unlink()
 
@@ -90,6 +97,7 @@ def sqlite_full_disk(ctx, tally, total, stop):
 def pg_restart(ctx, tally, total, stop):
     for share, mode in ((0.30, "fast"), (0.60, "immediate")):
         if wait_for(tally, share, total, stop):
+            note(ctx, tally, f"PostgreSQL restart -m {mode}")
             ctx["pg"].restart(mode)
 
 
@@ -134,7 +142,7 @@ def run(scenario: str, responses: int, connections: int, workers: int,
     kind, fault = SCENARIOS[scenario]
     kind = database or kind
     with ExitStack() as stack:
-        ctx: dict = {}
+        ctx: dict = {"events": []}
         server_url = None
         if kind == "postgres":
             ctx["pg"] = stack.enter_context(
@@ -158,6 +166,7 @@ def run(scenario: str, responses: int, connections: int, workers: int,
         seconds = time.monotonic() - started
         result = reconcile(tally, ctx["db"].url, seconds)
         object.__setattr__(result, "gave_up", tally.gave_up)
+        object.__setattr__(result, "events", ctx["events"])
         return result
 
 

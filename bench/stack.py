@@ -206,11 +206,11 @@ class Gunicorn:
         self.wait_ready()
         return self
 
-    def wait_ready(self, seconds: float = 60) -> None:
+    def wait_ready(self, seconds: float = 180) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn ended: see {self.log}")
+                raise RuntimeError(f"gunicorn ended: {self._log_tail()}")
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=2):
                     if len(self.worker_pids()) >= self.workers:
@@ -218,7 +218,13 @@ class Gunicorn:
             except OSError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not start: see {self.log}")
+        raise RuntimeError(f"gunicorn did not start: {self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-2000:]
+        except OSError:
+            return "(no log)"
 
     def worker_pids(self) -> list[int]:
         pid = self.process.pid

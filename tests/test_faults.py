@@ -37,12 +37,14 @@ def _run(scenario: str, database: str | None = None):
 
 @pytest.mark.skipif(ON_POSTGRES, reason="the SQLite pass runs it")
 def test_gunicorn_workers_killed_twice():
-    _run("kill-worker")
+    result = _run("kill-worker")
+    assert [e.split(" worker")[0] for e in result.events] == ["SIGKILL", "SIGKILL"]
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="the SQLite pass runs it")
 def test_a_gunicorn_worker_stopped_for_five_seconds():
-    _run("stop-worker")
+    result = _run("stop-worker")
+    assert len(result.events) == 1 and result.events[0].startswith("SIGSTOP")
 
 
 @pytest.mark.skipif(ON_POSTGRES or not _can(["chattr"]), reason="SQLite pass, as root")
