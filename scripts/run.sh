@@ -19,6 +19,10 @@ export PUBLIC_URL="${PUBLIC_URL:-http://$HOST:$PORT}"
 export FLASK_APP="${FLASK_APP:-app:create_app}"
 # A developer's machine: generated secret key, plain http (docs/OPERATIONS.md, KTO_ENV).
 export KTO_ENV="${KTO_ENV:-development}"
+# Invitations and e-mail are kept, not sent: files under instance/outbox, listed on
+# /staff/<org>/outbox with their links (survey/messaging/outbox.py).
+export MAIL_PROVIDER="${MAIL_PROVIDER:-outbox}"
+export SMS_PROVIDER="${SMS_PROVIDER:-console}"
 DEMO_URL="http://$HOST:$DEMO_PORT"
 
 "$BIN/flask" kto demo --if-empty --site-origin "$DEMO_URL" || exit 1
@@ -28,6 +32,7 @@ cat <<EOF
   KTO platform:      $PUBLIC_URL/
   API description:   $PUBLIC_URL/api/v1/openapi.json
   Health:            $PUBLIC_URL/healthz
+  Outbox:            $PUBLIC_URL/staff/demo/outbox  (invitations kept, not sent; staff login)
   Demo website:      $DEMO_URL/  (embeds the widget from $PUBLIC_URL)
   A kiosk link:      PUBLIC_URL=$PUBLIC_URL $BIN/flask kto kiosk add --org demo \\
                        --location stadhuis --survey balie --name "Stadhuis uitgang"
@@ -44,7 +49,11 @@ set -m
 worker=$!
 "$BIN/python" scripts/demo_site.py --bind "$HOST" --port "$DEMO_PORT" --platform "$PUBLIC_URL" &
 site=$!
-"$BIN/gunicorn" --workers "$WEB_WORKERS" --bind "$HOST:$PORT" --graceful-timeout 2 --no-control-socket \
+# Prometheus counters of every gunicorn worker are added up from files in a fresh directory
+# (survey/metrics.py; gunicorn.conf.py marks the files of a worker that ended).
+METRICS_DIR="$(mktemp -d -t kto-metrics.XXXXXX)"
+PROMETHEUS_MULTIPROC_DIR="$METRICS_DIR" "$BIN/gunicorn" --workers "$WEB_WORKERS" \
+  --bind "$HOST:$PORT" --graceful-timeout 2 --no-control-socket \
   --access-logfile - 'app:create_app()' &
 web=$!
 
@@ -64,6 +73,7 @@ stop_all() {
   done
   for pid in "$web" "$site" "$worker"; do kill -KILL -- "-$pid" 2>/dev/null; done
   wait "$web" "$site" "$worker" 2>/dev/null
+  rm -rf "$METRICS_DIR"
 }
 
 trap 'stop_all; echo "  Stopped."; exit 0' INT TERM

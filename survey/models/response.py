@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.domain.channels import CONTACT_CHANNELS, SURVEY_MODES
 from survey.extensions import db
+from survey.models.invitation import HANDLINGS
 from survey.models.types import BigId, UTCDateTime
 
 
@@ -32,6 +33,7 @@ class Response(db.Model):
     __table_args__ = (
         CheckConstraint(_one_of("contact_channel", CONTACT_CHANNELS), name="contact_channel"),
         CheckConstraint(_one_of("survey_mode", SURVEY_MODES), name="survey_mode"),
+        CheckConstraint(_one_of("handling", HANDLINGS), name="handling"),
         CheckConstraint(
             "inclusion_probability > 0 AND inclusion_probability <= 1",
             name="inclusion_probability",
@@ -53,13 +55,19 @@ class Response(db.Model):
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
+    # Through an invitation: how the contact was handled (first line, transferred, call back).
+    handling: Mapped[str | None] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(5), default="nl")
     # Website responses: the page path, never its query string or fragment.
     page_path: Mapped[str | None] = mapped_column(String(500))
     contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The server's receive time beside the client's: submitted_at is the client's time, moved
+    # back with its other times when its clock ran ahead (survey.domain.submission.correct_clock);
+    # then client_submitted_at keeps what the client sent.
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    client_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Kiosk: the moment the misuse rules counted this answer at (survey.domain.kiosk.rule_time).
     rule_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     inclusion_probability: Mapped[float] = mapped_column(Float, default=1.0)
