@@ -200,3 +200,8 @@ def report_build(org_slug: str, month: str, language: str, send: bool):
             click.echo(f"E-mailed to {send_report(built)} subscriber(s).")
         except (messaging.NotConfigured, OSError) as error:
             click.echo(f"Not e-mailed: {error}")
+
+
+from survey.cli_surveys import survey as _survey_commands  # noqa: E402
+
+kto.add_command(_survey_commands)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from survey.domain.definition import QUESTION_KINDS
+from survey.domain.definition import DEFAULT_SATISFIED, QUESTION_KINDS
 from survey.domain.flow import COMPARISONS, OPERATORS, SCALES, THUMBS, YES_NO_NA
 from survey.domain.sms import non_gsm7, sms_length
 
@@ -141,7 +141,8 @@ def _check_condition(question: dict, where: str, index: dict, position: int, out
 
 
 def _check_headline(data: dict, index: dict, out: list[Problem]) -> None:
-    headline = data.get("headline")
+    questions = data.get("questions") or [{}]
+    headline = data.get("headline") or questions[0].get("key")
     if headline not in index:
         out.append(Problem("headline_unknown", "headline"))
         return
@@ -150,7 +151,7 @@ def _check_headline(data: dict, index: dict, out: list[Problem]) -> None:
     if kind == "text" or (kind == "choice" and question.get("multiple")):
         out.append(Problem("headline_kind", "headline"))
         return
-    rule = data.get("satisfied") or {}
+    rule = data.get("satisfied") or DEFAULT_SATISFIED.get(kind) or {}
     if kind in SCALES:
         low, high = SCALES[kind]
         value = rule.get("min")

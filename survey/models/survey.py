@@ -28,7 +28,7 @@ class Survey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The questions staff are editing, not yet published (None: nothing changed since the
     # newest version). Publishing stores it as a new version (survey/services/survey_editor.py).
-    draft: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    draft: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
     organisation: Mapped[Organisation] = relationship()
     versions: Mapped[list[SurveyVersion]] = relationship(
