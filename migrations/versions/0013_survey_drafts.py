@@ -1,7 +1,7 @@
 """Survey drafts: the questions staff edit in the browser before publishing a version
 
 Revision ID: 0013_survey_drafts
-Revises: 0007_kiosk_times_widget_rates
+Revises: 0009_admin
 Create Date: 2026-12-05 16:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_survey_drafts'
-down_revision = '0007_kiosk_times_widget_rates'
+down_revision = '0009_admin'
 branch_labels = None
 depends_on = None
 

@@ -161,7 +161,10 @@ def survey_edit(slug: str):
                 current_user,
                 slug,
                 form.name.data,
-                {"nl": form.title_nl.data.strip(), "en": form.title_en.data.strip()},
+                {
+                    "nl": (form.title_nl.data or "").strip(),
+                    "en": (form.title_en.data or "").strip(),
+                },
                 form.headline.data,
                 _satisfied_from(form, definition),
                 form.modes.data or [],

@@ -105,7 +105,9 @@ def test_create_edit_reorder_preview_publish(page, live_server, admin):
     page.locator("#options-1-code").fill("doorverbonden")
     page.get_by_label("Vraag in het Nederlands").fill("Kon u meteen worden geholpen? " * 6)
     page.get_by_role("button", name="Vraag opslaan").click()
-    expect(page.locator("#text_nl-error")).to_contain_text("Te lang voor één sms: 179 van 160 tekens.")
+    expect(page.locator("#text_nl-error")).to_contain_text(
+        "Te lang voor één sms: 179 van 160 tekens."
+    )
     assert versions("telefoon-dh") == 1
 
     # Preview on the kiosk at its real size, in Dutch and English.
