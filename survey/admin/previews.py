@@ -13,8 +13,8 @@ shipped files when asked for, so a change to the kiosk's CSS or the widget's sho
   the pop-up dialog placed as `showModal()` would place it.
 
 The markup is written in templates/admin/surveys/_kiosk_screen.html and _widget_screen.html
-after kiosk.src.js `ask()` and v1.src.js `next()`; tests/browser/test_survey_preview.py
-compares the preview with the real kiosk page question by question.
+after kiosk.src.js `ask()` and v1.src.js `next()`; tests/browser/test_survey_pages.py and
+test_survey_widget_preview.py compare the preview with the real kiosk and the real pop-up.
 """
 
 from __future__ import annotations
