@@ -303,7 +303,7 @@ def export_survey(organisation_id: int, slug: str) -> dict:
 
 def import_survey(organisation: Organisation, actor, data) -> SurveyVersion:
     """Create the survey, or publish the definition as its next version (same as the newest:
-    nothing new). Refused as a whole when anything is wrong."""
+    nothing new; an unpublished draft is dropped). Refused as a whole when anything is wrong."""
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise Invalid("invalid_export", f"Not a survey export ('format': '{EXPORT_FORMAT}').")
     slug, name = _valid_slug(data.get("slug"), data.get("name"))
@@ -333,6 +333,7 @@ def import_survey(organisation: Organisation, actor, data) -> SurveyVersion:
             number = current.number + 1 if current else 1
             version = SurveyVersion(survey=survey, number=number, definition=definition)
             session.add(version)
+            survey.draft = None  # edits of the replaced version would undo the import
             session.flush()
             audit.record(
                 session,

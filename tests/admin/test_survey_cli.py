@@ -6,6 +6,7 @@ import json
 
 from survey.database import unit_of_work
 from survey.models import Organisation
+from survey.services import catalogue, survey_editor
 from tests.conftest import count_rows
 
 
@@ -36,6 +37,10 @@ def test_round_trip_to_another_organisation(runner, demo_org, tmp_path):
         runner.invoke(args=["kto", "survey", "import", "--org", "arnhem", str(path)]).exit_code == 0
     )
     assert count_rows() == before
+    arnhem = catalogue.organisation("arnhem")
+    survey_editor.save_question(
+        arnhem.id, "t", "balie", None, {"key": "extra", "kind": "text", "text": {"nl": "Nog iets?"}}
+    )
     exported["definition"]["questions"][0]["text"]["nl"] = "Bent u goed geholpen?"
     path.write_text(json.dumps(exported), encoding="utf-8")
     result = runner.invoke(args=["kto", "survey", "import", "--org", "arnhem", str(path)])
@@ -43,6 +48,7 @@ def test_round_trip_to_another_organisation(runner, demo_org, tmp_path):
     assert _export(runner, org="arnhem")["definition"]["questions"][0]["text"]["nl"] == (
         "Bent u goed geholpen?"
     )
+    assert survey_editor.survey_of(arnhem.id, "balie").draft is None  # the draft is dropped
 
 
 def test_bad_files_are_refused_and_change_nothing(runner, demo_org, tmp_path):
