@@ -235,6 +235,16 @@ def report_build(org_slug: str, month: str, language: str, send: bool):
             click.echo(f"Not e-mailed: {error}")
 
 
+def _add_invitation_commands() -> None:
+    from survey.invitation_cli import contacts, rules
+
+    kto.add_command(contacts)
+    kto.add_command(rules)
+
+
+_add_invitation_commands()
+
+
 from survey.cli_surveys import survey as _survey_commands  # noqa: E402
 
 kto.add_command(_survey_commands)

@@ -17,7 +17,7 @@ from survey.models.types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0009_admin'
-down_revision = '0007_kiosk_times_widget_rates'
+down_revision = '0008_invitations'
 branch_labels = None
 depends_on = None
 
