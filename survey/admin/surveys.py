@@ -38,7 +38,7 @@ from survey.admin.survey_texts import (
     place_on_question_form,
 )
 from survey.domain import editing
-from survey.domain.definition import QUESTION_KINDS, parse_definition
+from survey.domain.definition import DEFAULT_SATISFIED, QUESTION_KINDS, parse_definition
 from survey.domain.flow import SCALES, allowed_values
 from survey.domain.templates import TEMPLATES
 from survey.error_responses import add_form_error
@@ -97,25 +97,45 @@ def survey_new():
 def _overview_form(survey, definition: dict, formdata=None) -> OverviewForm:
     form = OverviewForm(formdata=formdata)
     form.headline.choices = [
-        (q["key"], f"{q['key']}: {q['text'].get('nl', '')[:60]}") for q in definition["questions"]
+        SelectChoice(q["key"], f"{q['key']}: {q['text'].get('nl', '')[:60]}")
+        for q in definition["questions"]
     ]
     headline = definition.get("headline") or definition["questions"][0]["key"]
     question = next((q for q in definition["questions"] if q["key"] == headline), None)
     allowed = []
     if question is not None and question["kind"] not in SCALES:
         allowed = list(allowed_values(parse_definition(definition).question(headline)) or ())
-    form.satisfied_values.choices = [SelectChoice(str(v), str(v)) for v in allowed]
+    form.satisfied_values.choices = [
+        SelectChoice(str(v), _answer_label(question, v)) for v in allowed
+    ]
     if formdata is None:
         form.name.data = survey.name
         title = definition.get("title") or {}
         form.title_nl.data = title.get("nl", "")
         form.title_en.data = title.get("en", "")
         form.headline.data = headline
-        rule = definition.get("satisfied") or {}
+        kind = question["kind"] if question else None
+        rule = definition.get("satisfied") or DEFAULT_SATISFIED.get(kind) or {}
         form.satisfied_min.data = rule.get("min")
         form.satisfied_values.data = [str(v) for v in rule.get("values", [])]
         form.modes.data = editor.modes_of(survey)
     return form
+
+
+def _answer_label(question: dict, value) -> str:
+    """An answer as staff read it: the option's text, or the product's word for a code."""
+    words = {
+        "up": _("Thumbs up"),
+        "down": _("Thumbs down"),
+        "yes": _("Yes"),
+        "no": _("No"),
+        "na": _("Does not apply"),
+        "other": _("Other"),
+    }
+    for option in question.get("options") or []:
+        if option.get("code") == value:
+            return f"{option['text'].get(_language()) or option['text'].get('nl')} ({value})"
+    return str(words.get(value, value))
 
 
 def _satisfied_from(form: OverviewForm, definition: dict) -> dict | None:
