@@ -207,3 +207,34 @@ def test_preview_matches_the_real_kiosk(browser, live_server, admin, app):
             assert got[0] == want[0]
             assert all(abs(a - b) <= 2 for a, b in zip(got[1:], want[1:], strict=True)), (got, want)
     staff_context.close()
+
+
+def tab_to(page, name: str, limit: int = 80) -> None:
+    """Press Tab until the element with this accessible text has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => (document.activeElement.innerText || document.activeElement.value || '').trim()"
+        )
+        if focused == name:
+            return
+    raise AssertionError(f"{name!r} not reached with Tab")
+
+
+def test_add_a_question_with_the_keyboard_only(page, live_server, admin):
+    url = live_server.url
+    log_in(page, url)
+    page.goto(f"{url}/staff/demo/surveys/balie")
+    page.locator("#add-kind").focus()
+    page.keyboard.press("End")  # the last kind: open text
+    tab_to(page, "Vraag toevoegen")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/questions/new?kind=text")
+    tab_to(page, "vraag_1")  # the key field, filled in
+    page.keyboard.press("Tab")
+    page.keyboard.type("Wat kunnen we beter doen?")
+    tab_to(page, "Vraag opslaan")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/surveys/balie")
+    expect(page.get_by_role("link", name="Wat kunnen we beter doen?")).to_be_visible()
+    assert versions("balie") == 1  # in the draft until published
