@@ -34,6 +34,13 @@ PAGES: list[tuple[str, str, object]] = [
     ("/api-keys", "admin-api-keys", None),
     ("/audit", "admin-audit", None),
     ("/settings", "admin-settings", None),
+    ("/surveys", "admin-surveys", None),
+    ("/surveys/balie", "admin-survey", None),
+    ("/surveys/telefoon/questions/reden", "admin-survey-question", None),
+    ("/surveys/website/preview/widget?device=phone&q=3", "admin-survey-preview-widget", None),
+    # The kiosk's preview box is 1080 px wide: a wider window shows it whole.
+    ("/surveys/balie/preview/kiosk", "admin-survey-preview-kiosk",
+     lambda page: page.set_viewport_size({"width": 1500, "height": 900})),
 ]
 
 

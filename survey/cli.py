@@ -292,3 +292,8 @@ def _add_invitation_commands() -> None:
 
 
 _add_invitation_commands()
+
+
+from survey.cli_surveys import survey as _survey_commands  # noqa: E402
+
+kto.add_command(_survey_commands)

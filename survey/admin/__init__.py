@@ -19,5 +19,6 @@ from survey.admin import (  # noqa: E402,F401
     reports,
     settings,
     staff_session,
+    surveys,
     users,
 )

@@ -69,6 +69,10 @@ def staff(app) -> Staff:
         "alpha": {"user_id": people["alpha-extra"].id, "key_id": keys[alpha.id]},
         "beta": {"user_id": people["beta-viewer"].id, "key_id": keys[beta.id]},
     }
+    from survey.services.survey_editor import create_from_template
+
+    for organisation in (alpha, beta):  # a survey "s" in each: its code is in survey URLs
+        create_from_template(organisation, "test", "s", "Survey", "empty")
     return Staff(alpha, beta, people, ids)
 
 

@@ -19,6 +19,13 @@ ADMIN_PAGES = [
     "/staff/alpha/audit",
     "/staff/alpha/settings",
     "/staff/alpha/reports",
+    "/staff/alpha/surveys",
+    "/staff/alpha/surveys/new",
+    "/staff/alpha/surveys/s",
+    "/staff/alpha/surveys/s/questions/oordeel",
+    "/staff/alpha/surveys/s/questions/new",
+    "/staff/alpha/surveys/s/preview/kiosk",
+    "/staff/alpha/surveys/s/preview/widget",
     "/staff/account/password",
     "/staff/",
 ]

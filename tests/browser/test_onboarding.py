@@ -70,7 +70,18 @@ def test_onboard_an_organisation_from_nothing(
     page.get_by_role("button", name="Instellingen opslaan").click()
     assert page.get_by_text("De instellingen zijn opgeslagen").is_visible()
 
-    # --- adm-surveys: create a survey from a template (e.g. Zeist's counter thumbs) here.
+    # Create a survey from a template: Zeist's counter thumbs, version 1 in use at once.
+    page.get_by_role("navigation", name="Onderdelen").get_by_role(
+        "link", name="Vragenlijsten").click()
+    page.get_by_role("link", name="Nieuwe vragenlijst").click()
+    page.get_by_label("Naam").fill("Balie stadhuis")
+    page.get_by_label("Code").fill("balie")
+    page.get_by_label("Zeist: balie (duimpjes)", exact=False).check()
+    page.get_by_role("button", name="Vragenlijst maken").click()
+    page.wait_for_url("**/staff/arnhem/surveys/balie")
+    assert page.get_by_role("status").filter(has_text="versie 1").is_visible()
+    assert page.get_by_role("link", name="Bent u geholpen met uw vraag?").is_visible()
+    assert axe_violations(page) == []
     # --- adm-config: add a location and a kiosk, see its QR; set volumes and a target here.
 
     # 4. Invite an analyst.
@@ -98,8 +109,8 @@ def test_onboard_an_organisation_from_nothing(
     # 6. The audit log shows every step, with who did it.
     page.get_by_role("navigation", name="Onderdelen").get_by_role("link", name="Logboek").click()
     log = page.locator("table.audit").inner_text()
-    for action in ("organisation.create", "organisation.settings", "member.invite",
-                   "user.password_set"):
+    for action in ("organisation.create", "organisation.settings", "survey.create",
+                   "member.invite", "user.password_set"):
         assert action in log, action
     analyst.close()
     admin.close()
