@@ -26,5 +26,5 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('responses', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_responses_handling', type_='check')
+        batch_op.drop_constraint(op.f('ck_responses_handling'), type_='check')
         batch_op.drop_column('handling')
