@@ -119,6 +119,7 @@ def load_demo_structure() -> Organisation:
             db.session.add(
                 ReportTarget(
                     organisation=org,
+                    measure="yes_share" if question else "satisfied",
                     question_key=question,
                     contact_channel=channel,
                     share=share,

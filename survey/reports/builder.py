@@ -57,6 +57,7 @@ def _target_status(target: dict, estimate) -> d.Target:
         channel=target["channel"],
         share=float(target["share"]),
         label=target["label"],
+        measure=target.get("measure", "satisfied"),
     )
     if estimate is None:
         return d.Target(**fields, status="no_data")
@@ -72,6 +73,17 @@ def _target_status(target: dict, estimate) -> d.Target:
     )
     status = "met" if estimate.estimate >= target["share"] else "not_met"
     return d.Target(**fields, status=status, result=result)
+
+
+def satisfied_target(targets: list[dict], channel: str) -> dict | None:
+    """The satisfied-share target of a channel's row: the channel's own target wins over an
+    all-channels one, whatever order they were made in (the newest of each kind)."""
+    satisfied = [
+        t for t in targets if t.get("measure", "satisfied") == "satisfied" and not t["question"]
+    ]
+    own = [t for t in satisfied if t["channel"] == channel]
+    general = [t for t in satisfied if t["channel"] is None]
+    return (own or general or [None])[-1]
 
 
 class _Month:
@@ -124,6 +136,8 @@ def build(inp: ReportInput) -> d.ReportData:
     channels = _channels(inp, months)
 
     def target_estimate(target):
+        if target.get("measure") == "nps":
+            return cur.nps_estimate(target["channel"])
         if target["question"]:
             return _yes_share(inp, cur.weights, target["question"], target["channel"])
         return cur.satisfied(target["channel"])
@@ -148,9 +162,7 @@ def build(inp: ReportInput) -> d.ReportData:
     channel_rows = []
     for channel in channels:
         est = cur.satisfied(channel)
-        applicable = [
-            t for t in inp.targets if t["question"] is None and t["channel"] in (None, channel)
-        ]
+        applicable = satisfied_target(inp.targets, channel)
         contacts = inp.volumes[-1].get(channel)
         channel_rows.append(
             d.ChannelRow(
@@ -163,7 +175,7 @@ def build(inp: ReportInput) -> d.ReportData:
                 grade=summarise(cur.grade(channel)),
                 change_previous=change(est, prev.satisfied(channel), compare_proportions),
                 change_last_year=change(est, year.satisfied(channel), compare_proportions),
-                target=_target_status(applicable[-1], est) if applicable else None,
+                target=_target_status(applicable, est) if applicable else None,
             )
         )
     return d.ReportData(

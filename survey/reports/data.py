@@ -12,6 +12,8 @@ Versions of the stored shape:
   3  ``method.note`` is a ``WeightNote`` (a code and its parameters, translated by the
      renderers) instead of an English sentence; an older text note is read as the code its
      ``method.calibrated`` implies.
+     A target may carry ``measure: "nps"`` (its share, estimate and interval are then NPS
+     points, -100..100); without it a target is a share, as before.
 """
 
 from __future__ import annotations
@@ -174,6 +176,12 @@ class Target:
     label: str
     status: str  # met, not_met, suppressed, no_data
     result: TargetResult | None = None
+    # satisfied or yes_share (shares 0..1), or nps (NPS points -100..100).
+    measure: str = "satisfied"
+
+    @property
+    def is_nps(self) -> bool:
+        return self.measure == "nps"
 
     @classmethod
     def from_dict(cls, d: dict | None) -> Target | None:
@@ -189,7 +197,11 @@ class Target:
                 bool(d.get("certain")),
                 d["reliability"],
             )
-        return cls(d.get("question"), d.get("channel"), d["share"], d["label"], d["status"], result)
+        measure = d.get("measure") or ("yes_share" if d.get("question") else "satisfied")
+        return cls(
+            d.get("question"), d.get("channel"), d["share"], d["label"], d["status"], result,
+            measure,
+        )
 
     def to_dict(self) -> dict:
         # Flat, as stored since version 1.
@@ -200,6 +212,8 @@ class Target:
             "label": self.label,
             "status": self.status,
         }
+        if self.is_nps:
+            out["measure"] = self.measure
         if self.result is not None:
             r = self.result
             out.update(
