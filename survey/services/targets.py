@@ -74,13 +74,17 @@ def _checked(organisation_id: int, measure, channel, question, value, start, nl,
             _("The norm must be from %(low)d to %(high)d.", low=low, high=high),
             "value",
         )
+    try:
+        start = None if start in (None, "") else check_month(start)
+    except Invalid as error:
+        raise Invalid(error.code, error.message, "start_month") from None
     return {
         "measure": measure,
         "contact_channel": channel,
         "question_key": question,
         # Shares are stored 0..1, the NPS on its own -100..100 scale.
         "share": float(value) if measure == "nps" else float(value) / 100,
-        "start_month": None if start in (None, "") else check_month(start),
+        "start_month": start,
         "label_nl": text(nl, "label_nl"),
         "label_en": text(en, "label_en"),
     }
