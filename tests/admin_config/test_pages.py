@@ -19,6 +19,8 @@ from survey.services.users import add_user
 from tests.admin_config.helpers import other_org
 from tests.conftest import count_rows
 
+pytest.importorskip("survey.admin.permissions")  # until the staff permissions are merged
+
 PASSWORD = "Zeer lang wachtwoord 7391"
 PAGES = ("places", "kiosks", "website", "volumes", "targets")
 
