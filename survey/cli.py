@@ -144,9 +144,13 @@ def user():
 @user.command("add")
 @click.option("--org", "org_slug", required=True, help="Organisation code, e.g. demo.")
 @click.option("--email", required=True)
-@click.option("--role", type=click.Choice(["viewer", "admin"]), default="viewer", show_default=True)
+@click.option(
+    "--role", type=click.Choice(["viewer", "analyst", "admin"]), default="viewer", show_default=True
+)
 @click.option("--receives-reports", is_flag=True, help="E-mail the monthly PDF to this user.")
-@click.password_option(help="At least 10 characters (asked when not given).")
+@click.password_option(
+    help="At least 10 characters, not a common password (asked when not given)."
+)
 @with_appcontext
 def user_add(org_slug: str, email: str, role: str, receives_reports: bool, password: str):
     """Create a staff user; the password is stored as an argon2 hash."""
@@ -161,7 +165,9 @@ def user_add(org_slug: str, email: str, role: str, receives_reports: bool, passw
 
 @user.command("password")
 @click.option("--email", required=True)
-@click.password_option(help="At least 10 characters (asked when not given).")
+@click.password_option(
+    help="At least 10 characters, not a common password (asked when not given)."
+)
 @with_appcontext
 def user_password(email: str, password: str):
     """Set a new password; every login session of the user ends."""
@@ -172,6 +178,33 @@ def user_password(email: str, password: str):
     except ServiceError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"New password set for {email.strip().lower()}; its sessions have ended.")
+
+
+@kto.group("org")
+def org():
+    """Organisations (municipalities, regional services)."""
+
+
+@org.command("create")
+@click.option("--code", required=True, help="Short code in URLs, e.g. arnhem.")
+@click.option("--name", required=True, help='Name, e.g. "Gemeente Arnhem".')
+@click.option("--admin", "admin_email", required=True, help="E-mail of the first administrator.")
+@with_appcontext
+def org_create(code: str, name: str, admin_email: str):
+    """Create an organisation and its first administrator, who gets a one-time link to set a
+    password: e-mailed when mail is configured (MAIL_SERVER), printed otherwise."""
+    from survey.services import organisations, password_links
+
+    done = organisations.create(code, name, admin_email, actor="cli")
+    click.echo(f"Created organisation '{done.organisation.slug}' ({done.organisation.name}) "
+               f"with administrator {done.admin_email}.")
+    if password_links.send(done.admin_email, done.token, "welcome", "nl",
+                           done.organisation.name):
+        click.echo(f"E-mailed a one-time link to set a password to {done.admin_email}.")
+    else:
+        click.echo("Mail is not configured (or failed): give the administrator this one-time "
+                   "link to set a password:")
+        click.echo(done.link)
 
 
 @kto.group("report")

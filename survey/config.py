@@ -59,6 +59,10 @@ def from_environment(env=None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
         "MAIL_FROM": env.get("MAIL_FROM") or "kto@localhost",
+        # A staff login session ends after this many minutes without a request.
+        "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES") or 30),
+        # How long a one-time link to set a password works (invitation, reset).
+        "PASSWORD_LINK_HOURS": int(env.get("PASSWORD_LINK_HOURS") or 72),
         # Rate limit figures (defaults and reasons in docs/OPERATIONS.md), e.g. "600 per minute".
         **{key: env[key] for key in RATE_LIMITS if env.get(key)},
     }

@@ -2,7 +2,8 @@
 
 Fixed texts are gettext messages (Flask-Babel). Their msgids are the English source text;
 `survey/translations/nl` translates every one of them, `survey/translations/en` leaves them
-as they are. Inside a request the locale comes from `?lang=` or Accept-Language; outside a
+as they are. Inside a request the locale comes from `?lang=`, the choice kept in a staff
+session, or Accept-Language; outside a
 request (the worker building a report, the CLI) code speaks a language with `in_language`.
 
 The compiled catalogues (`messages.mo`, not in git) are built by `make translations` and,
@@ -22,7 +23,7 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import force_locale, get_locale
 
 from survey.extensions import babel
@@ -37,6 +38,11 @@ def select_locale() -> str:
     asked = request.args.get("lang")
     if asked in supported:
         return asked
+    # A choice made on a staff page is kept in the session (survey/admin/staff_session.py);
+    # citizens' pages never carry a session cookie, so this is only ever staff.
+    kept = session.get("lang")
+    if kept in supported:
+        return kept
     return request.accept_languages.best_match(supported) or supported[0]
 
 

@@ -188,8 +188,8 @@ def test_dutch_pages_show_no_english_fixed_text(staff_client):
     client, report_id = staff_client
     pages = {
         "/": "Klanttevredenheid",
-        "/staff/reports": "Maandrapporten",
-        f"/staff/reports/{report_id}": "Tabellen (XLSX)",
+        "/staff/demo/reports": "Maandrapporten",
+        f"/staff/demo/reports/{report_id}": "Tabellen (XLSX)",
         "/kiosk/": "Klanttevredenheid",
         "/kiosk/enrol/unknown-token": "Tablet koppelen",
     }
@@ -206,16 +206,16 @@ def test_dutch_pages_show_no_english_fixed_text(staff_client):
 
 def test_the_check_sees_english_buttons(staff_client):
     client, _ = staff_client
-    page = client.get("/staff/reports?lang=en").get_data(as_text=True)
+    page = client.get("/staff/demo/reports?lang=en").get_data(as_text=True)
     with pytest.raises(AssertionError):
         _assert_dutch(page, "English page")
 
 
 def test_report_page_names_tables_and_charts_in_the_pages_language(staff_client):
     client, report_id = staff_client
-    dutch = client.get(f"/staff/reports/{report_id}").get_data(as_text=True)
+    dutch = client.get(f"/staff/demo/reports/{report_id}").get_data(as_text=True)
     assert "Tabel Kanalen (CSV)" in dutch and 'alt="Grafiek: Tevreden per contactkanaal"' in dutch
-    english = client.get(f"/staff/reports/{report_id}?lang=en").get_data(as_text=True)
+    english = client.get(f"/staff/demo/reports/{report_id}?lang=en").get_data(as_text=True)
     assert "Table Channels (CSV)" in english
-    listing = client.get("/staff/reports").get_data(as_text=True)
+    listing = client.get("/staff/demo/reports").get_data(as_text=True)
     assert "Nederlands" in listing

@@ -43,3 +43,10 @@ def attempt(form, call) -> bool:
 def done(message, endpoint: str, **values):
     flash(message)
     return redirect(url_for(endpoint, **values))
+
+
+def options(pairs) -> list:
+    """(value, label) pairs as WTForms choices."""
+    from wtforms.fields.choices import SelectChoice
+
+    return [SelectChoice(value, label) for value, label in pairs]

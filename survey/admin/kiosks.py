@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length
 
 from kiosk import qr
 from survey.admin import bp
-from survey.admin.config_views import REFUSED, actor, attempt, done, org_id
+from survey.admin.config_views import REFUSED, actor, attempt, done, options, org_id
 from survey.admin.permissions import requires
 from survey.services import kiosk_admin, places, widget_sites
 
@@ -42,10 +42,12 @@ class PdfForm(FlaskForm):
 
 
 def _choices(form: DeviceForm) -> DeviceForm:
-    form.location_id.choices = [(0, _("(no location)"))] + [
+    form.location_id.choices = options([(0, _("(no location)"))] + [
         (loc.id, loc.name) for loc in places.locations(org_id())
-    ]
-    form.survey_id.choices = [(s.id, s.name) for s, _widget in widget_sites.sites(org_id())]
+    ])
+    form.survey_id.choices = options(
+        [(s.id, s.name) for s, _widget in widget_sites.sites(org_id())]
+    )
     return form
 
 

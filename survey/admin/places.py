@@ -14,7 +14,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from survey.admin import bp
-from survey.admin.config_views import REFUSED, actor, attempt, done, org_id
+from survey.admin.config_views import REFUSED, actor, attempt, done, options, org_id
 from survey.admin.permissions import requires
 from survey.domain.opening_hours import WEEKDAYS, day_text, parse_day
 from survey.services import places as service
@@ -97,9 +97,9 @@ class NewTopicForm(TopicForm):
 
 def _parents(form: UnitForm, leave_out: int | None = None) -> None:
     rows = service.unit_tree(org_id())
-    form.parent_id.choices = [(0, _("(top level)"))] + [
+    form.parent_id.choices = options([(0, _("(top level)"))] + [
         (r.id, "— " * r.depth + r.name) for r in rows if r.id != leave_out
-    ]
+    ])
 
 
 def _page(location=None, unit=None, topic=None, status=200):

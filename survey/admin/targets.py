@@ -14,7 +14,7 @@ from wtforms import DecimalField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from survey.admin import bp
-from survey.admin.config_views import REFUSED, actor, attempt, done, org_id
+from survey.admin.config_views import REFUSED, actor, attempt, done, options, org_id
 from survey.admin.permissions import requires
 from survey.admin.volumes import channel_choices
 from survey.services import targets as service
@@ -28,7 +28,7 @@ MEASURES = {
 
 
 class TargetForm(FlaskForm):
-    measure = SelectField(_l("Measure"), choices=list(MEASURES.items()))
+    measure = SelectField(_l("Measure"), choices=options(MEASURES.items()))
     contact_channel = SelectField(_l("Channel"))
     question_key = SelectField(
         _l("Question"), validators=[Optional()],
@@ -53,10 +53,10 @@ class ActionForm(FlaskForm):
 
 
 def _choices(form: TargetForm) -> TargetForm:
-    form.contact_channel.choices = [("", _("All channels"))] + channel_choices()
-    form.question_key.choices = [("", _("(none)"))] + [
-        (k, k) for k in service.yes_no_questions(org_id())
-    ]
+    form.contact_channel.choices = options([("", _("All channels"))] + channel_choices())
+    form.question_key.choices = options(
+        [("", _("(none)"))] + [(k, k) for k in service.yes_no_questions(org_id())]
+    )
     return form
 
 

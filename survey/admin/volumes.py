@@ -16,7 +16,7 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
 from survey.admin import bp
-from survey.admin.config_views import REFUSED, actor, attempt, done, org_id
+from survey.admin.config_views import REFUSED, actor, attempt, done, options, org_id
 from survey.admin.permissions import requires
 from survey.domain.channels import CONTACT_CHANNELS
 from survey.reports import texts
@@ -68,7 +68,7 @@ def _channel_filter() -> str | None:
 
 def _page(form=None, upload=None, line_errors=(), status=200):
     form = form or VolumeForm(data={"month": f"{_this_month():%Y-%m}"})
-    form.contact_channel.choices = channel_choices()
+    form.contact_channel.choices = options(channel_choices())
     channel = _channel_filter()
     rows = volume_chart.overview(org_id(), _this_month(), channel)
     return render_template(
@@ -93,7 +93,7 @@ def volumes_page():
 @requires("admin")
 def volume_set():
     form = VolumeForm()
-    form.contact_channel.choices = channel_choices()
+    form.contact_channel.choices = options(channel_choices())
     if form.validate_on_submit() and attempt(form, lambda: volumes.save_volume(
         org_id(), actor(), form.month.data, form.contact_channel.data, form.count.data
     )):

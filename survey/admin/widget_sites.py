@@ -17,7 +17,7 @@ from wtforms import BooleanField, IntegerField, SelectMultipleField, TextAreaFie
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from survey.admin import bp
-from survey.admin.config_views import REFUSED, actor, attempt, done, org_id
+from survey.admin.config_views import REFUSED, actor, attempt, done, options, org_id
 from survey.admin.permissions import requires
 from survey.domain.widget import MAX_DAYS
 from survey.error_responses import add_form_error
@@ -46,11 +46,11 @@ def _whole(label, low, high, required=True, description=None):
 class SiteForm(FlaskForm):
     presentations = MultiCheckboxField(
         _l("Presentation"),
-        choices=[
+        choices=options([
             ("popup", _l("Pop-up")),
             ("tab", _l("Feedback tab")),
             ("inline", _l("Inline block (on pages with a placeholder)")),
-        ],
+        ]),
         validators=[InputRequired(message=_l("Choose at least one."))],
     )
     sampling_percent = _whole(

@@ -1,21 +1,26 @@
 """All tables, importable from one place."""
 
+from survey.models.audit import AuditEntry
 from survey.models.device import Device, Invitation
+from survey.models.membership import Membership
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
 from survey.models.reporting import ContactVolume, Report, ReportTarget
 from survey.models.response import Answer, Response
 from survey.models.survey import Survey, SurveyVersion, WidgetRateChange
 from survey.models.system import WorkerHeartbeat
-from survey.models.user import User
+from survey.models.user import PasswordToken, User
 
 __all__ = [
     "Answer",
+    "AuditEntry",
     "ApiKey",
     "ContactVolume",
     "Device",
     "Invitation",
     "Location",
+    "Membership",
     "Organisation",
+    "PasswordToken",
     "Report",
     "ReportTarget",
     "Response",

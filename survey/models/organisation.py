@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
@@ -20,6 +20,15 @@ class Organisation(db.Model):
     # Origins allowed to embed the website widget and post answers from a browser.
     allowed_origins: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Settings an administrator changes on the organisation's settings page.
+    default_language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
+    timezone: Mapped[str] = mapped_column(
+        String(64), default="Europe/Amsterdam", server_default="Europe/Amsterdam"
+    )
+    complaint_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # The logo on reports: PNG or SVG (checked: size, no scripts), with its media type.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(20))
 
     units: Mapped[list[Unit]] = relationship(back_populates="organisation")
     locations: Mapped[list[Location]] = relationship(back_populates="organisation")
@@ -94,5 +103,7 @@ class ApiKey(db.Model):
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Updated at most once a minute per process (survey/services/apikeys.py).
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()

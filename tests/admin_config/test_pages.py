@@ -19,7 +19,6 @@ from survey.services.users import add_user
 from tests.admin_config.helpers import other_org
 from tests.conftest import count_rows
 
-pytest.importorskip("survey.admin.permissions")  # until the staff permissions are merged
 
 PASSWORD = "Zeer lang wachtwoord 7391"
 PAGES = ("places", "kiosks", "website", "volumes", "targets")
@@ -231,7 +230,8 @@ def test_bad_widget_input_changes_nothing(admin):
     url = f"/staff/demo/website/{site}"
     _refused(admin.post(url, data=_site_data(sampling_percent="150")), "sampling_percent")
     _refused(admin.post(url, data=_site_data(sampling_percent="veel")), "sampling_percent")
-    _refused(admin.post(url, data=_site_data(presentations=["banner"])), "presentations")
+    wrong = admin.post(url, data=_site_data(presentations=["banner"]))
+    assert wrong.status_code == 422 and 'id="presentations-error"' in wrong.get_data(as_text=True)
     _refused(admin.post(url, data=_site_data(exclude="geen-pad")), "exclude")
     _refused(admin.post(url, data=_site_data(recontact_shown="99999")), "recontact_shown")
     other = other_org()

@@ -159,7 +159,7 @@ def test_nul_in_the_address_is_400(client, demo_org, path):
 
 
 def test_ids_beyond_64_bits_in_urls_are_404(client, demo_org):
-    result = client.get("/staff/reports/99999999999999999999")
+    result = client.get("/staff/demo/reports/99999999999999999999")
     assert result.status_code == 404
-    result = client.get("/staff/reports/99999999999999999999/pdf")
+    result = client.get("/staff/demo/reports/99999999999999999999/pdf")
     assert result.status_code == 404

@@ -35,7 +35,7 @@ def test_report_page_with_charts_keeps_the_policy(browser, live_server, report_i
 
     def steps(page):
         log_in(page, live_server.url)
-        page.goto(f"{live_server.url}/staff/reports/{own}")
+        page.goto(f"{live_server.url}/staff/demo/reports/{own}")
         page.wait_for_selector("figure img")
 
     assert visit(browser, live_server.url + "/staff/login", steps) == []

@@ -25,7 +25,7 @@ def report_id(demo_org):
 
 
 def log_in(page, url):
-    page.goto(url + "/staff/reports")
+    page.goto(url + "/staff/demo/reports")
     page.get_by_label("E-mailadres").fill("kwaliteit@voorbeeld.nl")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
@@ -33,7 +33,7 @@ def log_in(page, url):
 
 def test_login_reports_and_report_page(page, live_server, report_id):
     own, other = report_id
-    page.goto(live_server.url + "/staff/reports")
+    page.goto(live_server.url + "/staff/demo/reports")
     assert "/staff/login" in page.url
     assert page.locator("html").get_attribute("lang") == "nl"
     assert axe_violations(page) == []
@@ -45,12 +45,12 @@ def test_login_reports_and_report_page(page, live_server, report_id):
     assert axe_violations(page) == []
 
     log_in(page, live_server.url)
-    page.wait_for_url("**/staff/reports")
+    page.wait_for_url("**/staff/demo/reports")
     assert page.get_by_role("heading", level=1).is_visible()
     assert page.get_by_text("oktober 2026").first.is_visible()
     assert axe_violations(page) == []
 
-    page.goto(f"{live_server.url}/staff/reports/{own}")
+    page.goto(f"{live_server.url}/staff/demo/reports/{own}")
     charts = page.locator("img[src*='/svg/']")
     assert charts.count() >= 4
     for i in range(charts.count()):
@@ -59,14 +59,14 @@ def test_login_reports_and_report_page(page, live_server, report_id):
         assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
     assert axe_violations(page) == []
 
-    refused = page.goto(f"{live_server.url}/staff/reports/{other}")
+    refused = page.goto(f"{live_server.url}/staff/demo/reports/{other}")
     assert refused.status == 404
 
 
 def test_staff_pages_in_english(page, live_server, report_id):
     own, _ = report_id
     log_in(page, live_server.url)
-    page.wait_for_url("**/staff/reports")
-    page.goto(f"{live_server.url}/staff/reports/{own}?lang=en")
+    page.wait_for_url("**/staff/demo/reports")
+    page.goto(f"{live_server.url}/staff/demo/reports/{own}?lang=en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert axe_violations(page) == []

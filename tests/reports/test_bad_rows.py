@@ -137,7 +137,7 @@ def _pdf_text(pdf_bytes: bytes) -> str:
 
 
 def _page_text(client, report_id: int, language: str) -> str:
-    page = client.get(f"/staff/reports/{report_id}?lang={language}")
+    page = client.get(f"/staff/demo/reports/{report_id}?lang={language}")
     assert page.status_code == 200
     return " ".join(html.unescape(page.get_data(as_text=True)).split())
 

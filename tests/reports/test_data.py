@@ -88,11 +88,11 @@ def test_stored_report_of_the_old_shape_serves_page_charts_and_tables(app, clien
     assert "version" not in db.session.get(Report, report.id).data
     add_user("demo@example.nl", "a long password", "demo")
     client.post("/staff/login", data={"email": "demo@example.nl", "password": "a long password"})
-    page = client.get(f"/staff/reports/{report.id}")
+    page = client.get(f"/staff/demo/reports/{report.id}")
     assert page.status_code == 200 and "oktober 2026" in page.get_data(as_text=True)
-    svg = client.get(f"/staff/reports/{report.id}/svg/channels")
+    svg = client.get(f"/staff/demo/reports/{report.id}/svg/channels")
     assert svg.status_code == 200 and b"<svg" in svg.data
-    table = client.get(f"/staff/reports/{report.id}/csv/channels")
+    table = client.get(f"/staff/demo/reports/{report.id}/csv/channels")
     assert table.status_code == 200 and table.get_data(as_text=True) == current_csv
 
 

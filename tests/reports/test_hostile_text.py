@@ -139,9 +139,9 @@ def test_renderers_survive_nul_lone_surrogates_and_markup(app, demo_org):
 
 
 def test_staff_raw_responses_csv_is_neutralised(client, hostile_report):
-    add_user("demo@example.nl", PASSWORD, "demo")
+    add_user("demo@example.nl", PASSWORD, "demo", role="analyst")
     client.post("/staff/login", data={"email": "demo@example.nl", "password": PASSWORD})
-    raw = client.get(f"/staff/reports/{hostile_report.id}/responses").get_data(as_text=True)
+    raw = client.get(f"/staff/demo/reports/{hostile_report.id}/responses").get_data(as_text=True)
     assert raw.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(raw.removeprefix("\ufeff")), delimiter=";"))
     for row in rows:

@@ -18,7 +18,7 @@ PASSWORD = "a long password"
 
 def test_raw_responses_csv_streams_from_a_live_server(app, demo_org):
     load_month()
-    add_user("demo@example.nl", PASSWORD, "demo")
+    add_user("demo@example.nl", PASSWORD, "demo", role="analyst")
     report = reports.build_monthly_report("demo", "2026-10")
     with LiveServer(app) as server, requests.Session() as http:
         login = http.post(
@@ -28,9 +28,9 @@ def test_raw_responses_csv_streams_from_a_live_server(app, demo_org):
             timeout=30,
         )
         assert login.status_code == 302
-        page = http.get(f"{server.url}/staff/reports/{report.id}", timeout=30)
-        assert f"/staff/reports/{report.id}/responses" in page.text
-        response = http.get(f"{server.url}/staff/reports/{report.id}/responses", timeout=60)
+        page = http.get(f"{server.url}/staff/demo/reports/{report.id}", timeout=30)
+        assert f"/staff/demo/reports/{report.id}/responses" in page.text
+        response = http.get(f"{server.url}/staff/demo/reports/{report.id}/responses", timeout=60)
         assert response.status_code == 200
         assert "kto-demo-2026-10-nl-responses.csv" in response.headers["Content-Disposition"]
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))

@@ -1,0 +1,1 @@
+"""Staff pages: audit (filled in below)."""

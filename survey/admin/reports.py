@@ -1,0 +1,54 @@
+"""The monthly reports of an organisation: list, one report with charts, downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import Response, abort, render_template, stream_with_context
+
+from survey.admin import bp
+from survey.admin.permissions import allows, current_organisation, requires
+from survey.services import reports
+
+
+@bp.get("/<org>/reports")
+@requires("viewer")
+def report_list():
+    """Every stored monthly report of the organisation."""
+    listing = reports.reports_for(current_organisation().id)
+    return render_template("admin/reports.html", reports=listing)
+
+
+@bp.get("/<org>/reports/<int:report_id>")
+@requires("viewer")
+def report_page(report_id: int):
+    """One report: its charts (SVG) and downloads."""
+    # A NotFound from the service is rendered by survey.error_responses (a 404 page).
+    report = reports.report_of(current_organisation().id, report_id)
+    data = reports.stored_data(report)
+    return render_template(
+        "admin/report.html",
+        report=report,
+        data=data,
+        tables=reports.spreadsheet.tables(data),
+        charts=reports.charts.CHARTS,
+        report_texts=reports.texts,
+    )
+
+
+@bp.get("/<org>/reports/<int:report_id>/<kind>", defaults={"name": ""})
+@bp.get("/<org>/reports/<int:report_id>/<kind>/<name>")
+@requires("viewer")
+def report_file(report_id: int, kind: str, name: str):
+    """A download (pdf, xlsx, csv/<table>, responses) or a chart (svg/<name>)."""
+    if kind == "responses" and not allows("analyst"):
+        abort(403)  # raw responses (with comments) are for analysts and administrators
+    found = reports.download(current_organisation().id, report_id, kind, name)
+    headers = {"X-Content-Type-Options": "nosniff"}
+    if found.filename:
+        headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    body = found.body
+    if isinstance(body, Iterator):
+        # Streamed after this view returns: keep the request (and app) context for it.
+        body = stream_with_context(body)
+    return Response(body, mimetype=found.mimetype, headers=headers)

@@ -1,0 +1,1 @@
+"""Staff pages: settings (filled in below)."""

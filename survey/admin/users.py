@@ -1,0 +1,1 @@
+"""Staff pages: users (filled in below)."""
