@@ -223,7 +223,7 @@ def test_widget_origins_and_settings(admin):
 
 
 def test_bad_widget_input_changes_nothing(admin):
-    site = _id(Survey, "website")
+    site, other = _id(Survey, "website"), other_org()
     before = count_rows()
     _refused(admin.post("/staff/demo/website", data={"origins": "www.voorbeeld.nl"}), "origins")
     _refused(admin.post("/staff/demo/website", data={"origins": "https://a.nl/pad"}), "origins")
@@ -234,7 +234,6 @@ def test_bad_widget_input_changes_nothing(admin):
     assert wrong.status_code == 422 and 'id="presentations-error"' in wrong.get_data(as_text=True)
     _refused(admin.post(url, data=_site_data(exclude="geen-pad")), "exclude")
     _refused(admin.post(url, data=_site_data(recontact_shown="99999")), "recontact_shown")
-    other = other_org()
     for path in ("", "/preview"):
         assert admin.get(f"/staff/demo/website/{other['survey']}{path}").status_code == 404
     theirs = f"/staff/demo/website/{other['survey']}"
