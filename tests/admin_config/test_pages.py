@@ -19,7 +19,6 @@ from survey.services.users import add_user
 from tests.admin_config.helpers import other_org
 from tests.conftest import count_rows
 
-
 PASSWORD = "Zeer lang wachtwoord 7391"
 PAGES = ("places", "kiosks", "website", "volumes", "targets")
 
