@@ -59,6 +59,10 @@ def create_app(config: dict | None = None) -> Flask:
     kiosk.init_app(app)
     security.init_app(app)
 
+    from survey.services import apikeys
+
+    apikeys.init_app(app)  # API keys' last use, written after requests
+
     error_responses.init_app(app)
 
     from survey.cli import kto

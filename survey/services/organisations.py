@@ -106,9 +106,10 @@ def _check_url(url: str | None) -> str:
 
 def update_settings(
     actor: User, organisation_id: int, *, name: str, default_language: str, timezone: str,
-    complaint_url: str,
+    complaint_url: str, subscribers: set[int] | None = None,
 ) -> Organisation:
-    """Name, default language, time zone and complaint page of an organisation."""
+    """Name, default language, time zone, complaint page and (given) the report subscribers
+    (user ids of active members) of an organisation, in one transaction."""
     values = {
         "name": check_name(name),
         "default_language": default_language,
@@ -128,6 +129,8 @@ def update_settings(
         if before != after:
             audit.record(session, actor, organisation_id, "organisation.settings",
                          "organisation", before, after)
+        if subscribers is not None:
+            _set_subscribers(session, actor, organisation_id, subscribers)
     return organisation
 
 
@@ -154,25 +157,24 @@ def remove_logo(actor: User, organisation_id: int) -> None:
                      before, {"logo": None})
 
 
-def set_subscribers(actor: User, organisation_id: int, user_ids: set[int]) -> None:
+def _set_subscribers(session, actor: User, organisation_id: int, user_ids: set[int]) -> None:
     """Which active members get the monthly report by e-mail (ids of others: NotFound)."""
-    with unit_of_work() as session:
-        members = session.execute(
-            select(Membership, User.email)
-            .join(User, User.id == Membership.user_id)
-            .where(Membership.organisation_id == organisation_id,
-                   Membership.deactivated_at.is_(None))
-        ).all()
-        known = {m.user_id for m, _ in members}
-        if not user_ids <= known:
-            raise NotFound("unknown_member", "Not a member of this organisation.", "subscribers")
-        before = sorted(email for m, email in members if m.receives_reports)
-        for membership, _ in members:
-            membership.receives_reports = membership.user_id in user_ids
-        after = sorted(email for m, email in members if m.receives_reports)
-        if before != after:
-            audit.record(session, actor, organisation_id, "organisation.subscribers",
-                         "organisation", {"subscribers": before}, {"subscribers": after})
+    members = session.execute(
+        select(Membership, User.email)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.organisation_id == organisation_id,
+               Membership.deactivated_at.is_(None))
+    ).all()
+    known = {m.user_id for m, _ in members}
+    if not user_ids <= known:
+        raise NotFound("unknown_member", "Not a member of this organisation.", "subscribers")
+    before = sorted(email for m, email in members if m.receives_reports)
+    for membership, _ in members:
+        membership.receives_reports = membership.user_id in user_ids
+    after = sorted(email for m, email in members if m.receives_reports)
+    if before != after:
+        audit.record(session, actor, organisation_id, "organisation.subscribers",
+                     "organisation", {"subscribers": before}, {"subscribers": after})
 
 
 @dataclass(frozen=True)
