@@ -58,6 +58,10 @@ def staff(app) -> Staff:
         "alpha": {"user_id": people["alpha-extra"].id, "key_id": keys[alpha.id]},
         "beta": {"user_id": people["beta-viewer"].id, "key_id": keys[beta.id]},
     }
+    from tests.admin_config.helpers import config_ids
+
+    ids["alpha"].update(config_ids(alpha.id))
+    ids["beta"].update(config_ids(beta.id))
     return Staff(alpha, beta, people, ids)
 
 

@@ -30,3 +30,31 @@ def other_org() -> dict[str, int]:
             "topic": topic.id,
             "survey": survey.id,
         }
+
+
+def config_ids(organisation_id: int) -> dict[str, int]:
+    """One location, unit, topic, survey, kiosk device and target of an organisation, by the
+    URL parameter names of the configuration pages (for the route × role matrix)."""
+    from survey.models import Device, ReportTarget
+
+    with unit_of_work() as session:
+        location = Location(organisation_id=organisation_id, slug="plek", name="Plek")
+        unit = Unit(organisation_id=organisation_id, slug="team", name="Team")
+        topic = Topic(organisation_id=organisation_id, slug="ding", name_nl="Ding", name_en="Thing")
+        survey = Survey(organisation_id=organisation_id, slug="vragen", name="Vragen", settings={})
+        session.add_all([location, unit, topic, survey])
+        session.flush()
+        device = Device(organisation_id=organisation_id, survey_id=survey.id, name="Tablet",
+                        settings={})
+        target = ReportTarget(organisation_id=organisation_id, share=0.9, label_nl="Doel",
+                              label_en="Target")
+        session.add_all([device, target])
+        session.flush()
+        return {
+            "location_id": location.id,
+            "unit_id": unit.id,
+            "topic_id": topic.id,
+            "survey_id": survey.id,
+            "device_id": device.id,
+            "target_id": target.id,
+        }
