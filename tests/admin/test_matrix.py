@@ -8,7 +8,7 @@ import re
 import pytest
 
 from survey.admin.permissions import RANK, declared_role
-from tests.admin.conftest import fresh, login
+from tests.admin.fixtures import fresh, login
 
 # A sample value for each URL parameter; int parameters get an id of the organisation's own
 # objects (conftest `ids`) when known. Other modules add their parameters here.
