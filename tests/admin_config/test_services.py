@@ -323,3 +323,35 @@ def test_enrolment_expiry(demo_org):
     db.session.commit()
     with pytest.raises(Gone):
         kiosk_admin.enrolment_for(org, new.device_id, new.token)
+
+
+def test_every_change_is_in_the_audit_log_with_before_and_after(demo_org):
+    from survey.models import AuditEntry, User
+
+    org = demo_id()
+    from survey.database import unit_of_work
+
+    with unit_of_work() as session:
+        user = User(email="beheer@example.nl", password_hash="x")
+        session.add(user)
+    stadhuis = _id(Location, "stadhuis")
+    places.update_location(org, user, stadhuis, "Stadhuis Centrum", {})
+    new = kiosk_admin.add_device(org, user, "Hal", stadhuis, _id(Survey, "balie"))
+    kiosk_admin.revoke(org, user, new.device_id)
+    volumes.save_volume(org, user, "2026-10", "phone", 9000)
+    volumes.save_volume(org, user, "2026-10", "phone", 9100)
+    target = targets.create_target(org, user, "nps", None, None, 0, "2026-01", "NPS", "NPS")
+    widget_settings.set_origins(org, user, ["https://www.voorbeeld.nl"])
+    entries = db.session.query(AuditEntry).order_by(AuditEntry.id).all()
+    assert [e.action for e in entries] == [
+        "location.update", "device.create", "device.revoke", "volume.set", "volume.set",
+        "target.create", "widget.origins",
+    ]
+    assert all(e.actor_id == user.id and e.organisation_id == org for e in entries)
+    assert (entries[0].before["name"], entries[0].after["name"]) == ("Stadhuis", "Stadhuis Centrum")
+    assert (entries[4].before, entries[4].after) == ({"count": 9000}, {"count": 9100})
+    assert entries[5].target == f"target:{target}" and entries[5].after["start_month"] == "2026-01"
+    # A refused change writes no audit row either.
+    with pytest.raises(Invalid):
+        places.update_location(org, user, stadhuis, "", {})
+    assert db.session.query(AuditEntry).count() == len(entries)

@@ -112,3 +112,31 @@ def test_add_kiosk_volume_and_target_by_keyboard(admin_page, live_server):
     db.session.rollback()
     labels = [t.label_nl for t in db.session.query(ReportTarget)]
     assert "90% tevreden" in labels
+
+
+def test_widget_preview_runs_under_the_pages_own_csp(browser, live_server, demo_org):
+    """The preview page loads the real widget script with the strict CSP in force (no
+    bypass), and the inline block appears in the page's placeholder."""
+    add_user("beheer@voorbeeld.nl", PASSWORD, "demo", role="admin")
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    page.goto(live_server.url + "/staff/login")
+    page.get_by_label("E-mailadres").fill("beheer@voorbeeld.nl")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/staff/demo/**")
+    site = db.session.execute(select(Survey.id).where(Survey.slug == "website")).scalar()
+    response = page.goto(f"{live_server.url}/staff/demo/website/{site}/preview")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.wait_for_function(
+        "() => { const s = document.querySelector('[data-kto-inline]');"
+        " return s && s.querySelector('*') && s.querySelector('*').shadowRoot; }"
+    )
+    text = page.evaluate(
+        "() => document.querySelector('[data-kto-inline] *').shadowRoot.textContent"
+    )
+    assert "Heeft u gevonden wat u zocht?" in text
+    assert refused == []
+    context.close()
