@@ -15,7 +15,8 @@ CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 def owned(model, organisation_id: int, object_id, field: str | None = None):
     """The row of `model` with this id in this organisation, or NotFound (404)."""
     found = None
-    if isinstance(object_id, int) and not isinstance(object_id, bool) and 0 < object_id < 2**63:
+    # Ids are 32-bit integer columns (PostgreSQL refuses a larger number in the query).
+    if isinstance(object_id, int) and not isinstance(object_id, bool) and 0 < object_id < 2**31:
         found = db.session.get(model, object_id)
     if found is None or found.organisation_id != organisation_id:
         raise NotFound("not_found", _("This item does not exist."), field)
