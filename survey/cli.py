@@ -233,3 +233,13 @@ def report_build(org_slug: str, month: str, language: str, send: bool):
             click.echo(f"E-mailed to {send_report(built)} subscriber(s).")
         except (messaging.NotConfigured, OSError) as error:
             click.echo(f"Not e-mailed: {error}")
+
+
+def _add_invitation_commands() -> None:
+    from survey.invitation_cli import contacts, rules
+
+    kto.add_command(contacts)
+    kto.add_command(rules)
+
+
+_add_invitation_commands()

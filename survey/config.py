@@ -59,6 +59,10 @@ def from_environment(env=None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
         "MAIL_FROM": env.get("MAIL_FROM") or "kto@localhost",
+        # Key of the HMAC that keeps a citizen's phone number or e-mail address as a hash once
+        # the address itself is erased (throttling, opt-out). Required in production; never
+        # change it (docs/OPERATIONS.md). Development and tests derive one from SECRET_KEY.
+        "ADDRESS_HASH_KEY": env.get("ADDRESS_HASH_KEY") or None,
         # A staff login session ends after this many minutes without a request.
         "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES") or 30),
         # How long a one-time link to set a password works (invitation, reset).
@@ -118,6 +122,11 @@ RATE_LIMITS = {
 DEFAULTS = {
     **RATE_LIMITS,
     "API_MAX_BODY_BYTES": 64 * 1024,
+    # POST /api/v1/contacts takes up to 1,000 contacts in one body.
+    "CONTACTS_MAX_BATCH": 1000,
+    "CONTACTS_MAX_BODY_BYTES": 1024 * 1024,
+    # `flask kto contacts import`: larger files are refused before reading.
+    "CONTACTS_IMPORT_MAX_BYTES": 20 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_SUPPORTED_LOCALES": ["nl", "en"],
     # Dates and times on pages are shown in Dutch local time.

@@ -54,3 +54,9 @@ class Gone(ServiceError):
     """A one-time link or token that was used, revoked or has expired."""
 
     status = 410
+
+
+class Unavailable(ServiceError):
+    """The service cannot do this now or in this installation (a missing setting)."""
+
+    status = 503

@@ -46,3 +46,12 @@ def catch_up_reports():
     """Every monthly report the 06:00 job missed (worker down): enqueued at worker start."""
     with queue.app().app_context():
         reports.catch_up(datetime.now(AMSTERDAM).date())
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+def erase_addresses():
+    """Every 10 minutes: erase the citizens' addresses no invitation needs any more."""
+    from survey.services import invitations
+
+    with queue.app().app_context():
+        invitations.erase_addresses(datetime.now(UTC))

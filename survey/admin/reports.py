@@ -8,6 +8,7 @@ from flask import Response, abort, render_template, stream_with_context
 
 from survey.admin import bp
 from survey.admin.permissions import allows, current_organisation, requires
+from survey.reports import funnel
 from survey.services import reports
 
 
@@ -33,6 +34,7 @@ def report_page(report_id: int):
         tables=reports.spreadsheet.tables(data),
         charts=reports.charts.CHARTS,
         report_texts=reports.texts,
+        funnel=funnel,
     )
 
 

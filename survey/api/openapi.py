@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 document for /api/v1. A test keeps it in step with the routes."""
 
+from survey.api.openapi_contacts import CONTACT_PATHS
 from survey.domain.channels import CONTACT_CHANNELS, LANGUAGES, SURVEY_MODES
 from survey.domain.definition import TEXT_MAX_LENGTH
 from survey.domain.widget import PRESENTATIONS, TRIGGERS
@@ -241,7 +242,7 @@ def openapi_document() -> dict:
             "version": "1.0.0",
             "description": "Customer-satisfaction responses from every channel, one path in.",
         },
-        "paths": PATHS,
+        "paths": {**PATHS, **CONTACT_PATHS},
         "components": {
             "schemas": {
                 "Error": {

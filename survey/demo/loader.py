@@ -13,6 +13,7 @@ from survey.demo.surveys import SURVEYS
 from survey.extensions import db
 from survey.models import Location, Organisation, ReportTarget, Topic, Unit
 from survey.services.responses import record_many
+from survey.services.rules import seed_demo_rules
 from survey.services.surveys import create_survey
 from survey.services.volumes import set_volume
 
@@ -127,4 +128,5 @@ def load_demo_structure() -> Organisation:
                     label_en=en,
                 )
             )
+    seed_demo_rules(org.slug)
     return org

@@ -1,7 +1,8 @@
 """All tables, importable from one place."""
 
 from survey.models.audit import AuditEntry
-from survey.models.device import Device, Invitation
+from survey.models.device import Device
+from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
 from survey.models.membership import Membership
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
 from survey.models.reporting import ContactVolume, Report, ReportTarget
@@ -14,10 +15,14 @@ __all__ = [
     "Answer",
     "AuditEntry",
     "ApiKey",
+    "Contact",
     "ContactVolume",
+    "Delivery",
     "Device",
     "Invitation",
+    "InvitationRule",
     "Location",
+    "OptOut",
     "Membership",
     "Organisation",
     "PasswordToken",

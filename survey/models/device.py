@@ -1,4 +1,4 @@
-"""Devices (kiosk tablets) and invitations: what a response may be tied to."""
+"""Devices (kiosk tablets): what a kiosk response is tied to."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
-from survey.models.types import BigId, UTCDateTime, utcnow
+from survey.models.types import UTCDateTime, utcnow
 
 
 class Device(db.Model):
@@ -42,19 +42,3 @@ class Device(db.Model):
     survey = relationship("Survey")
     organisation = relationship("Organisation")
 
-
-class Invitation(db.Model):
-    """An invitation sent after a contact (SMS, e-mail, WhatsApp); holds no contact details."""
-
-    __tablename__ = "invitations"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
-    contact_channel: Mapped[str] = mapped_column(String(20))
-    survey_mode: Mapped[str] = mapped_column(String(20))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    inclusion_probability: Mapped[float] = mapped_column(default=1.0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    organisation = relationship("Organisation")

@@ -196,6 +196,7 @@ def build(inp: ReportInput) -> d.ReportData:
         website=_website(inp, cur),
         comments=_comments(inp, cur),
         method=_method(inp, cur, channels),
+        funnel=inp.funnel,
     )
 
 

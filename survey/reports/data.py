@@ -12,8 +12,10 @@ Versions of the stored shape:
   3  ``method.note`` is a ``WeightNote`` (a code and its parameters, translated by the
      renderers) instead of an English sentence; an older text note is read as the code its
      ``method.calibrated`` implies.
-     A target may carry ``measure: "nps"`` (its share, estimate and interval are then NPS
-     points, -100..100); without it a target is a share, as before.
+  4  ``funnel``: the invitation funnel per contact channel (``FunnelRow``, counts only; the
+     rates are derived). Older data has none and is read with an empty funnel.
+     Since version 4 a target may also carry ``measure: "nps"`` (its share, estimate and
+     interval are then NPS points, -100..100); without it a target is a share, as before.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-VERSION = 3
+VERSION = 4
 
 
 class UnknownVersion(ValueError):
@@ -682,6 +684,74 @@ class Method:
         }
 
 
+# The invitation funnel ---------------------------------------------------------------------
+
+FUNNEL_STAGES = (
+    "contacts",
+    "eligible",
+    "sampled",
+    "no_address",
+    "opted_out",
+    "throttled",
+    "capped",
+    "invited",
+    "quiet_delayed",
+    "sent",
+    "delivered",
+    "opened",
+    "completed",
+)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    """One contact channel's contacts of a month and how far their invitations got.
+
+    contacts ≥ eligible ≥ sampled = no_address + opted_out + throttled + capped + invited;
+    quiet_delayed ⊆ invited ≥ sent ≥ delivered; opened and completed count invitations.
+    """
+
+    channel: str
+    contacts: int = 0
+    eligible: int = 0
+    sampled: int = 0
+    no_address: int = 0
+    opted_out: int = 0
+    throttled: int = 0
+    capped: int = 0
+    invited: int = 0
+    quiet_delayed: int = 0
+    sent: int = 0
+    delivered: int = 0
+    opened: int = 0
+    completed: int = 0
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        """Each step's share of the step before it; `response` is completed of sent."""
+        return {
+            "eligible": _rate(self.eligible, self.contacts),
+            "sampled": _rate(self.sampled, self.eligible),
+            "invited": _rate(self.invited, self.sampled),
+            "sent": _rate(self.sent, self.invited),
+            "delivered": _rate(self.delivered, self.sent),
+            "opened": _rate(self.opened, self.sent),
+            "completed": _rate(self.completed, self.opened),
+            "response": _rate(self.completed, self.sent),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> FunnelRow:
+        return cls(str(d["channel"]), **{k: int(d.get(k) or 0) for k in FUNNEL_STAGES})
+
+    def to_dict(self) -> dict:
+        return {"channel": self.channel, **{k: getattr(self, k) for k in FUNNEL_STAGES}}
+
+
 # The report ------------------------------------------------------------------------------
 
 
@@ -697,6 +767,7 @@ class ReportData:
     website: Website
     comments: tuple[Comment, ...]
     method: Method
+    funnel: tuple[FunnelRow, ...] = ()
     version: int = field(default=VERSION)
 
     @property
@@ -721,6 +792,7 @@ class ReportData:
                     for c in self.comments
                 ],
                 "method": self.method.to_dict(),
+                "funnel": [r.to_dict() for r in self.funnel],
             }
         )
 
@@ -744,6 +816,7 @@ class ReportData:
                 lambda c: Comment(c["channel"], c["name"], c["date"], c["text"]),
             ),
             method=Method.from_dict(d["method"]),
+            funnel=_tuple(d.get("funnel"), FunnelRow.from_dict),
             version=VERSION,
         )
 

@@ -12,9 +12,10 @@ from sqlalchemy import or_, select
 from survey.extensions import db
 from survey.models import ContactVolume, Location, Organisation, ReportTarget, Topic, Unit
 from survey.reports.cells import CellQueries, question_index
-from survey.reports.data import LeftOut
+from survey.reports.data import FunnelRow, LeftOut
 from survey.reports.period import label
 from survey.reports.screening import split, usable_probability, usable_score
+from survey.services.funnel import funnel_rows
 
 COMMENTS = 12
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class ReportInput:
     names: dict[str, dict[int, str]] = field(default_factory=dict)
     labels: dict = field(default_factory=dict)
     left_out: LeftOut = LeftOut()  # stored rows the build could not use
+    funnel: tuple[FunnelRow, ...] = ()  # the invitation funnel per contact channel
 
 
 def _as_share(column: pd.Series) -> pd.Series:
@@ -155,6 +157,7 @@ def collect(org: Organisation, month: date, language: str = "nl") -> ReportInput
         names=_names(org.id, language),
         labels=index.labels,
         left_out=left_out,
+        funnel=funnel_rows(org.id, month),
     )
 
 

@@ -22,7 +22,7 @@ from reportlab.platypus import (
 )
 
 from survey import safetext
-from survey.reports import charts, display, fonts, texts
+from survey.reports import charts, display, fonts, funnel, texts
 from survey.reports.data import ReportData, SuppressedPage
 from survey.stats import round_half_up
 
@@ -177,6 +177,8 @@ def render(data: ReportData) -> bytes:
         story.append(Spacer(1, 4))
     if not data.comments:
         story.append(_p(w("no_data"), s["body"]))
+    if data.funnel:
+        story += [PageBreak()] + _funnel(data, s, lang)
     story += [PageBreak(), _p(w("method"), s["h2"])] + _method(data, s, w, lang)
 
     buffer = io.BytesIO()
@@ -418,4 +420,15 @@ def _method(data, s, w, lang):
         contacts = display.DASH if r.contacts is None else display.number(r.contacts, lang)
         rows.append([r.name, contacts, display.number(r.responses, lang)])
     out += [Spacer(1, 6), _table(rows, [60 * mm, 40 * mm, 40 * mm])]
+    return out
+
+
+def _funnel(data, s, lang):
+    """The invitation funnel: one table per contact channel, ending in its response rate."""
+    out = [_p(funnel.word("title", lang), s["h2"]), _p(funnel.word("intro", lang), s["small"])]
+    headers = [funnel.word(k, lang) for k in ("step", "number", "share", "of")]
+    for row in data.funnel:
+        table = _table([headers, *funnel.rows(row, lang)], [70 * mm, 30 * mm, 25 * mm, 45 * mm])
+        table.setStyle(TableStyle([("FONT", (0, -1), (-1, -1), fonts.BOLD, 7.5)]))
+        out.append(KeepTogether([_p(texts.channel_name(row.channel, lang), s["h3"]), table]))
     return out

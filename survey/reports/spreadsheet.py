@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from survey import safetext
-from survey.reports import display, texts
+from survey.reports import display, funnel, texts
 from survey.reports.data import Change, Figure, ReportData, SuppressedPage, Target
 from survey.stats import round_half_up, round_percent
 
@@ -243,6 +243,15 @@ def tables(data: ReportData) -> dict[str, Table]:
         [w("channel"), w("contacts"), w("responses")],
         [[r.name, r.contacts, r.responses] for r in data.method.channels],
     )
+    if data.funnel:
+        result["funnel"] = (
+            [funnel.word(k, lang) for k in ("channel", "step", "number", "share", "of")],
+            [
+                [texts.channel_name(r.channel, lang), *cells]
+                for r in data.funnel
+                for cells in funnel.rows(r, lang, formatted=False)
+            ],
+        )
     return result
 
 

@@ -147,6 +147,7 @@ SHEETS = {
     "searched": _l("Search terms"),
     "comments": _l("Comments"),
     "method": _l("Method"),
+    "funnel": _l("Invitation funnel"),
 }
 
 # The charts of the staff report page, named for their alternative text.

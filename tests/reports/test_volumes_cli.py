@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from survey.extensions import db
-from survey.models import ContactVolume, User
+from survey.models import ContactVolume, Membership, User
 from survey.services.volumes import volumes_for
 from tests.conftest import count_rows
 
@@ -75,7 +75,8 @@ def test_user_add_hashes_password_with_argon2(runner, demo_org):
     )
     assert result.exit_code == 0, result.output
     user = db.session.query(User).one()
-    assert user.email == "chef@example.nl" and user.receives_reports
+    membership = db.session.query(Membership).filter_by(user_id=user.id).one()
+    assert user.email == "chef@example.nl" and membership.receives_reports
     assert (
         user.password_hash.startswith("$argon2id$") and "a long password" not in user.password_hash
     )

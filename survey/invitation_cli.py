@@ -1,0 +1,130 @@
+"""`flask kto contacts ...` and `flask kto rules ...`: contacts in from a file, invitation rules."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from survey.models.types import utcnow
+
+
+@click.group("contacts")
+def contacts():
+    """Contacts reported by the organisation (the API is POST /api/v1/contacts)."""
+
+
+@contacts.command("import")
+@click.option("--org", "org_slug", required=True, help="Organisation code, e.g. demo.")
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Store the valid rows and report the invalid ones (default: store nothing then).",
+)
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def contacts_import(org_slug: str, skip_invalid: bool, csv_file: str):
+    """Import contacts from CSV (UTF-8 or Windows-1252, ';' or ','), header = API field names:
+    reference or id, contact_channel, ended_at, phone, email, unit, topic, handling, language,
+    survey."""
+    from survey.services.contact_import import import_contacts
+
+    report = import_contacts(
+        org_slug,
+        csv_file,
+        utcnow(),
+        skip_invalid=skip_invalid,
+        max_bytes=current_app.config["CONTACTS_IMPORT_MAX_BYTES"],
+    )
+    for line, reason in report.errors:
+        click.echo(f"Line {line}: {reason} (skipped)", err=True)
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items()))
+    click.echo(
+        f"Stored {report.stored} contact(s), {report.existing} already stored"
+        + (f"; {outcomes}" if outcomes else "")
+        + (f"; skipped {len(report.errors)} invalid row(s)" if report.errors else "")
+        + "."
+    )
+
+
+@click.group("rules")
+def rules():
+    """Invitation rules per contact channel (which survey, sampling, timing)."""
+
+
+def _describe(rule, survey: str) -> str:
+    cap = "none" if rule.daily_cap is None else str(rule.daily_cap)
+    reminder = "off" if rule.reminder_after_hours is None else f"{rule.reminder_after_hours} h"
+    return (
+        f"{rule.contact_channel}: survey {survey}, rate {rule.sampling_rate:g}, "
+        f"delay {rule.delay_minutes} min, quiet {rule.quiet_start:%H:%M}-{rule.quiet_end:%H:%M}, "
+        f"throttle {rule.throttle_days} d, expiry {rule.expiry_days} d, daily cap {cap}, "
+        f"reminder {reminder}, {'active' if rule.active else 'inactive'}"
+    )
+
+
+@rules.command("show")
+@click.option("--org", "org_slug", required=True, help="Organisation code, e.g. demo.")
+@with_appcontext
+def rules_show(org_slug: str):
+    """Print the organisation's rules, one line per channel."""
+    from survey.services.rules import list_rules
+
+    found = list_rules(org_slug)
+    if not found:
+        click.echo(f"No invitation rules for '{org_slug}': no contact is invited.")
+    for rule, survey in found:
+        click.echo(_describe(rule, survey))
+
+
+@rules.command("set")
+@click.option("--org", "org_slug", required=True, help="Organisation code, e.g. demo.")
+@click.option("--channel", required=True, help="phone, email or contact_form.")
+@click.option("--survey", default=None, help="Survey code (required for a new rule).")
+@click.option("--rate", default=None, help="Sampling rate, above 0 and at most 1.")
+@click.option("--delay", default=None, help="Minutes after the contact (default 10).")
+@click.option("--quiet", default=None, help="Quiet hours, Amsterdam time, e.g. 21:00-09:00.")
+@click.option("--throttle-days", default=None, help="At most one invitation per person per N days.")
+@click.option("--expiry-days", default=None, help="Days the link stays valid.")
+@click.option("--daily-cap", default=None, help="At most N invitations a day, or 'off'.")
+@click.option("--reminder-hours", default=None, help="One reminder after N hours, or 'off'.")
+@click.option("--active/--inactive", default=None, help="Invite (or stop inviting) at all.")
+@with_appcontext
+def rules_set(
+    org_slug,
+    channel,
+    survey,
+    rate,
+    delay,
+    quiet,
+    throttle_days,
+    expiry_days,
+    daily_cap,
+    reminder_hours,
+    active,
+):
+    """Create or change the rule of one channel; options left out keep their value."""
+    from survey.errors import Invalid
+    from survey.services.rules import list_rules, set_rule
+
+    changes = {
+        "survey": survey,
+        "sampling_rate": rate,
+        "delay_minutes": delay,
+        "throttle_days": throttle_days,
+        "expiry_days": expiry_days,
+        "active": active,
+    }
+    if quiet is not None:
+        start, sep, end = quiet.partition("-")
+        if not sep:
+            raise Invalid("wrong_type", "--quiet must look like 21:00-09:00.", "quiet")
+        changes.update(quiet_start=start, quiet_end=end)
+    if daily_cap is not None:
+        changes["daily_cap"] = daily_cap
+    if reminder_hours is not None:
+        changes["reminder_after_hours"] = reminder_hours
+    set_rule(org_slug, channel, **changes)
+    for rule, slug in list_rules(org_slug):
+        if rule.contact_channel == channel:
+            click.echo(_describe(rule, slug))
