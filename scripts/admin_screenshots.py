@@ -34,7 +34,27 @@ PAGES: list[tuple[str, str, object]] = [
     ("/api-keys", "admin-api-keys", None),
     ("/audit", "admin-audit", None),
     ("/settings", "admin-settings", None),
+    ("/places", "admin-places", None),
+    ("/kiosks", "admin-kiosks", None),
+    ("/kiosks", "admin-kiosk-qr", lambda page: _add_kiosk(page)),
+    ("/website", "admin-website", lambda page: _open_site(page)),
+    ("/volumes", "admin-volumes", None),
+    ("/targets", "admin-targets", None),
 ]
+
+
+def _add_kiosk(page) -> None:
+    """Add a kiosk with the form: the next page shows its enrolment QR code."""
+    page.locator("#name").fill("Stadhuis, hal links")
+    page.locator("#location_id").select_option(index=1)
+    page.locator("form[action$='/kiosks'] button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def _open_site(page) -> None:
+    """The website survey's widget settings, with the snippet."""
+    page.locator("main table a[href*='/website/']").first.click()
+    page.wait_for_load_state()
 
 
 def prepare(app) -> None:

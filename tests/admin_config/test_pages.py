@@ -126,7 +126,41 @@ def test_bad_places_are_refused_at_the_field(admin):
 # Kiosks ----------------------------------------------------------------------------------
 
 
-def test_add_kiosk_shows_qr_and_pdf(admin):
+def read_qr(pdf: bytes, folder) -> str:
+    """Decode the QR code on the PDF's page (pdftoppm renders it, zbarimg reads it)."""
+    import subprocess
+
+    (folder / "code.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(folder / "code.pdf"),
+                    str(folder / "code")], check=True)
+    return _zbar(folder / "code.png")
+
+
+def read_qr_svg(svg: str, folder) -> str:
+    """Decode the page's inline SVG QR code: its path's squares painted to a PNG with PIL."""
+    from PIL import Image, ImageDraw
+
+    view = [float(v) for v in re.search(r'viewBox="([^"]+)"', svg).group(1).split()]
+    scale = 8
+    image = Image.new("L", (int(view[2] * scale), int(view[3] * scale)), 255)
+    draw = ImageDraw.Draw(image)
+    path = re.search(r' d="([^"]+)"', svg).group(1)
+    for x, y, x2, y2 in re.findall(r"M([\d.]+),([\d.]+)H([\d.]+)V([\d.]+)", path):
+        draw.rectangle([float(x) * scale, float(y) * scale, float(x2) * scale - 1,
+                        float(y2) * scale - 1], fill=0)
+    image.save(folder / "screen.png")
+    return _zbar(folder / "screen.png")
+
+
+def _zbar(png) -> str:
+    import subprocess
+
+    found = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True,
+                           text=True, check=True)
+    return found.stdout.strip()
+
+
+def test_add_kiosk_shows_qr_and_pdf(admin, app, tmp_path):
     response = admin.post("/staff/demo/kiosks", data={
         "name": "Hal links", "location_id": str(_id(Location, "stadhuis")),
         "survey_id": str(_id(Survey, "balie")),
@@ -142,6 +176,11 @@ def test_add_kiosk_shows_qr_and_pdf(admin):
 
     with pdfplumber.open(io.BytesIO(pdf.data)) as doc:
         assert f"/kiosk/enrol/{token}" in doc.pages[0].extract_text()
+    # The printed code and the one on screen both read as the tablet's link.
+    link = f"{app.config['PUBLIC_URL'].rstrip('/')}/kiosk/enrol/{token}"
+    assert read_qr(pdf.data, tmp_path) == link
+    svg = re.search(r"<svg role=\"img\".*?</svg>", page, re.S).group(0)
+    assert read_qr_svg(svg, tmp_path) == link
     wrong = admin.post(f"/staff/demo/kiosks/{device.id}/enrolment.pdf", data={"token": "nope"})
     assert wrong.status_code == 410
     listing = admin.get("/staff/demo/kiosks").get_data(as_text=True)
