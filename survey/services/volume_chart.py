@@ -112,6 +112,16 @@ def chart(rows: list[MonthRow], lang: str, titles: tuple[str, str], missing: str
     return drawing
 
 
+# reportlab names the registered fonts; a browser knows them by family (and needs a fallback).
+SVG_FONTS = {
+    "font-family: DejaVuSans-Bold": "font-family: 'DejaVu Sans', sans-serif; font-weight: bold",
+    "font-family: DejaVuSans": "font-family: 'DejaVu Sans', sans-serif",
+}
+
+
 @fonts.one_at_a_time
 def chart_svg(rows: list[MonthRow], lang: str, titles: tuple[str, str], missing: str) -> str:
-    return renderSVG.drawToString(chart(rows, lang, titles, missing))
+    svg = renderSVG.drawToString(chart(rows, lang, titles, missing))
+    for name, family in SVG_FONTS.items():
+        svg = svg.replace(name, family)
+    return svg

@@ -254,6 +254,7 @@ def test_volume_overview_counts_responses_per_month(demo_org):
     assert everything[-1].responses == 85 and everything[-1].contacts == 940
     svg = volume_chart.chart_svg(rows, "nl", ("Contacten", "Reacties"), "niet ingevuld")
     assert "<svg" in svg and "niet ingevuld" in svg and "2026-10" in svg
+    assert "font-family: DejaVuSans" not in svg and "'DejaVu Sans', sans-serif" in svg
 
 
 # Targets ---------------------------------------------------------------------------------
