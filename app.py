@@ -50,6 +50,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(web_bp)
     app.register_blueprint(admin_bp)
 
+    from survey.outbox import bp as outbox_bp
+    from survey.webhooks import bp as webhooks_bp
+
+    csrf.exempt(webhooks_bp)  # providers and mail clients post without a session
+    app.register_blueprint(webhooks_bp)
+    app.register_blueprint(outbox_bp)
+
     from survey import channels
 
     channels.init_app(app)  # the widget's blueprint and imports; the kiosk adds its own

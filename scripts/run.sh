@@ -19,6 +19,10 @@ export PUBLIC_URL="${PUBLIC_URL:-http://$HOST:$PORT}"
 export FLASK_APP="${FLASK_APP:-app:create_app}"
 # A developer's machine: generated secret key, plain http (docs/OPERATIONS.md, KTO_ENV).
 export KTO_ENV="${KTO_ENV:-development}"
+# Invitations and e-mail are kept, not sent: files under instance/outbox, listed on
+# /staff/<org>/outbox with their links (survey/messaging/outbox.py).
+export MAIL_PROVIDER="${MAIL_PROVIDER:-outbox}"
+export SMS_PROVIDER="${SMS_PROVIDER:-console}"
 DEMO_URL="http://$HOST:$DEMO_PORT"
 
 "$BIN/flask" kto demo --if-empty --site-origin "$DEMO_URL" || exit 1
@@ -28,6 +32,7 @@ cat <<EOF
   KTO platform:      $PUBLIC_URL/
   API description:   $PUBLIC_URL/api/v1/openapi.json
   Health:            $PUBLIC_URL/healthz
+  Outbox:            $PUBLIC_URL/staff/demo/outbox  (invitations kept, not sent; staff login)
   Demo website:      $DEMO_URL/  (embeds the widget from $PUBLIC_URL)
   A kiosk link:      PUBLIC_URL=$PUBLIC_URL $BIN/flask kto kiosk add --org demo \\
                        --location stadhuis --survey balie --name "Stadhuis uitgang"

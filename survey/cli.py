@@ -31,6 +31,11 @@ def kto():
     """Customer-satisfaction platform commands."""
 
 
+from survey.sending_cli import invitations  # noqa: E402
+
+kto.add_command(invitations)
+
+
 @kto.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the demo is already loaded.")
 @click.option("--scale", default=1.0, show_default=True, help="Multiply the response volume.")

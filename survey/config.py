@@ -59,6 +59,30 @@ def from_environment(env=None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
         "MAIL_FROM": env.get("MAIL_FROM") or "kto@localhost",
+        # SMS invitations through a provider of survey/messaging: twilio, cmcom or console
+        # (development: files in OUTBOX_DIR/sms, shown on /staff/<org>/outbox).
+        "SMS_PROVIDER": env.get("SMS_PROVIDER") or "twilio",
+        "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID") or None,
+        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or None,
+        "TWILIO_FROM": env.get("TWILIO_FROM") or None,
+        "TWILIO_MESSAGING_SERVICE_SID": env.get("TWILIO_MESSAGING_SERVICE_SID") or None,
+        "TWILIO_API_BASE": env.get("TWILIO_API_BASE") or "https://api.twilio.com",
+        "CM_PRODUCT_TOKEN": env.get("CM_PRODUCT_TOKEN") or None,
+        "CM_FROM": env.get("CM_FROM") or None,
+        "CM_API_BASE": env.get("CM_API_BASE") or "https://gw.messaging.cm.com",
+        # The secret in CM.com's callback URLs (/webhooks/sms/cm/<secret>/...): CM.com does
+        # not sign its status reports or inbound messages.
+        "CM_WEBHOOK_SECRET": env.get("CM_WEBHOOK_SECRET") or None,
+        # The sender: messages per batch, parallel requests, a provider's timeout, attempts.
+        "SEND_BATCH_SIZE": int(env.get("SEND_BATCH_SIZE") or 500),
+        "SMS_CONCURRENCY": int(env.get("SMS_CONCURRENCY") or 64),
+        "SMS_TIMEOUT_SECONDS": float(env.get("SMS_TIMEOUT_SECONDS") or 10),
+        "SEND_MAX_ATTEMPTS": int(env.get("SEND_MAX_ATTEMPTS") or 8),
+        # A claim older than this is taken to belong to a worker that died (longer than a
+        # batch can take: batch / concurrency x timeout).
+        "SEND_CLAIM_LEASE_SECONDS": float(env.get("SEND_CLAIM_LEASE_SECONDS") or 600),
+        # CM.com: a message with no status report this long after its claim was not accepted.
+        "CM_REPORT_WAIT_SECONDS": float(env.get("CM_REPORT_WAIT_SECONDS") or 1800),
         # Key of the HMAC that keeps a citizen's phone number or e-mail address as a hash once
         # the address itself is erased (throttling, opt-out). Required in production; never
         # change it (docs/OPERATIONS.md). Development and tests derive one from SECRET_KEY.
@@ -117,6 +141,9 @@ RATE_LIMITS = {
     "RATELIMIT_KIOSK_ENROL": "10 per minute",  # trading an enrolment token
     "RATELIMIT_LOGIN_IP": "20 per minute; 100 per hour",  # staff login attempts
     "RATELIMIT_LOGIN_ACCOUNT": "5 per minute; 20 per hour",  # per e-mail address, any IP
+    # Provider callbacks (Twilio, CM.com) and one-click unsubscribes: providers call from
+    # few addresses, in bursts after a batch.
+    "RATELIMIT_WEBHOOKS": "3000 per minute",
 }
 
 DEFAULTS = {

@@ -235,6 +235,12 @@ ENDPOINT_LIMITS = [
     ("kiosk.config", "RATELIMIT_KIOSK", client_ip, None, False),
     ("kiosk.heartbeat", "RATELIMIT_KIOSK", client_ip, None, False),
     ("kiosk.enrol", "RATELIMIT_KIOSK_ENROL", client_ip, None, False),
+    ("webhooks.twilio_status", "RATELIMIT_WEBHOOKS", client_ip, None, False),
+    ("webhooks.twilio_inbound", "RATELIMIT_WEBHOOKS", client_ip, None, False),
+    ("webhooks.cm_status", "RATELIMIT_WEBHOOKS", client_ip, None, False),
+    ("webhooks.cm_inbound", "RATELIMIT_WEBHOOKS", client_ip, None, False),
+    ("webhooks.unsubscribe", "RATELIMIT_WEBHOOKS", client_ip, None, False),
+    ("webhooks.unsubscribe_page", "RATELIMIT_WEBHOOKS", client_ip, None, False),
     ("admin.login", "RATELIMIT_LOGIN_IP", client_ip, ["POST"], True),
     ("admin.login", "RATELIMIT_LOGIN_ACCOUNT", login_account, ["POST"], True),
 ]

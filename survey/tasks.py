@@ -7,7 +7,7 @@ from huey import crontab
 from survey import queue
 from survey.queue import huey
 from survey.reports.period import AMSTERDAM
-from survey.services import reports, status
+from survey.services import reports, sending, status
 
 
 @huey.on_startup()
@@ -46,6 +46,13 @@ def catch_up_reports():
     """Every monthly report the 06:00 job missed (worker down): enqueued at worker start."""
     with queue.app().app_context():
         reports.catch_up(datetime.now(AMSTERDAM).date())
+
+
+@huey.periodic_task(crontab(minute="*"))
+def send_invitations():
+    """Every minute: due invitations, reminders and retries sent; expired ones marked."""
+    with queue.app().app_context():
+        sending.send_due(max_seconds=50)
 
 
 @huey.periodic_task(crontab(minute="*/10"))

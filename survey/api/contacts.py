@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask import current_app, jsonify, request
 from werkzeug.exceptions import BadRequest
 
@@ -21,9 +19,15 @@ def _limit_contacts_body():
 
 
 def _result(result) -> dict:
-    body = asdict(result)
-    body["due_at"] = result.due_at.isoformat() if result.due_at else None
-    return body
+    return {
+        "id": result.id,
+        "reference": result.reference,
+        "uuid": result.uuid,
+        "created": result.created,
+        "outcome": result.outcome,
+        "due_at": result.due_at.isoformat() if result.due_at else None,
+        "sms_refused": result.sms_refused,
+    }
 
 
 @bp.post("/contacts")

@@ -17,8 +17,10 @@ __all__ = ["Channel", "Registry", "init_app", "register", "registry"]
 def init_app(app: Flask) -> None:
     """Give the app its channel registry with the built-in channels."""
     from survey.channels.imports import ImportChannel
+    from survey.channels.link import LinkChannel
     from survey.channels.widget import WidgetChannel
 
     app.extensions[EXTENSION] = Registry()
     register(app, ImportChannel())
     register(app, WidgetChannel())
+    register(app, LinkChannel())

@@ -76,16 +76,18 @@ def parse_phone(value, field: str = "phone") -> Phone:
             "phone_malformed", f"'{field}' is not a phone number.", field
         ) from None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if shortnumberinfo.is_valid_short_number(number):
-        return Phone(e164, "short_number")
-    if not phonenumbers.is_valid_number(number):
-        if phonenumbers.is_possible_number_with_reason(number) == ValidationResult.TOO_SHORT:
-            return Phone(e164, "short_number")
-        raise ValidationError("phone_malformed", f"'{field}' is not a valid phone number.", field)
+    # number_type is UNKNOWN exactly when the number is not valid (is_valid_number's test);
+    # asked once, since the metadata match is most of the parsing time.
     kind = phonenumbers.number_type(number)
     if kind in _SMS_TYPES:
         return Phone(e164)
-    return Phone(e164, _REFUSAL.get(kind, "not_mobile"))
+    if kind != PhoneNumberType.UNKNOWN and not shortnumberinfo.is_valid_short_number(number):
+        return Phone(e164, _REFUSAL.get(kind, "not_mobile"))
+    if shortnumberinfo.is_valid_short_number(number):
+        return Phone(e164, "short_number")
+    if phonenumbers.is_possible_number_with_reason(number) == ValidationResult.TOO_SHORT:
+        return Phone(e164, "short_number")
+    raise ValidationError("phone_malformed", f"'{field}' is not a valid phone number.", field)
 
 
 def normalise_email(value, field: str = "email") -> str:

@@ -1,8 +1,8 @@
 """Whether, when and how to invite a citizen after a contact: the pure decision.
 
-The service (survey/services/contacts.py) looks up the facts (the rule of the contact's
-channel, an opt-out, the person's last invitation, how many invitations that day already has)
-and stores what `decide` returns. The order of the steps is the funnel's:
+The services (survey/services/contacts.py and decisions.py) look up the facts (the rule of
+the contact's channel, an opt-out, the person's last invitation, how many invitations that
+day already has) and store what `decide` returns. The order of the steps is the funnel's:
 
     no rule / no mode / too late   → not_eligible
     sampling draw ≥ rate           → not_sampled   (the rate is the inclusion probability)

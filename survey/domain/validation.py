@@ -105,8 +105,13 @@ def validate_answer(question: Question, raw) -> Answer:
     return _choice(raw, question)
 
 
-def validate_answers(definition: SurveyDefinition, raw_answers) -> dict[str, Answer]:
+def validate_answers(
+    definition: SurveyDefinition, raw_answers, partial: bool = False
+) -> dict[str, Answer]:
     """Validate a whole set of answers in question order; raise on the first problem.
+
+    `partial`: the answers so far of a flow that asks one question at a time (the link page),
+    so a required question further on may still be unanswered.
 
     Whether a question applies is the flow's show-if rule (`flow.is_shown`), read against the
     valid answers to the questions before it, as `flow.visible_questions` reads it.
@@ -125,7 +130,7 @@ def validate_answers(definition: SurveyDefinition, raw_answers) -> dict[str, Ans
         plain = {k: a.value for k, a in valid.items()}
         applies = is_shown(question, plain)
         if raw is None:
-            if applies and question.required:
+            if applies and question.required and not partial:
                 raise _fail("missing_answer", "This question needs an answer.", question.key)
             continue
         if not applies:

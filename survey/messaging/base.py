@@ -45,6 +45,47 @@ class Message:
     body: str
     subject: str | None = None  # e-mail only
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    html: str | None = None  # e-mail: an HTML alternative to the text body
+    sender_name: str | None = None  # e-mail: the display name of From (the organisation)
+    headers: tuple[tuple[str, str], ...] = ()  # e-mail: extra headers (List-Unsubscribe ...)
+    # The send-once record's key: CM.com's reference, the e-mail's Message-ID, the outbox's
+    # file name; the same key on a retry, so a provider that can, recognises a repeat.
+    reference: str | None = None
+    status_callback: str | None = None  # where the provider reports delivery (SMS)
+    organisation: str | None = None  # the sending organisation's code (the outbox page)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A provider accepted the message; its id is what delivery reports refer to."""
+
+    provider_message_id: str
+
+
+class SendFailed(OSError):
+    """The provider did not take the message. `code` is short and stored; no addresses."""
+
+    permanent = False
+
+    def __init__(self, code: str, detail: str = "", retry_after: float | None = None,
+                 ambiguous: bool = False):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+        self.retry_after = retry_after  # seconds the provider asked us to wait (429)
+        # The request may have reached the provider (a timeout after sending, a 5xx): the
+        # message may exist, so a retry first asks the provider (find_sent) when it can.
+        self.ambiguous = ambiguous
+
+
+class TemporaryFailure(SendFailed):
+    """Try again later: 5xx, 429, timeouts, connection errors."""
+
+
+class PermanentFailure(SendFailed):
+    """Never try again: invalid or landline number, unsubscribed recipient, refused content."""
+
+    permanent = True
 
 
 class Provider:
@@ -53,6 +94,9 @@ class Provider:
     name: ClassVar[str] = ""
     kind: ClassVar[str] = ""
     settings: ClassVar[tuple[Setting, ...]] = ()
+    # True when find_sent can tell whether the provider accepted a message (Twilio's list of
+    # messages, CM.com's status reports by reference, the outbox's folder); SMTP cannot.
+    recoverable: ClassVar[bool] = False
 
     def __init__(self, options: Mapping[str, object]):
         self.options = dict(options)
@@ -87,8 +131,26 @@ class Provider:
             options[setting.name] = value
         return cls(options)
 
-    def send(self, message: Message) -> None:
+    def send(self, message: Message) -> Sent | None:
+        """Deliver, or raise TemporaryFailure / PermanentFailure (SMS providers return Sent)."""
         raise NotImplementedError
+
+    def find_sent(self, message: Message, since) -> Sent | None:
+        """The message if the provider accepted it since `since` (UTC), else None.
+
+        Asked before a message whose earlier attempt had an unknown outcome (the worker died,
+        a timeout) is sent again. Raises TemporaryFailure when the provider cannot answer.
+        """
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release connections (an HTTP client's pool)."""
+
+    def __enter__(self) -> Provider:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 PROVIDERS: dict[str, type[Provider]] = {}

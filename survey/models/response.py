@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.domain.channels import CONTACT_CHANNELS, SURVEY_MODES
 from survey.extensions import db
+from survey.models.invitation import HANDLINGS
 from survey.models.types import BigId, UTCDateTime
 
 
@@ -32,6 +33,7 @@ class Response(db.Model):
     __table_args__ = (
         CheckConstraint(_one_of("contact_channel", CONTACT_CHANNELS), name="contact_channel"),
         CheckConstraint(_one_of("survey_mode", SURVEY_MODES), name="survey_mode"),
+        CheckConstraint(_one_of("handling", HANDLINGS), name="handling"),
         CheckConstraint(
             "inclusion_probability > 0 AND inclusion_probability <= 1",
             name="inclusion_probability",
@@ -53,6 +55,8 @@ class Response(db.Model):
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
+    # Through an invitation: how the contact was handled (first line, transferred, call back).
+    handling: Mapped[str | None] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(5), default="nl")
     # Website responses: the page path, never its query string or fragment.
     page_path: Mapped[str | None] = mapped_column(String(500))

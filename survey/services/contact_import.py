@@ -24,6 +24,7 @@ from survey.services import catalogue
 from survey.services.contacts import (
     conflict_message,
     insert_new,
+    lock_intake,
     parse_all,
     prepare,
     sort_batch,
@@ -148,6 +149,7 @@ def import_contacts(
         except Invalid as error:
             report.errors.append((lines[index], error.message))
     with unit_of_work():
+        lock_intake(org.id)
         batch = sort_batch(org.id, prepared)
         for p in batch.conflicts:
             report.errors.append((lines[p.index], conflict_message(p)))

@@ -12,33 +12,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from survey.database import unit_of_work
 from survey.domain.contacts import ContactIn, parse_contact
 from survey.domain.errors import ValidationError
-from survey.domain.invitation_rules import (
-    AMSTERDAM,
-    Facts,
-    amsterdam_day,
-    decide,
-    invitation_mode,
-    schedule,
-)
+from survey.domain.invitation_rules import invitation_mode
 from survey.errors import Conflict, Invalid
 from survey.extensions import db
-from survey.models import Contact, Invitation, OptOut, Survey
+from survey.models import Contact, Invitation, Survey
 from survey.services import catalogue
+from survey.services.decisions import chunks, decide_all
 from survey.services.invitations import address_hash, link_token, token_hash
-from survey.services.rules import rules_for
 
 MAX_BATCH = 1000
-_draws = random.SystemRandom()
+# Batches are written with SQLAlchemy Core (the ORM's bulk path costs more than the insert).
+_CONTACTS = Contact.__table__
+_LOCK_SPACE = 0x4B544F  # "KTO": the advisory lock space of contact intake (PostgreSQL)
 
 
 @dataclass(frozen=True)
@@ -170,13 +164,6 @@ def _survey_id(organisation_id: int, slug: str | None) -> int | None:
     return found
 
 
-def chunks(values, size: int = 500):
-    """Lists of at most `size` values (IN lists stay below every database's limits)."""
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _existing(organisation_id: int, prepared: list[_Prepared]) -> dict:
     references = {p.values["reference"] for p in prepared if p.values["reference"]}
     uuids = {p.values["client_uuid"] for p in prepared if p.values["client_uuid"]}
@@ -259,8 +246,20 @@ def conflict_message(p: _Prepared) -> str:
     return f"A different contact was already stored with this {which}."
 
 
+def lock_intake(organisation_id: int) -> None:
+    """Inside a unit of work: one intake of this organisation at a time, so the throttle and
+    the daily cap count every invitation. SQLite's writers queue already; PostgreSQL takes a
+    transaction-level advisory lock (released at commit or rollback)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :org)"),
+            {"space": _LOCK_SPACE, "org": organisation_id},
+        )
+
+
 def _store(organisation_id: int, prepared: list[_Prepared], now: datetime, batch: bool):
     with unit_of_work():
+        lock_intake(organisation_id)
         batch_sorted = sort_batch(organisation_id, prepared)
         if batch_sorted.conflicts:
             p = batch_sorted.conflicts[0]
@@ -287,7 +286,7 @@ def insert_new(organisation_id: int, new: list[_Prepared], now: datetime) -> dic
     """Insert new contacts and their invitations (inside the caller's unit of work)."""
     if not new:
         return {}
-    decided = _decide_all(organisation_id, new, now)
+    decided = decide_all(organisation_id, [p.values for p in new], now)
     rows = []
     for p, (decision, _) in zip(new, decided, strict=True):
         values = {k: v for k, v in p.values.items() if k != "survey_id"}
@@ -296,13 +295,16 @@ def insert_new(organisation_id: int, new: list[_Prepared], now: datetime) -> dic
         if decision.outcome != "invited":
             values["address"] = None  # only an invitation needs the address
         rows.append(values)
-    ids = (
-        db.session.execute(
-            insert(Contact).returning(Contact.id, sort_by_parameter_order=True), rows
-        )
-        .scalars()
-        .all()
-    )
+    # RETURNING in parameter order would insert one row per statement on SQLite; every new
+    # contact has a key of its own in the batch, so the ids are matched by key instead.
+    returned = db.session.execute(
+        insert(_CONTACTS).returning(_CONTACTS.c.id, _CONTACTS.c.reference, _CONTACTS.c.client_uuid),
+        rows,
+    ).all()
+    by_key = {}
+    for contact_id, reference, client_uuid in returned:
+        by_key[("ref", reference) if reference is not None else ("uuid", client_uuid)] = contact_id
+    ids = [by_key[_keys(p)[0]] for p in new]
     results, invitations = {}, []
     for contact_id, p, (decision, survey_id) in zip(ids, new, decided, strict=True):
         due = decision.schedule.due_at if decision.schedule else None
@@ -320,7 +322,7 @@ def insert_new(organisation_id: int, new: list[_Prepared], now: datetime) -> dic
                 _invitation(organisation_id, contact_id, p, decision, survey_id, now)
             )
     if invitations:
-        db.session.execute(insert(Invitation), invitations)
+        db.session.execute(insert(Invitation.__table__), invitations)
     return results
 
 
@@ -345,70 +347,3 @@ def _invitation(org_id, contact_id, p: _Prepared, decision, survey_id, now) -> d
         "reminder_due_at": s.reminder_due_at,
         "created_at": now,
     }
-
-
-def _decide_all(organisation_id: int, new: list[_Prepared], now: datetime) -> list[tuple]:
-    """(Decision, survey id) of each new contact, in order; the facts are read in bulk and kept
-    up to date in memory, so two contacts of one person in a batch are throttled too."""
-    if not new:
-        return []
-    rules = rules_for(organisation_id)
-    hashes = {p.values["address_hash"] for p in new if p.values["address_hash"]}
-    opted = set()
-    last: dict[str, datetime] = {}
-    for part in chunks(hashes):
-        opted.update(
-            db.session.execute(
-                select(OptOut.address_hash).where(
-                    OptOut.organisation_id == organisation_id, OptOut.address_hash.in_(part)
-                )
-            ).scalars()
-        )
-        last.update(
-            db.session.execute(
-                select(Contact.address_hash, func.max(Invitation.created_at))
-                .join(Invitation, Invitation.contact_id == Contact.id)
-                .where(Contact.organisation_id == organisation_id, Contact.address_hash.in_(part))
-                .group_by(Contact.address_hash)
-            ).all()
-        )
-    day_counts: dict[tuple[str, date], int] = {}
-    decided = []
-    for p in new:
-        channel = p.values["contact_channel"]
-        rule = rules.get(channel)
-        hashed = p.values["address_hash"]
-        invited_that_day = 0
-        day = None
-        if rule is not None and rule.daily_cap is not None:
-            day = amsterdam_day(schedule(rule, p.values["ended_at"], now).due_at)
-            if (channel, day) not in day_counts:
-                day_counts[(channel, day)] = _invited_on(organisation_id, channel, day)
-            invited_that_day = day_counts[(channel, day)]
-        facts = Facts(
-            draw=_draws.random(),
-            opted_out=hashed in opted,
-            last_invited_at=last.get(hashed),
-            invited_that_day=invited_that_day,
-        )
-        decision = decide(rule, channel, hashed is not None, p.values["ended_at"], now, facts)
-        if decision.outcome == "invited":
-            last[hashed] = now
-            if day is not None:
-                day_counts[(channel, day)] += 1
-        survey_id = p.values["survey_id"] or (rule.survey_id if rule else None)
-        decided.append((decision, survey_id))
-    return decided
-
-
-def _invited_on(organisation_id: int, channel: str, day: date) -> int:
-    start = datetime.combine(day, datetime.min.time(), tzinfo=AMSTERDAM)
-    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=AMSTERDAM)
-    return db.session.execute(
-        select(func.count(Invitation.id)).where(
-            Invitation.organisation_id == organisation_id,
-            Invitation.contact_channel == channel,
-            Invitation.due_at >= start,
-            Invitation.due_at < end,
-        )
-    ).scalar_one()

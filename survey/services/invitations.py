@@ -12,6 +12,7 @@ final, and after ERASE_AFTER at the latest. The keyed hash stays for throttling 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -32,13 +33,17 @@ FINAL_STATUSES = ("failed", "expired")
 OPT_OUT_FAILURE = "opted_out"
 
 
+@functools.lru_cache(maxsize=8)
+def _derived(secret: str) -> bytes:
+    return hmac.new(secret.encode(), b"kto-address-hash-key", hashlib.sha256).digest()
+
+
 def _key() -> bytes:
     key = current_app.config.get("ADDRESS_HASH_KEY")
     if key:
         return key.encode()
     if current_app.config.get("KTO_ENV") in ("development", "testing"):
-        secret = current_app.config["SECRET_KEY"].encode()
-        return hmac.new(secret, b"kto-address-hash-key", hashlib.sha256).digest()
+        return _derived(current_app.config["SECRET_KEY"])
     raise Unavailable(
         "not_configured",
         "ADDRESS_HASH_KEY is not set: contacts with an address cannot be stored.",

@@ -50,6 +50,7 @@ class Origin:
     suspect_reason: str | None = None
     inclusion_probability: float | None = None
     rule_at: datetime | None = None  # kiosk: the moment the misuse rules counted it at
+    handling: str | None = None  # invitation: how the contact was handled
 
 
 Prove = Callable[[catalogue.SurveyRef], Origin]
@@ -60,8 +61,11 @@ def prepare_response(
     origin: Origin,
     now: datetime,
     ref: catalogue.SurveyRef | None = None,
+    partial: bool = False,
 ) -> tuple[dict, list[AnswerRow]]:
-    """Validate a parsed submission against its survey version; return the rows to insert."""
+    """Validate a parsed submission against its survey version; return the rows to insert.
+
+    `partial`: the first answers of a one-question-at-a-time flow (see validate_answers)."""
     if ref is None:
         ref = catalogue.find_survey_version(
             submission.organisation, submission.survey, submission.version
@@ -70,7 +74,7 @@ def prepare_response(
         submission.inclusion_probability, origin.inclusion_probability
     )
     definition = catalogue.definition_for(ref.version_id)
-    answers = validate_answers(definition, submission.answers)
+    answers = validate_answers(definition, submission.answers, partial)
     score, satisfied = headline_outcome(definition, answers)
     org = ref.organisation_id
     values = {
@@ -87,6 +91,7 @@ def prepare_response(
         "topic_id": catalogue.place_id("topic", org, submission.topic),
         "device_id": origin.device_id,
         "invitation_id": origin.invitation_id,
+        "handling": origin.handling,
         "language": submission.language,
         "page_path": submission.page_path,
         "contact_at": submission.contact_at,
@@ -131,18 +136,21 @@ def record_response(payload, origin: Origin | None = None, skew_seconds: int = 3
     return record_submission(submission, now, lambda survey: origin or Origin())
 
 
-def record_submission(submission: Submission, now: datetime, prove: Prove) -> Recorded:
+def record_submission(
+    submission: Submission, now: datetime, prove: Prove, partial: bool = False
+) -> Recorded:
     """Validate a parsed response and store it once; a replay returns the stored id.
 
     `prove` is the channel's proof of origin, called once the survey is known: it returns the
-    Origin or raises (401/403), and then nothing is stored.
+    Origin or raises (401/403), and then nothing is stored. `partial`: the first answer of a
+    flow that asks one question at a time (the link page), see validate_answers.
     """
     try:
         ref = catalogue.find_survey_version(
             submission.organisation, submission.survey, submission.version
         )
         origin = prove(ref)
-        values, rows = prepare_response(submission, origin, now, ref)
+        values, rows = prepare_response(submission, origin, now, ref, partial)
     except (ValidationError, Invalid):
         # A replay of a response stored earlier stays a success even if it would not pass now
         # (an older survey version, a timestamp grown too old in an offline queue).

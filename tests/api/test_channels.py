@@ -45,13 +45,22 @@ def test_kiosk_mode_with_an_unknown_device_secret_is_401(client, demo_org):
     refused(client, make_payload(), 401, "unauthorized", {"X-Kto-Device": "guessed"})
 
 
-@pytest.mark.parametrize("mode", ["sms", "email", "whatsapp", "qr", "link"])
+@pytest.mark.parametrize("mode", ["whatsapp"])
 def test_modes_without_a_channel_yet_are_refused(client, demo_org, mode):
     payload = make_payload(survey="telefoon", contact_channel="phone", survey_mode=mode,
                            location=None, answers={"cijfer": 8})
     body = refused(client, payload, 403, "survey_mode_not_open")
     assert body["field"] == "survey_mode"
     assert "API key" in body["message"]
+
+
+@pytest.mark.parametrize("mode", ["sms", "email", "qr", "link"])
+def test_link_page_modes_are_answered_on_the_link_page(client, demo_org, mode):
+    payload = make_payload(survey="telefoon", contact_channel="phone", survey_mode=mode,
+                           location=None, answers={"cijfer": 8})
+    body = refused(client, payload, 403, "answer_on_link_page")
+    assert body["field"] == "survey_mode"
+    assert "/s/<token>" in body["message"] and "API key" in body["message"]
 
 
 def test_widget_mode_without_an_origin_is_403(client, demo_org):
@@ -147,7 +156,8 @@ def test_kiosk_burst_counts_receive_times(client, demo_org):
 def test_every_open_mode_has_one_channel(app):
     channels = registry(app)
     assert {m: c.name for m, c in channels.by_mode.items()} == {
-        "kiosk": "kiosk", "popup": "widget", "inline": "widget"}
+        "kiosk": "kiosk", "popup": "widget", "inline": "widget",
+        "sms": "link", "email": "link", "link": "link", "qr": "link"}
 
 
 def test_a_mode_cannot_belong_to_two_channels():

@@ -252,3 +252,86 @@ def test_the_same_reference_in_two_organisations_is_two_contacts(client, post):
     assert response.status_code == 201 and response.get_json()["outcome"] == "not_eligible"
     hashes = db.session.execute(select(Contact.address_hash)).scalars().all()
     assert hashes[0] != hashes[1]  # per organisation: the person cannot be linked across them
+
+
+def test_the_daily_cap_counts_invitations_across_requests(post):
+    from survey.services.rules import set_rule
+
+    set_rule("demo", "phone", daily_cap=2)
+    outcomes = [
+        post(call(f"CAP-{i}", phone=f"0612{i:06d}")).get_json()["outcome"] for i in range(3)
+    ]
+    assert outcomes == ["invited", "invited", "capped"]
+
+
+def test_the_reminder_is_scheduled_when_the_rule_has_one(post):
+    from survey.services.rules import set_rule
+
+    set_rule("demo", "phone", reminder_after_hours=48, delay_minutes=0)
+    body = post(call()).get_json()
+    invitation = db.session.execute(select(Invitation)).scalar_one()
+    assert body["outcome"] == "invited"
+    assert invitation.reminder_due_at == invitation.due_at + timedelta(hours=48)
+
+
+def test_contact_and_invitation_are_one_transaction(post, monkeypatch):
+    from survey.services import contacts
+
+    def broken(contact_id):
+        raise RuntimeError("the invitation could not be written")
+
+    monkeypatch.setattr(contacts, "link_token", broken)
+    before = count_rows()
+    with pytest.raises(RuntimeError):
+        post(call())
+    assert count_rows() == before
+
+
+def test_concurrent_retries_store_one_contact(app, import_headers):
+    import threading
+
+    body = call("RACE-1")
+    statuses = []
+
+    def send():
+        with app.test_client() as client:
+            statuses.append(client.post(URL, json=body, headers=import_headers).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] * 5 + [201]
+    assert db.session.query(Contact).count() == 1
+    assert db.session.query(Invitation).count() == 1
+
+
+def test_without_an_address_hash_key_production_refuses_contacts(app, post, monkeypatch):
+    monkeypatch.setitem(app.config, "KTO_ENV", "production")
+    monkeypatch.setitem(app.config, "ADDRESS_HASH_KEY", None)
+    before = count_rows()
+    response = post(call())
+    assert response.status_code == 503 and response.get_json()["error"] == "not_configured"
+    assert count_rows() == before
+    monkeypatch.setitem(app.config, "ADDRESS_HASH_KEY", "a-long-random-production-key")
+    assert post(call()).status_code == 201
+
+
+def test_concurrent_contacts_of_one_person_invite_once(app, import_headers):
+    import threading
+
+    outcomes = []
+
+    def send(i):
+        with app.test_client() as client:
+            response = client.post(URL, json=call(f"SAME-{i}"), headers=import_headers)
+            outcomes.append(response.get_json()["outcome"])
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["invited"] + ["throttled"] * 5
+    assert db.session.query(Invitation).count() == 1

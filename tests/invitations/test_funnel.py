@@ -16,8 +16,7 @@ from survey.extensions import db
 from survey.models import Contact, Invitation, Organisation
 from survey.reports import pdf, spreadsheet
 from survey.reports.data import FunnelRow, ReportData
-from survey.services import contacts as contact_service
-from survey.services import reports
+from survey.services import decisions, reports
 from survey.services.apikeys import create_api_key
 from survey.services.catalogue import organisation
 from survey.services.contacts import receive_contacts
@@ -58,7 +57,7 @@ def month(demo_org, monkeypatch):
     set_rule("demo", "phone", sampling_rate=0.5)
     opt_out(org_id, address_hash(org_id, "+31687654321"), "sms_stop", NOW)
     draws = Draws([0.1, 0.1, 0.9, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1])
-    monkeypatch.setattr(contact_service, "_draws", draws)
+    monkeypatch.setattr(decisions, "_draws", draws)
     evening = datetime(2026, 11, 19, 20, 55, tzinfo=UTC)  # 21:55 in Amsterdam: quiet
     # Reported at once that evening: sent at 09:00 the next morning.
     (quiet,) = receive_contacts(
@@ -87,7 +86,7 @@ def month(demo_org, monkeypatch):
         NOW,
     )
     assert draws.values == []
-    monkeypatch.setattr(contact_service, "_draws", Draws([0.1, 0.1]))
+    monkeypatch.setattr(decisions, "_draws", Draws([0.1, 0.1]))
     sent = NOW + timedelta(minutes=10)
     stamp(
         "P1", status="delivered", sent_at=sent, delivered_at=sent, opened_at=sent, completed_at=sent

@@ -1,0 +1,75 @@
+"""The development outbox: SMS (console) and e-mail (outbox) kept as files, listed with their
+links on /staff/outbox for the user's own organisation only; absent when sending for real."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from flask import g
+
+from survey import messaging
+from survey.extensions import db
+from survey.models import Organisation
+from survey.services import sending
+from survey.services.users import add_user
+from tests.sending.helpers import make_invitations, statuses
+
+PASSWORD = "a long password"
+
+
+@pytest.fixture
+def outbox(app, demo_org, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "OUTBOX_DIR", str(tmp_path))
+    monkeypatch.setitem(app.config, "MAIL_PROVIDER", "outbox")
+    monkeypatch.setitem(app.config, "SMS_PROVIDER", "console")
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "http://127.0.0.1:8000")
+    return tmp_path
+
+
+def login(client):
+    add_user("kwaliteit@voorbeeld.nl", PASSWORD, "demo")
+    client.post("/staff/login", data={"email": "kwaliteit@voorbeeld.nl", "password": PASSWORD})
+    g.pop("_login_user", None)
+
+
+def test_invitations_land_in_the_outbox_once_and_are_listed_with_links(client, outbox):
+    make_invitations(2)
+    make_invitations(1, mode="email")
+    assert sending.send_due().sent == 3
+    sms = sorted((outbox / "sms").glob("*.json"))
+    assert len(sms) == 2 and len(list(outbox.glob("*.eml"))) == 1
+    record = json.loads(sms[0].read_text())
+    assert record["organisation"] == "demo" and "/s/" in record["body"]
+    # Sending the same message again (a recovery) writes no second file.
+    with messaging.provider("sms") as console:
+        message = messaging.Message(to=("+31610000000",), body="x", reference=sms[0].stem)
+        assert console.find_sent(message, None).provider_message_id == sms[0].stem
+    assert client.get("/staff/demo/outbox").status_code == 302  # login first
+    login(client)
+    page = client.get("/staff/demo/outbox")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert text.count('href="http://127.0.0.1:8000/s/') == 3
+    assert "Hoe was uw contact met Gemeente Voorbeeld?" in text and "+31610000000" in text
+    assert statuses() == {"sent": 3}
+
+
+def test_other_organisations_messages_are_not_shown(client, outbox):
+    db.session.add(Organisation(slug="anders", name="Gemeente Anders"))
+    db.session.commit()
+    (outbox / "sms").mkdir()
+    (outbox / "sms" / "x.json").write_text(json.dumps({
+        "kind": "sms", "to": ["+31611111111"], "body": "Anders: http://h/s/abcdefghijkl",
+        "organisation": "anders", "at": "2026-12-01T10:00:00+00:00"}))
+    login(client)
+    assert "+31611111111" not in client.get("/staff/demo/outbox").get_data(as_text=True)
+
+
+def test_no_outbox_page_when_sending_for_real(app, client, demo_org, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_PROVIDER", "smtp")
+    monkeypatch.setitem(app.config, "SMS_PROVIDER", "twilio")
+    login(client)
+    page = client.get("/staff/demo/outbox")
+    assert page.status_code == 200
+    assert "er is geen postvak uit" in page.get_data(as_text=True)
