@@ -56,3 +56,41 @@ def test_every_staff_form_needs_a_valid_csrf_token(app, client, staff, monkeypat
     assert accepted.status_code == 200, accepted.get_data(as_text=True)[-800:]
     assert "kto_" in accepted.get_data(as_text=True)
     assert count_rows()["api_keys"] == before["api_keys"] + 1
+
+
+def hidden_fields(page: str, action: str) -> dict[str, str]:
+    """The hidden inputs of the form that posts to `action`, as the page renders them."""
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', page, re.S)
+    assert form, action
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", form.group(1)):
+        if 'type="hidden"' in tag:
+            name = re.search(r'name="([^"]+)"', tag).group(1)
+            fields[name] = re.search(r'value="([^"]*)"', tag).group(1)
+    return fields
+
+
+def test_the_pages_own_tokens_are_accepted(app, client, staff, monkeypatch):
+    """Each form as rendered (its own, possibly prefixed, token) works with CSRF on."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    page = client.get("/staff/login").get_data(as_text=True)
+    fresh(client).post("/staff/login", data={
+        "email": "admin@alfa.nl", "password": PASSWORD, "csrf_token": token_of(page)})
+    extra = staff.users["alpha-extra"].id
+    users = fresh(client).get("/staff/alpha/users").get_data(as_text=True)
+    role_action = f"/staff/alpha/users/{extra}/role"
+    data = {**hidden_fields(users, role_action), f"m{extra}-role": "analyst"}
+    assert any(name.endswith("csrf_token") for name in data)
+    assert fresh(client).post(role_action, data=data).status_code == 303
+    users = fresh(client).get("/staff/alpha/users").get_data(as_text=True)
+    action = f"/staff/alpha/users/{extra}/deactivate"
+    assert fresh(client).post(action, data=hidden_fields(users, action)).status_code == 303
+    settings = fresh(client).get("/staff/alpha/settings").get_data(as_text=True)
+    data = {**hidden_fields(settings, "/staff/alpha/settings"), "name": "Alfa",
+            "default_language": "nl", "timezone": "Europe/Amsterdam", "complaint_url": ""}
+    assert fresh(client).post("/staff/alpha/settings", data=data).status_code == 303
+    before = count_rows()
+    assert before["audit_entries"] >= 3
+    logout = hidden_fields(settings, "/staff/logout")
+    assert fresh(client).post("/staff/logout", data=logout).status_code == 302
+    assert fresh(client).get("/staff/alpha/users").status_code == 302

@@ -10,14 +10,21 @@ from app import create_app
 from survey.extensions import db
 from tests.test_migrations import _fresh_database_url
 
-BEFORE = "0007_kiosk_times_widget_rates"
+
+def _before(app) -> str:
+    """The revision just before 0009 (the chain is re-ordered when branches merge)."""
+    from alembic.script import ScriptDirectory
+
+    config = app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_revision("0009_admin").down_revision
 
 
 def test_existing_users_become_members(database_url, tmp_path):
     url = _fresh_database_url(database_url, tmp_path)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with app.app_context():
-        upgrade(revision=BEFORE)
+        before = _before(app)
+        upgrade(revision=before)
         with db.engine.begin() as conn:
             conn.execute(text(
                 "INSERT INTO organisations (id, slug, name, allowed_origins, created_at) VALUES "
@@ -52,7 +59,7 @@ def test_existing_users_become_members(database_url, tmp_path):
             db.engine.dispose()
             return
         # And back: the first membership becomes the user's organisation again.
-        downgrade(revision=BEFORE)
+        downgrade(revision=before)
         with db.engine.connect() as conn:
             back = conn.execute(text(
                 "SELECT id, organisation_id, role, receives_reports FROM users ORDER BY id"
