@@ -50,3 +50,19 @@ def options(pairs) -> list:
     from wtforms.fields.choices import SelectChoice
 
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class Present:
+    """The field was sent (it may be empty): a form without it was not made by our page."""
+
+    field_flags = {}
+
+    def __init__(self, message=None):
+        self.message = message
+
+    def __call__(self, form, field):
+        from flask_babel import gettext as _
+        from wtforms.validators import StopValidation
+
+        if not field.raw_data:
+            raise StopValidation(self.message or _("This field is required."))

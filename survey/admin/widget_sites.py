@@ -17,7 +17,7 @@ from wtforms import BooleanField, IntegerField, SelectMultipleField, TextAreaFie
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from survey.admin import bp
-from survey.admin.config_views import REFUSED, actor, attempt, done, options, org_id
+from survey.admin.config_views import REFUSED, Present, actor, attempt, done, options, org_id
 from survey.admin.permissions import requires
 from survey.domain.widget import MAX_DAYS
 from survey.error_responses import add_form_error
@@ -33,7 +33,7 @@ class MultiCheckboxField(SelectMultipleField):
 class OriginsForm(FlaskForm):
     origins = TextAreaField(
         _l("Websites that may show the widget"),
-        validators=[Length(max=12000)],
+        validators=[Present(), Length(max=12000)],
         description=_l("One address a line, such as https://www.gemeente.nl (no path)."),
     )
 

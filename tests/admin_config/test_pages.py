@@ -14,7 +14,16 @@ import pytest
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import ContactVolume, Device, Location, ReportTarget, Survey, Topic, Unit
+from survey.models import (
+    ContactVolume,
+    Device,
+    Location,
+    Organisation,
+    ReportTarget,
+    Survey,
+    Topic,
+    Unit,
+)
 from survey.services.users import add_user
 from tests.admin_config.helpers import other_org
 from tests.conftest import count_rows
@@ -258,6 +267,11 @@ def test_widget_origins_and_settings(admin):
         "&quot;", '"')
     preview = admin.get(f"/staff/demo/website/{site}/preview").get_data(as_text=True)
     assert '/static/widget/v1.js" data-org="demo" data-survey="website"' in preview
+    assert admin.post("/staff/demo/website", data={"origins": ""}).status_code == 302
+    db.session.expire_all()
+    assert db.session.execute(
+        select(Organisation.allowed_origins).where(Organisation.slug == "demo")
+    ).scalar() == []  # an emptied list is allowed: no website may then post answers
 
 
 def test_bad_widget_input_changes_nothing(admin):
@@ -265,6 +279,7 @@ def test_bad_widget_input_changes_nothing(admin):
     before = count_rows()
     _refused(admin.post("/staff/demo/website", data={"origins": "www.voorbeeld.nl"}), "origins")
     _refused(admin.post("/staff/demo/website", data={"origins": "https://a.nl/pad"}), "origins")
+    _refused(admin.post("/staff/demo/website", data={"name": "x"}), "origins")  # no field
     url = f"/staff/demo/website/{site}"
     _refused(admin.post(url, data=_site_data(sampling_percent="150")), "sampling_percent")
     _refused(admin.post(url, data=_site_data(sampling_percent="veel")), "sampling_percent")
