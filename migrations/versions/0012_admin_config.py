@@ -37,7 +37,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('report_targets', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_report_targets_measure', type_='check')
+        batch_op.drop_constraint(op.f('ck_report_targets_measure'), type_='check')
         batch_op.drop_column('start_month')
         batch_op.drop_column('measure')
     with op.batch_alter_table('locations', schema=None) as batch_op:
