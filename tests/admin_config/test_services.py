@@ -356,3 +356,41 @@ def test_every_change_is_in_the_audit_log_with_before_and_after(demo_org):
     with pytest.raises(Invalid):
         places.update_location(org, user, stadhuis, "", {})
     assert db.session.query(AuditEntry).count() == len(entries)
+
+
+def test_nps_target_is_judged_and_rendered_in_points(demo_org):
+    """An NPS target: met / not met on the NPS (-100..100), shown as points in the PDF and
+    the tables, never as a percentage."""
+    import io
+    import uuid
+    from datetime import UTC, datetime
+
+    import pdfplumber
+
+    from survey.reports import pdf, spreadsheet
+    from survey.services.responses import record_many
+
+    load_month()
+    scores = [10] * 30 + [8] * 10 + [3] * 20  # NPS = (30 - 20) / 60 = +16.7
+    record_many([
+        {"id": str(uuid.uuid4()), "organisation": "demo", "survey": "whatsapp",
+         "contact_channel": "whatsapp", "survey_mode": "whatsapp",
+         "submitted_at": datetime(2026, 10, 3 + i % 20, 10, tzinfo=UTC).isoformat(),
+         "inclusion_probability": 1.0, "answers": {"oordeel": "up", "aanbevelen": s}}
+        for i, s in enumerate(scores)
+    ])
+    targets.create_target(demo_id(), None, "nps", "whatsapp", None, 0, None, "NPS ≥ 0", "NPS ≥ 0")
+    data = build(collect(organisation("demo"), parse_month("2026-10")))
+    target = next(t for t in data.summary.targets if t.label == "NPS ≥ 0")
+    assert target.is_nps and target.status == "met"
+    assert target.result.estimate == pytest.approx(100 * 10 / 60)
+    assert target.result.low < 0 < target.result.high  # the norm lies in the interval
+    assert not target.result.certain
+    row = next(r for r in spreadsheet.tables(data)["targets"][1] if r[0] == "NPS ≥ 0")
+    assert row[1:5] == [0, 17, round(target.result.low), round(target.result.high)]
+    with pdfplumber.open(io.BytesIO(pdf.render(data))) as doc:
+        text = "\n".join(p.extract_text() or "" for p in doc.pages)
+    line = next(x for x in text.splitlines() if x.startswith("NPS ≥ 0"))
+    low, high = round(target.result.low), round(target.result.high)
+    assert line.startswith(f"NPS ≥ 0 +17 {low}–+{high}")
+    assert "%" not in line  # points, not a percentage
