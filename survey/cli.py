@@ -240,6 +240,32 @@ def report_build(org_slug: str, month: str, language: str, send: bool):
             click.echo(f"Not e-mailed: {error}")
 
 
+@kto.command("backup")
+@click.option("--to", "target", required=True, type=click.Path(dir_okay=False),
+              help="The backup file to write (SQLite file, or pg_dump's custom format).")
+@with_appcontext
+def backup(target: str):
+    """Back up the database while it is in use."""
+    from survey.services import backups
+
+    made = backups.backup(target)
+    counted = "" if made.responses is None else f", {made.responses} responses"
+    click.echo(f"Backed up to {made.path} ({made.size} bytes{counted}).")
+
+
+@kto.command("restore")
+@click.option("--from", "source", required=True, type=click.Path(dir_okay=False),
+              help="A file made by `flask kto backup`.")
+@click.option("--force", is_flag=True, help="Replace a database that already holds responses.")
+@with_appcontext
+def restore(source: str, force: bool):
+    """Restore a backup into the configured (fresh) database."""
+    from survey.services import backups
+
+    count = backups.restore(source, force=force)
+    click.echo(f"Restored {source}: the database holds {count} responses.")
+
+
 def _add_invitation_commands() -> None:
     from survey.invitation_cli import contacts, rules
 

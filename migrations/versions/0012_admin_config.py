@@ -1,7 +1,7 @@
 """Opening hours of locations; measure and start month of report targets
 
 Revision ID: 0012_admin_config
-Revises: 0015_link_page
+Revises: 0010_reliability
 Create Date: 2026-12-05 16:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_admin_config'
-down_revision = '0015_link_page'
+down_revision = '0010_reliability'
 branch_labels = None
 depends_on = None
 

@@ -154,3 +154,19 @@ def test_a_viewer_sees_no_admin_sections(page, live_server, staff):
     assert nav.get_by_role("link", name="Gebruikers").count() == 0
     assert page.goto(live_server.url + "/staff/alpha/users").status == 403
     assert page.goto(live_server.url + "/staff/beta/reports").status == 404
+
+
+def test_choosing_an_organisation_is_accessible(page, live_server, staff):
+    """A member of two organisations chooses one on /staff."""
+    from survey.services import members
+
+    members.invite(staff.users["alpha-admin"], staff.alpha.id, "viewer@beta.nl", "analyst")
+    log_in(page, live_server.url, "viewer@beta.nl")
+    assert page.url.endswith("/staff/")
+    for lang in ("nl", "en"):
+        page.goto(f"{live_server.url}/staff/?lang={lang}")
+        assert page.get_by_role("link", name="Gemeente Alfa").is_visible()
+        assert page.get_by_role("link", name="Gemeente Beta").is_visible()
+        assert_accessible(page, f"choose {lang}")
+    page.get_by_role("link", name="Gemeente Alfa").click()
+    page.wait_for_url("**/staff/alpha/reports")
