@@ -41,7 +41,27 @@ PAGES: list[tuple[str, str, object]] = [
     # The kiosk's preview box is 1080 px wide: a wider window shows it whole.
     ("/surveys/balie/preview/kiosk", "admin-survey-preview-kiosk",
      lambda page: page.set_viewport_size({"width": 1500, "height": 900})),
+    ("/places", "admin-places", None),
+    ("/kiosks", "admin-kiosks", None),
+    ("/kiosks", "admin-kiosk-qr", lambda page: _add_kiosk(page)),
+    ("/website", "admin-website", lambda page: _open_site(page)),
+    ("/volumes", "admin-volumes", None),
+    ("/targets", "admin-targets", None),
 ]
+
+
+def _add_kiosk(page) -> None:
+    """Add a kiosk with the form: the next page shows its enrolment QR code."""
+    page.locator("#name").fill("Stadhuis, hal links")
+    page.locator("#location_id").select_option(index=1)
+    page.locator("form[action$='/kiosks'] button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def _open_site(page) -> None:
+    """The website survey's widget settings, with the snippet."""
+    page.locator("main table a[href*='/website/']").first.click()
+    page.wait_for_load_state()
 
 
 def prepare(app) -> None:

@@ -18,6 +18,13 @@ from survey.services.surveys import create_survey
 from survey.services.volumes import set_volume
 
 LOCATIONS = [("stadhuis", "Stadhuis"), ("stadskantoor", "Stadskantoor")]
+# Counter opening hours (local time): weekdays, Thursday evening at the town hall.
+_DAY = [["08:30", "12:30"], ["13:30", "17:00"]]
+OPENING_HOURS = {
+    "stadhuis": {**{d: _DAY for d in ("mon", "tue", "wed", "fri")},
+                 "thu": [["08:30", "12:30"], ["13:30", "20:00"]]},
+    "stadskantoor": {d: [["09:00", "16:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
+}
 UNITS = [
     ("dienstverlening", "Dienstverlening", None),
     ("burgerzaken", "Burgerzaken", "dienstverlening"),
@@ -107,7 +114,8 @@ def load_demo_structure() -> Organisation:
         )
         db.session.add(org)
         for slug, name in LOCATIONS:
-            db.session.add(Location(organisation=org, slug=slug, name=name))
+            db.session.add(Location(organisation=org, slug=slug, name=name,
+                                    opening_hours=OPENING_HOURS.get(slug, {})))
         units: dict[str, Unit] = {}
         for slug, name, parent in UNITS:
             units[slug] = Unit(organisation=org, slug=slug, name=name, parent=units.get(parent))
@@ -120,6 +128,7 @@ def load_demo_structure() -> Organisation:
             db.session.add(
                 ReportTarget(
                     organisation=org,
+                    measure="yes_share" if question else "satisfied",
                     question_key=question,
                     contact_channel=channel,
                     share=share,

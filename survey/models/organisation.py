@@ -70,6 +70,8 @@ class Location(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     slug: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
+    # Local opening hours per weekday (survey.domain.opening_hours); {} = not entered.
+    opening_hours: Mapped[dict] = mapped_column(JSON, default=dict)
 
     organisation: Mapped[Organisation] = relationship(back_populates="locations")
 

@@ -46,16 +46,27 @@ class ContactVolume(db.Model):
 
 
 class ReportTarget(db.Model):
-    """A norm a report checks, e.g. 90% satisfied, or 80% 'yes' to the in-one-go question."""
+    """A norm a report checks, e.g. 90% satisfied, 80% 'yes' to the in-one-go question, NPS >= 0."""
 
     __tablename__ = "report_targets"
+    __table_args__ = (
+        CheckConstraint("measure IN ('satisfied', 'yes_share', 'nps')", name="measure"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    # None: the satisfied share; else the 'yes' share of this yes/no question.
+    # satisfied: the satisfied share; yes_share: the 'yes' share of `question_key` (a yes/no
+    # question); nps: the Net Promoter Score.
+    measure: Mapped[str] = mapped_column(
+        String(20), default="satisfied", server_default="satisfied"
+    )
+    # None: the satisfied share (or the NPS); else the 'yes' share of this yes/no question.
     question_key: Mapped[str | None] = mapped_column(String(40))
     contact_channel: Mapped[str | None] = mapped_column(String(20))  # None: all channels
-    share: Mapped[float] = mapped_column(Float)  # 0..1
+    # The norm: a share 0..1 for satisfied and yes_share, an NPS -100..100 for nps.
+    share: Mapped[float] = mapped_column(Float)
+    # First month the norm applies to (first day of the month); None: every month.
+    start_month: Mapped[date | None] = mapped_column(Date)
     label_nl: Mapped[str] = mapped_column(String(200))
     label_en: Mapped[str] = mapped_column(String(200))
 
@@ -82,7 +93,6 @@ class Report(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
     organisation: Mapped[Organisation] = relationship()
-
 
 
 class ReportJob(db.Model):

@@ -57,6 +57,7 @@ def _target_status(target: dict, estimate) -> d.Target:
         channel=target["channel"],
         share=float(target["share"]),
         label=target["label"],
+        measure=target.get("measure", "satisfied"),
     )
     if estimate is None:
         return d.Target(**fields, status="no_data")
@@ -78,9 +79,13 @@ def _target_status(target: dict, estimate) -> d.Target:
 
 def channel_target(targets: list[dict], channel: str) -> dict | None:
     """The satisfied-share target that applies to a channel: its own target wins over an
-    all-channels one, whatever order they were created in (the newest of each kind)."""
-    own = [t for t in targets if t["question"] is None and t["channel"] == channel]
-    general = [t for t in targets if t["question"] is None and t["channel"] is None]
+    all-channels one, whatever order they were created in (the newest of each kind). NPS
+    and yes-share targets are judged in the summary only."""
+    satisfied = [
+        t for t in targets if t.get("measure", "satisfied") == "satisfied" and not t["question"]
+    ]
+    own = [t for t in satisfied if t["channel"] == channel]
+    general = [t for t in satisfied if t["channel"] is None]
     return (own or general or [None])[-1]
 
 
@@ -134,6 +139,8 @@ def build(inp: ReportInput) -> d.ReportData:
     channels = _channels(inp, months)
 
     def target_estimate(target):
+        if target.get("measure") == "nps":
+            return cur.nps_estimate(target["channel"])
         if target["question"]:
             return _yes_share(inp, cur.weights, target["question"], target["channel"])
         return cur.satisfied(target["channel"])

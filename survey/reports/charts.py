@@ -99,7 +99,14 @@ def channel_chart(data: ReportData) -> Drawing:
         x = x_of(tick / 100)
         drawing.add(Line(x, base_y, x, height - top + 6, strokeColor=GRID, strokeWidth=0.5))
         drawing.add(_text(x, base_y - 12, display.percentage(tick, lang), 7, "middle"))
-    target = next((t for t in data.summary.targets if not t.question and not t.channel), None)
+    target = next(
+        (
+            t
+            for t in data.summary.targets
+            if not t.question and not t.channel and not t.is_nps
+        ),
+        None,
+    )
     if target:
         x = x_of(target.share)
         drawing.add(

@@ -159,7 +159,11 @@ def build(org, period: Period, filters: Filters, language: str, today: date) -> 
     channels = [c for c in CONTACT_CHANNELS if c in present]
     if filters.channel is not None:
         channels = [c for c in channels if c == filters.channel]
-    targets = [t for t in _targets(org.id, language) if t["question"] is None]
+    targets = [
+        t
+        for t in _targets(org.id, period.last, language)
+        if t.get("measure", "satisfied") == "satisfied" and t["question"] is None
+    ]
 
     satisfied = now.estimate(filters)
     summary = d.Summary(

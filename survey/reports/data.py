@@ -16,6 +16,8 @@ Versions of the stored shape:
      rates are derived). Older data has none and is read with an empty funnel.
   5  ``not_applicable``: the share of "n.v.t." answers per yes/no/n.v.t. question
      (``NotApplicableRow``); older data reads as none.
+  A target may also carry ``measure: "nps"`` (its share, estimate and interval are then NPS
+  points, -100..100); without it a target is a share, as before (any version reads so).
 """
 
 from __future__ import annotations

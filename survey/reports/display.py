@@ -167,6 +167,19 @@ def change(delta: Change | None, share: bool = True, lang: str = "nl") -> str:
     return text + (" *" if delta.significant else "")
 
 
+def target_value(row: Target, lang: str) -> str:
+    """The figure a target is judged on: '88%', or '+12' for an NPS target."""
+    if row.is_nps:
+        return points(row.result.estimate, lang)
+    return target_percent(row.result.estimate, row.share, lang)
+
+
+def target_interval(row: Target, lang: str) -> str:
+    if row.is_nps:
+        return f"{points(row.result.low, lang)}{DASH}{points(row.result.high, lang)}"
+    return percent_interval(row.result, lang)
+
+
 def target(row: Target | None, lang: str, short: bool = True) -> str:
     """Met / not met, marked uncertain when the target lies inside the 95% interval."""
     if row is None:

@@ -157,6 +157,12 @@ class Target:
     label: str
     status: str  # met, not_met, suppressed, no_data
     result: TargetResult | None = None
+    # satisfied or yes_share (shares 0..1), or nps (NPS points -100..100).
+    measure: str = "satisfied"
+
+    @property
+    def is_nps(self) -> bool:
+        return self.measure == "nps"
 
     @classmethod
     def from_dict(cls, d: dict | None) -> Target | None:
@@ -172,7 +178,11 @@ class Target:
                 bool(d.get("certain")),
                 d["reliability"],
             )
-        return cls(d.get("question"), d.get("channel"), d["share"], d["label"], d["status"], result)
+        measure = d.get("measure") or ("yes_share" if d.get("question") else "satisfied")
+        return cls(
+            d.get("question"), d.get("channel"), d["share"], d["label"], d["status"], result,
+            measure,
+        )
 
     def to_dict(self) -> dict:
         # Flat, as stored since version 1.
@@ -183,6 +193,8 @@ class Target:
             "label": self.label,
             "status": self.status,
         }
+        if self.is_nps:
+            out["measure"] = self.measure
         if self.result is not None:
             r = self.result
             out.update(

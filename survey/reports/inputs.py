@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from survey.extensions import db
 from survey.models import ContactVolume, Location, Organisation, ReportTarget, Topic, Unit
@@ -85,15 +85,22 @@ def _names(organisation_id: int, language: str) -> dict[str, dict[int, str]]:
     return names
 
 
-def _targets(organisation_id: int, language: str) -> list[dict]:
+def _targets(organisation_id: int, month: date, language: str) -> list[dict]:
+    """The targets that apply to the report month (start month not after it)."""
     rows = db.session.execute(
         select(ReportTarget)
-        .where(ReportTarget.organisation_id == organisation_id)
+        .where(
+            ReportTarget.organisation_id == organisation_id,
+            or_(ReportTarget.start_month.is_(None), ReportTarget.start_month <= month),
+        )
         .order_by(ReportTarget.id)
     ).scalars()
     return [
         {
-            "question": t.question_key,
+            "measure": "nps" if t.measure == "nps" else (
+                "yes_share" if t.question_key else "satisfied"
+            ),
+            "question": None if t.measure == "nps" else t.question_key,
             "channel": t.contact_channel,
             "share": t.share,
             "label": t.label_en if language == "en" else t.label_nl,
@@ -146,7 +153,7 @@ def collect(org: Organisation, month: date, language: str = "nl") -> ReportInput
         searched=queries.searched(index),
         comments=queries.texts(index, _not_website(), COMMENTS * 4),
         volumes=_volumes(org.id, queries.months),
-        targets=_targets(org.id, language),
+        targets=_targets(org.id, month, language),
         names=_names(org.id, language),
         labels=index.labels,
         left_out=left_out,

@@ -67,9 +67,9 @@ def summary(data, s, w, lang):
     target_rows = [[w("target"), w("result"), w("interval"), ""]]
     for t in summary.targets:
         shown = t.result is not None
-        value = display.target_percent(t.result.estimate, t.share, lang) if shown else display.DASH
+        value = display.target_value(t, lang) if shown else display.DASH
         status = display.target(t, lang, short=False)
-        interval = display.percent_interval(t.result, lang) if shown else display.DASH
+        interval = display.target_interval(t, lang) if shown else display.DASH
         target_rows.append([t.label, value, interval, _p(status, s["cell"])])
     out.append(_table(target_rows, [60 * mm, 20 * mm, 25 * mm, 65 * mm], size=8.5))
     return out

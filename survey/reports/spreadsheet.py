@@ -36,6 +36,14 @@ def _pct(est, key: str, lang: str):
     return None if value is None else round_percent(value)
 
 
+def _nps(est, key: str, lang: str):
+    """An NPS target's figure in points (shown only when the target's result is)."""
+    if est is None:
+        return None
+    value = getattr(est, key)
+    return None if value is None else round_half_up(value)
+
+
 def _num(est: Figure, key: str, lang: str, digits: int = 0):
     if est is None:
         return None
@@ -119,10 +127,11 @@ def tables(data: ReportData) -> dict[str, Table]:
         [
             [
                 t.label,
-                round_percent(t.share),
-                _pct(t.result, "estimate", lang),
-                _pct(t.result, "low", lang),
-                _pct(t.result, "high", lang),
+                round_half_up(t.share) if t.is_nps else round_percent(t.share),
+                *(
+                    (_nps(t.result, k, lang) if t.is_nps else _pct(t.result, k, lang))
+                    for k in ("estimate", "low", "high")
+                ),
                 _status(t, lang),
             ]
             for t in s.targets

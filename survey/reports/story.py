@@ -117,11 +117,7 @@ def targets(data: ReportData) -> list[str]:
     lang = data.meta.language
     out = []
     for t in data.summary.targets:
-        value = (
-            display.target_percent(t.result.estimate, t.share, lang)
-            if t.result is not None
-            else display.DASH
-        )
+        value = display.target_value(t, lang) if t.result is not None else display.DASH
         out.append(f"{t.label}: {value}, {display.target(t, lang, short=False)}")
     return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
@@ -56,6 +56,29 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_enrolment(valid_for: timedelta = ENROLMENT_VALID) -> tuple[str, str, datetime]:
+    """A fresh one-time enrolment token, the hash to store and when it stops working."""
+    token = secrets.token_urlsafe(24)
+    return token, _token_hash(token), utcnow() + valid_for
+
+
+def enrolment_matches(device: Device, token) -> bool:
+    """Whether `token` is the device's current, unexpired enrolment token."""
+    return (
+        isinstance(token, str)
+        and 0 < len(token) <= 100
+        and device.revoked_at is None
+        and device.enrolment_token_hash is not None
+        and secrets.compare_digest(device.enrolment_token_hash, _token_hash(token))
+        and device.enrolment_expires_at is not None
+        and _aware(device.enrolment_expires_at) > utcnow()
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def create_device(
     org_slug: str,
     location_slug: str | None,
@@ -66,11 +89,10 @@ def create_device(
 ) -> NewDevice:
     """A new kiosk device with a one-time enrolment token (only its hash is stored)."""
     checked = settings_from_dict(settings or {})
-    token = secrets.token_urlsafe(24)
-    expires_at = utcnow() + valid_for
+    token, token_hash, expires_at = new_enrolment(valid_for)
     with unit_of_work() as session:
         device = _new_device(org_slug, location_slug, survey_slug, name, settings or {}, checked)
-        device.enrolment_token_hash = _token_hash(token)
+        device.enrolment_token_hash = token_hash
         device.enrolment_expires_at = expires_at
         session.add(device)
         session.flush()

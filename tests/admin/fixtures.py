@@ -73,6 +73,11 @@ def staff(app) -> Staff:
 
     for organisation in (alpha, beta):  # a survey "s" in each: its code is in survey URLs
         create_from_template(organisation, "test", "s", "Survey", "empty")
+
+    from tests.admin_config.helpers import config_ids
+
+    ids["alpha"].update(config_ids(alpha.id))
+    ids["beta"].update(config_ids(beta.id))
     return Staff(alpha, beta, people, ids)
 
 
