@@ -74,20 +74,53 @@ def test_a_contact_posted_with_curl_reaches_the_outbox_and_its_link_is_answered(
     )
     subprocess.run([sys.executable, "-c", prepare], cwd=ROOT, env=env, check=True, timeout=120)
     subprocess.run(
-        [*flask, "kto", "rules", "set", "--org", "demo", "--channel", "phone", "--delay", "0",
-         "--quiet", "00:00-00:00"],
-        cwd=ROOT, env=env, check=True, timeout=60,
+        [
+            *flask,
+            "kto",
+            "rules",
+            "set",
+            "--org",
+            "demo",
+            "--channel",
+            "phone",
+            "--delay",
+            "0",
+            "--quiet",
+            "00:00-00:00",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=60,
     )
     subprocess.run(
-        [*flask, "kto", "user", "add", "--org", "demo", "--email", "kcc@voorbeeld.nl",
-         "--password", PASSWORD],
-        cwd=ROOT, env=env, check=True, timeout=60,
+        [
+            *flask,
+            "kto",
+            "user",
+            "add",
+            "--org",
+            "demo",
+            "--email",
+            "kcc@voorbeeld.nl",
+            "--password",
+            PASSWORD,
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=60,
     )
     log_path = tmp_path / "run.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log,
-            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            [str(ROOT / "scripts" / "run.sh")],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -96,7 +129,11 @@ def test_a_contact_posted_with_curl_reaches_the_outbox_and_its_link_is_answered(
         command = readme_contact_command().replace("http://127.0.0.1:8000", base)
         command = command.replace(".venv/bin/flask", str(venv / "bin" / "flask"))
         posted = subprocess.run(
-            ["bash", "-c", command + "\n"], cwd=ROOT, env=env, capture_output=True, text=True,
+            ["bash", "-c", command + "\n"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
             timeout=60,
         )
         assert posted.returncode == 0, posted.stderr
@@ -137,15 +174,24 @@ def test_a_contact_posted_with_curl_reaches_the_outbox_and_its_link_is_answered(
         with citizen.open(link, timeout=10) as page:
             assert "U heeft al geantwoord. Bedankt!" in page.read().decode()
         done = subprocess.run(
-            [sys.executable, "-c",
-             "from app import create_app; from survey.extensions import db; "
-             "from survey.models import Response, Invitation; from sqlalchemy import select; "
-             "app = create_app(); app.app_context().push(); "
-             "r = db.session.execute(select(Response).where(Response.invitation_id.is_not(None)))"
-             ".scalar_one(); i = db.session.get(Invitation, r.invitation_id); "
-             "print(r.headline_score, r.survey_mode, r.contact_channel, i.status, "
-             "i.opened_at is not None, i.completed_at is not None)"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True,
+            [
+                sys.executable,
+                "-c",
+                "from app import create_app; from survey.extensions import db; "
+                "from survey.models import Response, Invitation; from sqlalchemy import select; "
+                "app = create_app(); app.app_context().push(); "
+                "r = db.session.execute(select(Response)"
+                ".where(Response.invitation_id.is_not(None))).scalar_one(); "
+                "i = db.session.get(Invitation, r.invitation_id); "
+                "print(r.headline_score, r.survey_mode, r.contact_channel, i.status, "
+                "i.opened_at is not None, i.completed_at is not None)",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
         )
         assert done.stdout.split() == ["9", "sms", "phone", "sent", "True", "True"]
     finally:
