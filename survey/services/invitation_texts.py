@@ -3,7 +3,9 @@
 An organisation's rule may replace a text per language (`InvitationRule.texts`, keys
 `sms`, `sms_reminder`, `email_subject`, `email_body`) with `{organisation}` and `{link}`
 as placeholders; otherwise the gettext default applies. The default Dutch SMS with its link
-fits one 160-character GSM-7 segment (tests/services/test_invitation_texts.py).
+fits one 160-character GSM-7 segment with a PUBLIC_URL of up to 33 characters
+(tests/invitations/test_rule_texts.py); `flask kto rules set --sms-text` sets own texts
+(survey/services/rule_texts.py) and shows the segment count of each.
 """
 
 from __future__ import annotations
