@@ -114,6 +114,15 @@ def _locked(statement):
 def expire(now: datetime) -> int:
     """Invitations not sent before their link expired: `expired`, their retries ended."""
     with unit_of_work() as session:
+        # A reminder still waiting for a retry when the link expires is not sent any more.
+        session.execute(
+            _update(Delivery)
+            .where(Delivery.kind == "reminder",
+                   Delivery.status.in_(("failed_temporary", "unknown")),
+                   Delivery.invitation_id.in_(
+                       select(Invitation.id).where(Invitation.expires_at <= now)))
+            .values(status="failed_permanent", error="expired", finished_at=now)
+        )
         pending = session.execute(_locked(
             select(Invitation.id).where(
                 Invitation.status.in_(("scheduled", "sending")), Invitation.expires_at <= now

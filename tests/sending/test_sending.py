@@ -236,3 +236,17 @@ def test_sending_takes_no_address_from_outside():
         params = inspect.signature(getattr(sending, name)).parameters
         assert not {"to", "address", "phone", "email"} & set(params), name
     assert Contact and Delivery
+
+
+def test_a_reminder_failing_until_the_link_expires_is_not_sent(twilio):
+    [inv] = make_invitations(1, reminder_due_at=datetime.now(UTC) + timedelta(hours=1),
+                             expires_at=datetime.now(UTC) + timedelta(hours=3))
+    sending.send_due()
+    twilio.default_mode = "500"
+    sending.send_due(now=later(2 * 3600))  # the reminder fails
+    twilio.default_mode = "ok"
+    sending.send_due(now=later(4 * 3600))  # the link has expired by its retry
+    assert len(twilio.messages) == 1
+    reminder = [d for d in deliveries() if d.kind == "reminder"][0]
+    assert (reminder.status, reminder.error) == ("failed_permanent", "expired")
+    assert db.session.get(Invitation, inv).reminded_at is None
