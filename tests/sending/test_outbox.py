@@ -73,3 +73,18 @@ def test_no_outbox_page_when_sending_for_real(app, client, demo_org, monkeypatch
     page = client.get("/staff/demo/outbox")
     assert page.status_code == 200
     assert "er is geen postvak uit" in page.get_data(as_text=True)
+
+
+def test_the_link_in_a_sent_message_opens_the_survey(client, outbox):
+    import re
+
+    from survey.models.invitation import Invitation
+
+    [inv] = make_invitations(1)
+    sending.send_due()
+    body = json.loads(next((outbox / "sms").glob("*.json")).read_text())["body"]
+    path = re.search(r"http://127\.0\.0\.1:8000(/s/[A-Za-z0-9_-]+)", body).group(1)
+    page = client.get(path)
+    assert page.status_code == 200
+    db.session.rollback()
+    assert db.session.get(Invitation, inv).opened_at is not None
