@@ -169,7 +169,7 @@ def answer(
     values: Sequence[str],
     other: str,
     skipped: str | None,
-    language: str,
+    language: str | None,
     now: datetime,
 ) -> frozenset[str]:
     """Store one screen's answer; returns the skipped questions to carry to the next screen.
@@ -201,7 +201,7 @@ def _store(
     definition: SurveyDefinition,
     reply: Reply,
     skips: frozenset[str],
-    language: str,
+    language: str | None,
     now: datetime,
 ) -> None:
     with unit_of_work() as session:
@@ -233,7 +233,7 @@ def _first_answer(session, invitation: Invitation, ref, reply: Reply, language, 
         "version": ref.version_number,
         "contact_channel": invitation.contact_channel,
         "survey_mode": invitation.survey_mode,
-        "language": language,
+        "language": language or _language(invitation),
         "submitted_at": now.isoformat(),
         "answers": {reply.question: reply.value},
     }

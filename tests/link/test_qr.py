@@ -82,3 +82,16 @@ def test_unknown_survey_or_location_is_a_clear_error(runner, demo_org, tmp_path)
         assert "Error: This link is not valid." in result.output
     assert list(tmp_path.iterdir()) == []
     assert count_rows() == before
+
+
+@needs_tools
+def test_plain_web_link_mode(app, runner, demo_org, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://kto.voorbeeld.nl")
+    result = runner.invoke(
+        args=["kto", "qr", "--org", "demo", "--survey", "contact", "--mode", "link",
+              "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    link = "https://kto.voorbeeld.nl/s/l/demo/contact"
+    assert result.output.splitlines()[0] == link
+    assert _decode(tmp_path / "demo-contact-link.png") == [link]

@@ -87,7 +87,7 @@ def invitation_answer(token: str):
     key, values, other = posted()
     try:
         skips = invitation_link.answer(
-            token, key, values, other, request.args.get("skip"), language or "nl", utcnow()
+            token, key, values, other, request.args.get("skip"), language, utcnow()
         )
     except ValidationError as error:
         return _invitation_error(token, key, language, error)
