@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from survey import caches, error_responses, i18n, security
+from survey import caches, error_responses, i18n, logs, metrics, security
 from survey import config as settings
-from survey.database import tune_sqlite
+from survey.database import tune_sqlite, watch_engine
 from survey.extensions import csrf, db, login_manager, migrate
 from survey.sessions import CookieSessionInterface
 
@@ -34,8 +34,11 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "admin.login"
     i18n.init_app(app)
     caches.init_app(app)
+    logs.init_app(app)
+    metrics.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine)
+        watch_engine(db.engine)
 
     from survey import queue
 
@@ -43,12 +46,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     from survey.admin import bp as admin_bp
     from survey.api import bp as api_bp
+    from survey.ops import bp as ops_bp
     from survey.web import bp as web_bp
 
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(ops_bp)
 
     from survey.outbox import bp as outbox_bp
     from survey.webhooks import bp as webhooks_bp

@@ -45,7 +45,15 @@ def _case(expr: str, values: list[str]) -> str:
     return f"CASE {expr} {whens} END"
 
 
-def generate(url: str, n: int) -> None:
+def generate(
+    url: str,
+    n: int,
+    start: str = "2026-09-30 22:00:00",
+    seconds: int = 31 * 24 * 3600,
+    months: tuple[date, ...] = (MONTH,),
+) -> None:
+    """n responses spread evenly from ``start`` (UTC) over ``seconds``, with contact volumes
+    for each of ``months``."""
     from sqlalchemy import select, text
 
     from survey.demo.loader import load_demo_structure
@@ -58,8 +66,9 @@ def generate(url: str, n: int) -> None:
         db.drop_all()
         db.create_all()
         org = load_demo_structure()
-        for _, channel, _, _, contacts in CHANNELS:
-            set_volume("demo", MONTH, channel, contacts)
+        for month in months:
+            for _, channel, _, _, contacts in CHANNELS:
+                set_volume("demo", month, channel, contacts)
         surveys = dict(db.session.execute(select(Survey.slug, Survey.id)).all())
         versions = {
             slug: db.session.execute(
@@ -83,12 +92,11 @@ def generate(url: str, n: int) -> None:
         satisfied_thumb = "((i * 7919) % 100) < 72"
         satisfied = f"CASE WHEN {c} IN (1, 4) THEN {satisfied_grade} ELSE {satisfied_thumb} END"
         score = f"CASE WHEN {c} IN (1, 4) THEN {grade} ELSE NULL END"
-        seconds = 31 * 24 * 3600
         if pg:
             source = f"generate_series(1::bigint, {n}) AS s(i)"
             uuid = "md5(i::text)::uuid"
             moment = (
-                f"TIMESTAMP '2026-09-30 22:00:00' + ((i::bigint * {seconds - 7200}) / {n}) "
+                f"TIMESTAMP '{start}' + ((i::bigint * {seconds - 7200}) / {n}) "
                 "* INTERVAL '1 second'"
             )
             sat = satisfied
@@ -96,7 +104,7 @@ def generate(url: str, n: int) -> None:
             source = "seq"
             uuid = "printf('%032x', i)"
             moment = (
-                f"datetime('2026-09-30 22:00:00', '+' || ((i * {seconds - 7200}) / {n}) "
+                f"datetime('{start}', '+' || ((i * {seconds - 7200}) / {n}) "
                 "|| ' seconds') || '.000000'"
             )
             sat = f"CASE WHEN {satisfied} THEN 1 ELSE 0 END"

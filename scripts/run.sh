@@ -49,7 +49,11 @@ set -m
 worker=$!
 "$BIN/python" scripts/demo_site.py --bind "$HOST" --port "$DEMO_PORT" --platform "$PUBLIC_URL" &
 site=$!
-"$BIN/gunicorn" --workers "$WEB_WORKERS" --bind "$HOST:$PORT" --graceful-timeout 2 --no-control-socket \
+# Prometheus counters of every gunicorn worker are added up from files in a fresh directory
+# (survey/metrics.py; gunicorn.conf.py marks the files of a worker that ended).
+METRICS_DIR="$(mktemp -d -t kto-metrics.XXXXXX)"
+PROMETHEUS_MULTIPROC_DIR="$METRICS_DIR" "$BIN/gunicorn" --workers "$WEB_WORKERS" \
+  --bind "$HOST:$PORT" --graceful-timeout 2 --no-control-socket \
   --access-logfile - 'app:create_app()' &
 web=$!
 
@@ -69,6 +73,7 @@ stop_all() {
   done
   for pid in "$web" "$site" "$worker"; do kill -KILL -- "-$pid" 2>/dev/null; done
   wait "$web" "$site" "$worker" 2>/dev/null
+  rm -rf "$METRICS_DIR"
 }
 
 trap 'stop_all; echo "  Stopped."; exit 0' INT TERM

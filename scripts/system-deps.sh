@@ -4,11 +4,14 @@ set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client)  # flask kto backup/restore
+command -v chattr >/dev/null 2>&1 || need+=(e2fsprogs)  # the fault harness's read-only file
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)  # bench/scale.py
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing system packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

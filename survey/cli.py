@@ -141,6 +141,24 @@ def volumes_import(org_slug: str, csv_file):
     click.echo(f"Stored {stored} volume(s).")
 
 
+@volumes.command("list")
+@click.option("--org", "org_slug", required=True, help="Organisation code, e.g. demo.")
+@click.option("--since", default=None, help="First month as YYYY-MM.")
+@click.option("--until", default=None, help="Last month as YYYY-MM.")
+@with_appcontext
+def volumes_list(org_slug: str, since: str | None, until: str | None):
+    """List stored volumes as CSV (month,contact_channel,count), the import's format."""
+    from survey.services.volumes import list_volumes
+
+    try:
+        rows = list_volumes(org_slug, since, until)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("month,contact_channel,count")
+    for row in rows:
+        click.echo(f"{row['month']},{row['contact_channel']},{row['count']}")
+
+
 @kto.group("user")
 def user():
     """Staff users of the reports pages."""
@@ -240,6 +258,32 @@ def report_build(org_slug: str, month: str, language: str, send: bool):
             click.echo(f"Not e-mailed: {error}")
 
 
+@kto.command("backup")
+@click.option("--to", "target", required=True, type=click.Path(dir_okay=False),
+              help="The backup file to write (SQLite file, or pg_dump's custom format).")
+@with_appcontext
+def backup(target: str):
+    """Back up the database while it is in use."""
+    from survey.services import backups
+
+    made = backups.backup(target)
+    counted = "" if made.responses is None else f", {made.responses} responses"
+    click.echo(f"Backed up to {made.path} ({made.size} bytes{counted}).")
+
+
+@kto.command("restore")
+@click.option("--from", "source", required=True, type=click.Path(dir_okay=False),
+              help="A file made by `flask kto backup`.")
+@click.option("--force", is_flag=True, help="Replace a database that already holds responses.")
+@with_appcontext
+def restore(source: str, force: bool):
+    """Restore a backup into the configured (fresh) database."""
+    from survey.services import backups
+
+    count = backups.restore(source, force=force)
+    click.echo(f"Restored {source}: the database holds {count} responses.")
+
+
 def _add_invitation_commands() -> None:
     from survey.invitation_cli import contacts, rules
 
@@ -248,3 +292,8 @@ def _add_invitation_commands() -> None:
 
 
 _add_invitation_commands()
+
+
+from survey.cli_surveys import survey as _survey_commands  # noqa: E402
+
+kto.add_command(_survey_commands)

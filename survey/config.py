@@ -43,11 +43,17 @@ def from_environment(env=None) -> dict:
         or env.get("REDIS_URL")
         or "memory://",
         "SQLALCHEMY_DATABASE_URI": url,
-        # A dropped PostgreSQL connection is replaced instead of failing a request.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if url.startswith("postgres") else {},
+        # PostgreSQL: a dropped connection is replaced instead of failing a request; a server
+        # that is away or full is found out in seconds (then a 503), not after minutes.
+        "SQLALCHEMY_ENGINE_OPTIONS": POSTGRES_ENGINE if url.startswith("postgres") else {},
         "REDIS_URL": env.get("REDIS_URL") or None,
         "HUEY_SQLITE_PATH": env.get("HUEY_SQLITE_PATH") or str(INSTANCE / "queue.sqlite3"),
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:8000"),
+        # Log lines as JSON with a request id (survey/logs.py): on outside development/tests.
+        "LOG_FORMAT": (env.get("LOG_FORMAT") or "").strip().lower()
+        or ("text" if (env.get("KTO_ENV") or "").strip().lower() in LAX_ENVIRONMENTS else "json"),
+        # /metrics only for `Authorization: Bearer <token>` when set (docs/OPERATIONS.md).
+        "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
         "EXPORTS_DIR": env.get("EXPORTS_DIR") or str(ROOT / "exports"),
         # Outgoing e-mail (monthly reports) through a provider of survey/messaging: smtp (no
         # MAIL_SERVER: reports are built, not sent) or outbox (.eml files in OUTBOX_DIR).
@@ -97,6 +103,12 @@ def from_environment(env=None) -> dict:
 
 
 LAX_ENVIRONMENTS = ("development", "testing")
+
+POSTGRES_ENGINE = {
+    "pool_pre_ping": True,
+    "pool_timeout": 5,  # waiting for a free pooled connection
+    "connect_args": {"connect_timeout": 3},
+}
 
 
 def _flag(raw: str | None, default: bool | None) -> bool | None:

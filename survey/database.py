@@ -13,8 +13,62 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Executable, Insert, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session
+
+# SQLite results that mean the file cannot be written now (read-only, full disk, gone, busy
+# past the timeout), not a fault in the statement: the request gets a 503 and the connection
+# is replaced, because SQLite keeps a connection opened on a read-only file read-only.
+SQLITE_UNAVAILABLE = (
+    "SQLITE_READONLY",
+    "SQLITE_FULL",
+    "SQLITE_IOERR",
+    "SQLITE_CANTOPEN",
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_PROTOCOL",
+)
+SQLITE_UNAVAILABLE_TEXTS = (
+    "readonly database",
+    "disk is full",
+    "disk i/o error",
+    "unable to open database",
+    "database is locked",
+)
+
+
+def unavailable(error: BaseException) -> bool:
+    """Does this error mean the database is away or cannot take writes right now (a 503,
+    worth retrying), rather than a fault in the code?"""
+    if isinstance(error, sa_exc.TimeoutError):  # no pooled connection came in time
+        return True
+    if isinstance(error, sa_exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        error = error.orig
+    module = type(error).__module__ or ""
+    if module.startswith("psycopg"):
+        import psycopg
+
+        # Connection refused or lost, server shutting down, too many connections.
+        return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError)
+    if module == "sqlite3":
+        name = getattr(error, "sqlite_errorname", "") or ""
+        text = str(error).lower()
+        return name.startswith(SQLITE_UNAVAILABLE) or any(
+            t in text for t in SQLITE_UNAVAILABLE_TEXTS
+        )
+    return False
+
+
+def watch_engine(engine: Engine) -> None:
+    """Connections that met an unavailable database are thrown away, not pooled again."""
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context):
+        if engine.dialect.name == "sqlite" and unavailable(context.original_exception):
+            context.is_disconnect = True
 
 
 def tune_sqlite(engine: Engine) -> None:
@@ -121,20 +175,33 @@ class DriverWrite:
     """
 
     def __init__(self, session: Session) -> None:
-        connection = session.connection()
-        self.cursor = connection.connection.dbapi_connection.cursor()
-        self.dialect = connection.dialect
+        self.connection = session.connection()
+        self.cursor = self.connection.connection.dbapi_connection.cursor()
+        self.dialect = self.connection.dialect
+
+    @contextmanager
+    def _watched(self) -> Iterator[None]:
+        # SQLAlchemy's own error handling does not see the driver's errors: a connection that
+        # met an unavailable database is invalidated here, so the pool opens a fresh one.
+        try:
+            yield
+        except self.dialect.loaded_dbapi.Error as error:
+            if unavailable(error):
+                self.connection.invalidate()
+            raise
 
     def execute(self, statement: DriverStatement, values: dict):
         """Run one statement; return the first column of its first row, if it returns rows."""
-        self.cursor.execute(*statement.bind(self.dialect, values))
-        if self.cursor.description is None:
-            return None
-        row = self.cursor.fetchone()
+        with self._watched():
+            self.cursor.execute(*statement.bind(self.dialect, values))
+            if self.cursor.description is None:
+                return None
+            row = self.cursor.fetchone()
         return None if row is None else row[0]
 
     def execute_many(self, statement: DriverStatement, rows: list[dict]) -> None:
         """Run one statement for rows that all give the same parameters."""
         if rows:
             bound = [statement.bind(self.dialect, row) for row in rows]
-            self.cursor.executemany(bound[0][0], [params for _, params in bound])
+            with self._watched():
+                self.cursor.executemany(bound[0][0], [params for _, params in bound])

@@ -342,12 +342,14 @@ def init_app(app: Flask) -> None:
         session_cookie_http_only=True,
         session_cookie_samesite="Lax",
     )
-    _exempt_from_https_redirect(app, "web.health")
+    for probe in ("web.health", "ops.ready", "ops.prometheus"):
+        _exempt_from_https_redirect(app, probe)
     _init_limits(app)
 
 
 def _exempt_from_https_redirect(app: Flask, endpoint: str) -> None:
-    """A load balancer's plain-HTTP probe of /healthz gets its answer, not a redirect.
+    """A load balancer's or Prometheus' plain-HTTP probe (/healthz, /readyz, /metrics) gets its
+    answer, not a redirect.
 
     Talisman's per-view options (what its decorator sets); every option is given so Talisman
     does not fill the shared dict with one app's values.

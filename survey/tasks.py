@@ -43,7 +43,15 @@ def monthly_reports():
 
 @huey.task()
 def catch_up_reports():
-    """Every monthly report the 06:00 job missed (worker down): enqueued at worker start."""
+    """Every monthly report the 06:00 job missed (worker down) or a dead worker left halfway:
+    enqueued at worker start, and run every quarter of an hour (catch_up_periodically)."""
+    with queue.app().app_context():
+        reports.catch_up(datetime.now(AMSTERDAM).date())
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def catch_up_periodically():
+    """A run whose worker died is taken over once its claim's lease ends (report_jobs)."""
     with queue.app().app_context():
         reports.catch_up(datetime.now(AMSTERDAM).date())
 

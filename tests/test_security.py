@@ -39,7 +39,7 @@ def probes(app) -> dict[str, str]:
 
 def test_every_blueprint_has_a_probe(app):
     assert set(probes(app)) == set(app.blueprints)
-    assert {"api", "web", "admin", "kiosk"} <= set(app.blueprints)
+    assert {"api", "web", "admin", "kiosk", "ops"} <= set(app.blueprints)
 
 
 def test_security_headers_on_every_blueprint(app, client):

@@ -12,10 +12,18 @@
   var cfg, S, questions, lang = 'nl', person = null, timer = 0;
   var sending = false, retryDelay = 0, retryTimer = 0, broken = false;
   var registration = null, newer = null, reloadSoon = false;
-  var skew = 0;  /* server time minus tablet time, used only when the tablet's clock is off */
+  /* Server time minus tablet time, learned from the Date of a server reply in this page's life
+     (null: none yet, e.g. reloaded while offline); 0 when the tablet's clock is near enough. */
+  var clock = null;
+  var SEND_TIMEOUT = 15000;  /* a reply that hangs longer is given up; the queue goes on */
+  var later = {};  /* id -> [tablet time before which it is not retried, tries] after a timeout */
 
-  /* ---- IndexedDB queue: {id, at, ready, payload, refused}; drafts become ready when the person
-     is done. An answer the server refuses for good stays, marked refused, and is not resent. */
+  /* ---- IndexedDB queue: {id, at, ready, times, sealed, payload, refused}; drafts become ready
+     when the person is done. `times` are the tablet's own clock readings (started, submitted):
+     they go into the payload, corrected by the server's clock, just before the first send
+     (`sealed`), so a tablet whose clock is off, even one reloaded while offline, sends true
+     times, and every retry sends the same body. An answer the server refuses for good stays,
+     marked refused, and is not resent. */
   var opened;
   function db() {
     opened = opened || new Promise(function (ok, fail) {
@@ -47,30 +55,70 @@
   }
 
   /* Both times of a response use the same clock correction, so start never follows submit. */
-  function iso(ms) { return new Date(ms + skew).toISOString(); }
+  function iso(ms) { return new Date(ms + (clock || 0)).toISOString(); }
+
+  /* The server's clock from the Date header of any of its replies. */
+  function learn(res) {
+    var server = Date.parse(res.headers.get('Date') || ''), off = server ? server - Date.now() : 0;
+    clock = Math.abs(off) > 120000 ? off : 0;  /* a wrong clock would misdate answers */
+    root.setAttribute('data-clock-offset', clock);  /* for staff looking at a tablet */
+    return res;
+  }
 
   function save(ready) {
-    var ms = Date.now(), now = iso(ms);
-    var item = {id: person.id, at: person.at, ready: ready, payload: {
-      id: person.id, organisation: cfg.organisation, survey: cfg.survey, version: cfg.version,
-      contact_channel: cfg.contact_channel, survey_mode: 'kiosk', language: person.lang,
-      started_at: iso(Math.min(person.at, ms)), submitted_at: now, answers: person.answers}};
-    if (ready) localStorage.setItem('kto.last', now);
+    var ms = Date.now();
+    var item = {id: person.id, at: person.at, ready: ready, times: [Math.min(person.at, ms), ms],
+      payload: {
+        id: person.id, organisation: cfg.organisation, survey: cfg.survey, version: cfg.version,
+        contact_channel: cfg.contact_channel, survey_mode: 'kiosk', language: person.lang,
+        answers: person.answers}};
+    if (ready) localStorage.setItem('kto.last', iso(ms));
     return store('readwrite', function (s) { s.put(item); }).then(ready ? drain : null);
   }
 
-  /* ---- sender: oldest first, one at a time, exponential backoff with jitter */
+  /* Times into the payload once, with the server's clock; kept as sent from then on. */
+  function seal(item) {
+    if (item.sealed || !item.times) return Promise.resolve(item);
+    item.payload.started_at = iso(item.times[0]);
+    item.payload.submitted_at = iso(item.times[1]);
+    item.sealed = true;
+    return store('readwrite', function (s) { s.put(item); }).then(function () { return item; });
+  }
+
+  /* A POST that gives up after SEND_TIMEOUT, so one hanging reply cannot hold the queue. */
+  function post(url, body) {
+    var stop = new AbortController(), timeout = setTimeout(function () { stop.abort(); },
+      SEND_TIMEOUT);
+    return fetch(url, {method: 'POST', body: body, signal: stop.signal, headers: {
+      'Content-Type': 'application/json', 'X-Kto-Device': secret}})
+      .finally(function () { clearTimeout(timeout); });
+  }
+
+  /* ---- sender: oldest first, one at a time, exponential backoff with jitter; an answer whose
+     reply timed out waits its own backoff while the ones behind it go on. */
   function drain() {
     if (sending || broken || !secret || !S) return;
     sending = true;
     clearTimeout(retryTimer);
+    var now = Date.now(), next;
     all().then(function (items) {
-      var next = items.filter(function (x) { return x.ready && !x.refused; })
-        .sort(function (a, b) { return a.at - b.at; })[0];
-      if (!next) { sending = false; return; }
-      return fetch('/api/v1/responses', {method: 'POST', body: JSON.stringify(next.payload),
-        headers: {'Content-Type': 'application/json', 'X-Kto-Device': secret}})
-        .then(function (res) {
+      var waiting = items.filter(function (x) { return x.ready && !x.refused; })
+        .sort(function (a, b) { return a.at - b.at; });
+      next = waiting.filter(function (x) { return !later[x.id] || later[x.id][0] <= now; })[0];
+      if (!next) {
+        sending = false;
+        var soonest = Math.min.apply(null, waiting.map(function (x) { return later[x.id][0]; }));
+        if (waiting.length) retryTimer = setTimeout(drain, Math.max(soonest - now, 0));
+        return;
+      }
+      /* Reloaded while offline: ask the server's time before the first answer is dated. */
+      if (clock === null && next.times && !next.sealed) {
+        return report().then(function () { sending = false; drain(); });
+      }
+      return seal(next).then(function () {
+        return post('/api/v1/responses', JSON.stringify(next.payload));
+      }).then(learn).then(function (res) {
+          delete later[next.id];
           if (res.status === 401 || res.status === 403) { sending = false; outOfOrder(); return; }
           if (res.status >= 500 || res.status === 408 || res.status === 429) throw res.status;
           retryDelay = 0;
@@ -85,28 +133,36 @@
             return store('readwrite', function (s) { s.put(next); });
           }).then(function () { sending = false; drain(); });
         });
-    }).catch(function () {
+    }).catch(function (error) {
       sending = false;
+      if (error && error.name === 'AbortError' && next) {
+        /* This reply hangs: retry it later (the server may have stored it; the id makes the
+           retry safe) and send the rest now. */
+        var tries = later[next.id] ? later[next.id][1] + 1 : 1;
+        later[next.id] = [Date.now() + Math.min(S.retry_max_seconds * 1000,
+          1000 * Math.pow(2, tries)), tries];
+        return drain();
+      }
       retryDelay = Math.min(S.retry_max_seconds * 1000, retryDelay ? retryDelay * 2 : 1000);
       retryTimer = setTimeout(drain, retryDelay * (0.5 + Math.random() / 2));
     });
   }
 
-  function beat(first) {
-    all().then(function (items) {
-      return fetch('/kiosk/api/heartbeat', {method: 'POST', headers: {
-        'Content-Type': 'application/json', 'X-Kto-Device': secret}, body: JSON.stringify({
+  /* The heartbeat; its reply also tells the server's time. */
+  function report() {
+    return all().then(function (items) {
+      return post('/kiosk/api/heartbeat', JSON.stringify({
         app_version: VERSION,
         queue_length: items.filter(function (x) { return !x.refused; }).length,
         refused_count: items.filter(function (x) { return x.refused; }).length,
-        last_submission_at: localStorage.getItem('kto.last')})});
-    }).then(function (res) {
+        last_submission_at: localStorage.getItem('kto.last')}));
+    }).then(learn).then(function (res) {
       if (res.status === 401 || res.status === 403) outOfOrder();
-      var server = Date.parse(res.headers.get('Date')), off = server - Date.now();
-      if (!server) return;
-      skew = Math.abs(off) > 120000 ? off : 0;  /* a wrong clock would lose answers */
-      root.setAttribute('data-clock-offset', skew);  /* for staff looking at a tablet */
-    }).catch(function () {});
+    });
+  }
+
+  function beat(first) {
+    report().catch(function () {});
     /* A newer survey version or kiosk release is taken in between two people. */
     if (first !== true) load().then(function (res) {
       if (res.status === 401 || res.status === 403) outOfOrder();

@@ -23,6 +23,29 @@ depends_on = None
 
 
 def upgrade():
+    # The users table is rebuilt below (SQLite cannot drop columns in place); it must not be
+    # referenced by rows of new tables while it is, so the roles wait in a plain table first.
+    op.create_table(
+        '_users_0009',
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('organisation_id', sa.Integer(), nullable=False),
+        sa.Column('role', sa.String(length=10), nullable=False),
+        sa.Column('receives_reports', sa.Boolean(), nullable=False),
+        sa.Column('created_at', UTCDateTime(), nullable=False),
+    )
+    op.execute(
+        "INSERT INTO _users_0009 (user_id, organisation_id, role, receives_reports, created_at) "
+        "SELECT id, organisation_id, role, receives_reports, created_at FROM users"
+    )
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('is_operator', sa.Boolean(), server_default='0', nullable=False))
+        batch_op.drop_index(batch_op.f('ix_users_organisation_id'))
+        batch_op.drop_constraint(batch_op.f('ck_users_role'), type_='check')
+        batch_op.drop_constraint(batch_op.f('fk_users_organisation_id_organisations'), type_='foreignkey')
+        batch_op.drop_column('organisation_id')
+        batch_op.drop_column('role')
+        batch_op.drop_column('receives_reports')
+
     op.create_table(
         'memberships',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -86,22 +109,12 @@ def upgrade():
     with op.batch_alter_table('api_keys', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_used_at', UTCDateTime(), nullable=True))
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('is_operator', sa.Boolean(), server_default='0', nullable=False))
-
     # Every existing user keeps their organisation, role and report subscription.
     op.execute(
         "INSERT INTO memberships (user_id, organisation_id, role, receives_reports, created_at) "
-        "SELECT id, organisation_id, role, receives_reports, created_at FROM users"
+        "SELECT user_id, organisation_id, role, receives_reports, created_at FROM _users_0009"
     )
-
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_users_organisation_id'))
-        batch_op.drop_constraint(batch_op.f('ck_users_role'), type_='check')
-        batch_op.drop_constraint(batch_op.f('fk_users_organisation_id_organisations'), type_='foreignkey')
-        batch_op.drop_column('organisation_id')
-        batch_op.drop_column('role')
-        batch_op.drop_column('receives_reports')
+    op.drop_table('_users_0009')
 
 
 def downgrade():

@@ -14,9 +14,11 @@ from survey.admin import (  # noqa: E402,F401
     apikeys,
     audit,
     auth,
+    dashboard,
     home,
     reports,
     settings,
     staff_session,
+    surveys,
     users,
 )

@@ -141,9 +141,7 @@ PATHS = {
                     "content": {"application/json": {"schema": RECORDED}},
                 },
                 "400": _error("The body is not JSON."),
-                "401": _error(
-                    "No or an unknown device secret (kiosk) or API key (import)."
-                ),
+                "401": _error("No or an unknown device secret (kiosk) or API key (import)."),
                 "403": _error(
                     "The device is revoked, the browser's Origin is not allowed, the API key "
                     "is another organisation's, or the survey_mode has no front end yet."
@@ -179,6 +177,26 @@ PATHS = {
                 "401": _error("No valid API key."),
             },
         },
+    },
+    "/api/v1/volumes": {
+        "get": {
+            "operationId": "listVolumes",
+            "summary": "The organisation's stored contact volumes per month and channel.",
+            "security": [{"apiKey": []}],
+            "parameters": [
+                {"name": "since", "in": "query", "schema": {"type": "string"}},
+                {"name": "until", "in": "query", "schema": {"type": "string"}},
+            ],
+            "responses": {
+                "200": {
+                    "description": "Volumes, oldest month first: "
+                    '{"organisation", "volumes": [{"month", "contact_channel", "count"}]}.',
+                    "content": {"application/json": {}},
+                },
+                "401": _error("No valid API key."),
+                "422": _error("since or until is not a month (YYYY-MM)."),
+            },
+        }
     },
     "/api/v1/surveys/{org}/{survey}": {
         "get": {

@@ -16,7 +16,7 @@ from survey.api import bp
 from survey.api.auth import require_api_key
 from survey.api.openapi import openapi_document
 from survey.channels.ingest import receive
-from survey.services import exports, surveys
+from survey.services import exports, surveys, volumes
 
 
 @bp.before_request
@@ -78,6 +78,16 @@ def export_responses():
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={organisation.slug}-responses.csv"},
     )
+
+
+@bp.get("/volumes")
+def list_volumes():
+    """The organisation's stored contact volumes per month and channel."""
+    organisation = require_api_key()
+    rows = volumes.list_volumes(
+        organisation.slug, request.args.get("since"), request.args.get("until")
+    )
+    return jsonify({"organisation": organisation.slug, "volumes": rows})
 
 
 def _csv_lines(records, keys):

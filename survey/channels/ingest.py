@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
+from survey import metrics
 from survey.channels.base import registry
 from survey.domain.submission import parse_submission
 from survey.models.types import utcnow
@@ -16,6 +17,9 @@ def receive(payload, headers: Mapping[str, str], skew_seconds: int) -> Recorded:
     now = utcnow()
     submission = parse_submission(payload, now, timedelta(seconds=skew_seconds))
     channel = registry().channel_for(submission.survey_mode, headers)
-    return record_submission(
+    recorded = record_submission(
         submission, now, lambda survey: channel.prove(headers, submission, survey, now)
     )
+    if recorded.created:
+        metrics.response_stored(submission.survey_mode, submission.contact_channel)
+    return recorded

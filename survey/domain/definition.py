@@ -122,6 +122,26 @@ def _texts(raw, field_name: str) -> dict[str, str]:
     return {lang: str(text) for lang, text in raw.items() if lang in ("nl", "en")}
 
 
+def _options(raw, where: str) -> tuple[Option, ...]:
+    if not isinstance(raw, list):
+        raise ValidationError("invalid_definition", "Options are a list.", f"{where}.options")
+    options: list[Option] = []
+    for j, o in enumerate(raw):
+        code = o.get("code") if isinstance(o, dict) else None
+        if not isinstance(code, str | int) or isinstance(code, bool) or str(code) == "":
+            raise ValidationError(
+                "invalid_definition", "An option needs a code.", f"{where}.options[{j}].code"
+            )
+        if any(str(code) == known.code for known in options):
+            raise ValidationError(
+                "invalid_definition",
+                f"Duplicate option code '{code}'.",
+                f"{where}.options[{j}].code",
+            )
+        options.append(Option(code=str(code), text=_texts(o.get("text"), f"{where}.options")))
+    return tuple(options)
+
+
 def _question(raw: dict, position: int, earlier: dict[str, Question]) -> Question:
     where = f"questions[{position}]"
     if not isinstance(raw, dict):
@@ -140,10 +160,7 @@ def _question(raw: dict, position: int, earlier: dict[str, Question]) -> Questio
             f"Unknown question kind '{kind}'; use one of {', '.join(QUESTION_KINDS)}.",
             f"{where}.kind",
         )
-    options = tuple(
-        Option(code=str(o["code"]), text=_texts(o.get("text"), f"{where}.options"))
-        for o in raw.get("options", [])
-    )
+    options = _options(raw.get("options", []), where)
     if kind == "choice" and not options:
         raise ValidationError("invalid_definition", "A choice needs options.", f"{where}.options")
     show_if = None

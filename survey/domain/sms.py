@@ -31,6 +31,11 @@ class SmsLength:
     segments: int
     per_segment: int  # the units one segment holds for this text (160/153, 70/67)
 
+    @property
+    def single_limit(self) -> int:
+        """The units one unsplit message holds in this text's encoding (160 or 70)."""
+        return SINGLE[self.encoding]
+
 
 def is_gsm7(text: str) -> bool:
     return all(c in _BASIC or c in _EXTENSION for c in text)
@@ -60,3 +65,12 @@ def sms_length(text: str) -> SmsLength:
 
 def segments(text: str) -> int:
     return sms_length(text).segments
+
+
+def non_gsm7(text: str) -> str:
+    """The characters that force UCS-2, each once, in order (to name them in a message)."""
+    seen: list[str] = []
+    for c in text:
+        if c not in _BASIC and c not in _EXTENSION and c not in seen:
+            seen.append(c)
+    return "".join(seen)

@@ -69,6 +69,8 @@ class Submission:
     trigger: str | None = None
     presentation: str | None = None
     visitor: str | None = None
+    # The client's own submitted_at when its clock ran ahead and the server corrected it.
+    client_submitted_at: datetime | None = None
 
 
 def payload_hash(payload: dict) -> str:
@@ -100,7 +102,7 @@ def _one_of(payload: dict, name: str, allowed, default=None) -> str:
 
 
 def _timestamp(
-    payload: dict, name: str, now: datetime, skew: timedelta, max_age: timedelta | None
+    payload: dict, name: str, now: datetime, max_age: timedelta | None
 ) -> datetime | None:
     value = payload.get(name)
     if value is None:
@@ -115,13 +117,33 @@ def _timestamp(
         ) from None
     if moment.tzinfo is None:
         raise ValidationError("wrong_type", f"'{name}' needs a time zone (e.g. Z).", name)
-    if moment > now + skew:
-        raise ValidationError("invalid_value", f"'{name}' lies in the future.", name)
     if max_age is not None and moment < now - max_age:
         raise ValidationError(
             "invalid_value", f"'{name}' is more than {max_age.days} days ago.", name
         )
     return moment
+
+
+def correct_clock(
+    times: dict[str, datetime | None], now: datetime, skew: timedelta
+) -> tuple[dict[str, datetime | None], timedelta]:
+    """A client's times moved back together when the latest lies more than `skew` ahead of
+    `now`: its clock runs fast, and the answer is kept with the times it would have had
+    (the latest becomes `now`; their order and distances stay). Returns the times and the
+    correction (zero when none was needed)."""
+    latest = max((t for t in times.values() if t is not None), default=None)
+    if latest is None or latest <= now + skew:
+        return times, timedelta(0)
+    ahead = latest - now
+    moved = {}
+    for name, moment in times.items():
+        try:
+            moved[name] = None if moment is None else moment - ahead
+        except OverflowError:  # years apart from the latest: not a clock running fast
+            raise ValidationError(
+                "invalid_value", f"'{name}' lies too far from the response's other times.", name
+            ) from None
+    return moved, ahead
 
 
 def clean_page_path(raw) -> str | None:
@@ -144,8 +166,10 @@ def parse_submission(
 ) -> Submission:
     """Check the envelope of a response and return it as plain values.
 
-    Timestamps may lie at most `skew` in the future and `max_age` in the past (None: no limit,
-    for trusted imports of older data).
+    Timestamps may lie at most `max_age` in the past (None: no limit, for trusted imports of
+    older data). A client whose latest time lies more than `skew` in the future has a fast
+    clock: its times are moved back together (correct_clock), never refused, and its own
+    `submitted_at` is kept in `client_submitted_at`.
     """
     if not isinstance(payload, dict):
         raise ValidationError("wrong_type", "The body must be a JSON object.")
@@ -175,8 +199,13 @@ def parse_submission(
             "'inclusion_probability' must be above 0 and at most 1.",
             "inclusion_probability",
         )
-    submitted_at = _timestamp(payload, "submitted_at", now, skew, max_age) or now
-    started_at = _timestamp(payload, "started_at", now, skew, max_age)
+    claimed = {
+        name: _timestamp(payload, name, now, max_age)
+        for name in ("submitted_at", "started_at", "contact_at")
+    }
+    times, ahead = correct_clock(claimed, now, skew)
+    submitted_at = times["submitted_at"] or now
+    started_at = times["started_at"]
     if started_at and started_at > submitted_at:
         raise ValidationError(
             "invalid_value", "'started_at' is after 'submitted_at'.", "started_at"
@@ -198,7 +227,7 @@ def parse_submission(
         topic=_slug(payload, "topic"),
         language=_one_of(payload, "language", LANGUAGES, default="nl"),
         page_path=clean_page_path(payload.get("page_path")),
-        contact_at=_timestamp(payload, "contact_at", now, skew, max_age),
+        contact_at=times["contact_at"],
         started_at=started_at,
         submitted_at=submitted_at,
         inclusion_probability=(
@@ -209,4 +238,5 @@ def parse_submission(
         trigger=optional_code(payload, "trigger", TRIGGERS),
         presentation=presentation,
         visitor=clean_visitor(payload.get("visitor")),
+        client_submitted_at=claimed["submitted_at"] if ahead else None,
     )

@@ -5,7 +5,7 @@ from survey.models.device import Device
 from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
 from survey.models.membership import Membership
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
-from survey.models.reporting import ContactVolume, Report, ReportTarget
+from survey.models.reporting import ContactVolume, Report, ReportJob, ReportTarget
 from survey.models.response import Answer, Response
 from survey.models.survey import Survey, SurveyVersion, WidgetRateChange
 from survey.models.system import WorkerHeartbeat
@@ -27,6 +27,7 @@ __all__ = [
     "Organisation",
     "PasswordToken",
     "Report",
+    "ReportJob",
     "ReportTarget",
     "Response",
     "Survey",

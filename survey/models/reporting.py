@@ -82,3 +82,28 @@ class Report(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
     organisation: Mapped[Organisation] = relationship()
+
+
+
+class ReportJob(db.Model):
+    """The one run of a monthly report (organisation, month, language), however many workers
+    try it: a worker claims the row before building and holds it for a lease; a claim whose
+    lease ran out (the worker crashed) may be taken over. `mail_started_at` is written before
+    the e-mail goes out and `mailed_at` after, so a report is never e-mailed twice."""
+
+    __tablename__ = "report_jobs"
+    __table_args__ = (UniqueConstraint("organisation_id", "month", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    month: Mapped[date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    state: Mapped[str] = mapped_column(String(10), default="running")  # running, done
+    worker: Mapped[str] = mapped_column(String(80))  # the claim's random token
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    built_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mail_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)

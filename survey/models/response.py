@@ -63,7 +63,11 @@ class Response(db.Model):
     contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The server's receive time beside the client's: submitted_at is the client's time, moved
+    # back with its other times when its clock ran ahead (survey.domain.submission.correct_clock);
+    # then client_submitted_at keeps what the client sent.
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    client_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Kiosk: the moment the misuse rules counted this answer at (survey.domain.kiosk.rule_time).
     rule_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     inclusion_probability: Mapped[float] = mapped_column(Float, default=1.0)

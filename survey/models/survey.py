@@ -26,6 +26,9 @@ class Survey(db.Model):
     # active_history: the replaced settings are known at flush (WidgetRateChange below).
     settings: Mapped[dict] = mapped_column(JSON, default=dict, active_history=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The questions staff are editing, not yet published (None: nothing changed since the
+    # newest version). Publishing stores it as a new version (survey/services/survey_editor.py).
+    draft: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
     organisation: Mapped[Organisation] = relationship()
     versions: Mapped[list[SurveyVersion]] = relationship(

@@ -14,7 +14,7 @@ from babel.dates import format_date
 from survey.domain.channels import CONTACT_CHANNELS
 from survey.domain.scrub import scrub
 from survey.reports import data as d
-from survey.reports import texts
+from survey.reports import display, texts
 from survey.reports.inputs import COMMENTS, ReportInput
 from survey.reports.period import AMSTERDAM, label
 from survey.reports.weighting import (
@@ -26,10 +26,10 @@ from survey.reports.weighting import (
     share,
     summarise,
 )
-from survey.stats import compare_nps, compare_proportions, reliability_of
+from survey.stats import at_least, below, compare_nps, compare_proportions, reliability_of
 
 SIGNIFICANCE = 0.05
-SUPPRESS_BELOW = 10
+SUPPRESS_BELOW = display.SUPPRESS_BELOW
 
 
 def _shown(estimate) -> bool:
@@ -41,7 +41,7 @@ def change(a, b, compare) -> d.Change | None:
     if not (_shown(a) and _shown(b)):
         return None
     result = compare(a, b)
-    significant = bool(result.p < SIGNIFICANCE) if not math.isnan(result.p) else False
+    significant = bool(below(result.p, SIGNIFICANCE)) if not math.isnan(result.p) else False
     return d.Change(
         difference=d.number(result.difference),
         low=d.number(result.low),
@@ -67,11 +67,21 @@ def _target_status(target: dict, estimate) -> d.Target:
         low=d.number(estimate.low),
         high=d.number(estimate.high),
         n=int(estimate.n),
-        certain=bool(estimate.low >= target["share"] or estimate.high < target["share"]),
+        certain=bool(
+            at_least(estimate.low, target["share"]) or below(estimate.high, target["share"])
+        ),
         reliability=reliability_of(estimate),
     )
-    status = "met" if estimate.estimate >= target["share"] else "not_met"
+    status = "met" if at_least(estimate.estimate, target["share"]) else "not_met"
     return d.Target(**fields, status=status, result=result)
+
+
+def channel_target(targets: list[dict], channel: str) -> dict | None:
+    """The satisfied-share target that applies to a channel: its own target wins over an
+    all-channels one, whatever order they were created in (the newest of each kind)."""
+    own = [t for t in targets if t["question"] is None and t["channel"] == channel]
+    general = [t for t in targets if t["question"] is None and t["channel"] is None]
+    return (own or general or [None])[-1]
 
 
 class _Month:
@@ -148,9 +158,7 @@ def build(inp: ReportInput) -> d.ReportData:
     channel_rows = []
     for channel in channels:
         est = cur.satisfied(channel)
-        applicable = [
-            t for t in inp.targets if t["question"] is None and t["channel"] in (None, channel)
-        ]
+        target = channel_target(inp.targets, channel)
         contacts = inp.volumes[-1].get(channel)
         channel_rows.append(
             d.ChannelRow(
@@ -163,7 +171,7 @@ def build(inp: ReportInput) -> d.ReportData:
                 grade=summarise(cur.grade(channel)),
                 change_previous=change(est, prev.satisfied(channel), compare_proportions),
                 change_last_year=change(est, year.satisfied(channel), compare_proportions),
-                target=_target_status(applicable[-1], est) if applicable else None,
+                target=None if target is None else _target_status(target, est),
             )
         )
     return d.ReportData(
@@ -185,7 +193,32 @@ def build(inp: ReportInput) -> d.ReportData:
         comments=_comments(inp, cur),
         method=_method(inp, cur, channels),
         funnel=inp.funnel,
+        not_applicable=_not_applicable(inp),
     )
+
+
+def _not_applicable(inp: ReportInput) -> tuple[d.NotApplicableRow, ...]:
+    """Per yes/no/n.v.t. question: how many answered and how many of them said n.v.t.
+    (respondents, unweighted; counts of a cell below the threshold are not shown)."""
+    frame = inp.yes_no
+    if frame.empty:
+        return ()
+    rows = []
+    for question, group in frame.groupby("question"):
+        answered = int(group["count"].sum())
+        na = int(group.loc[group["option"] == "na", "count"].sum())
+        small = answered < SUPPRESS_BELOW
+        text = inp.labels.get(("question", question), {})
+        rows.append(
+            d.NotApplicableRow(
+                question=str(question),
+                label=text.get(inp.language) or text.get("nl") or str(question),
+                answered=answered,
+                na=None if small else na,
+                share=None if small else na / answered,
+            )
+        )
+    return tuple(rows)
 
 
 def _trend(inp: ReportInput, months: list[_Month], channels: list[str]) -> d.Trend:

@@ -15,7 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from survey import safetext
 from survey.reports import display, fonts, texts
 from survey.reports.data import Estimate, ReportData
-from survey.stats import round_half_up, round_percent
+from survey.stats import round_percent
 
 WIDTH = 500
 INK = colors.HexColor("#1f2933")
@@ -47,6 +47,31 @@ def _text(x, y, value, size=8, anchor="start", bold=False, color=INK) -> String:
         textAnchor=anchor,
         fillColor=color,
     )
+
+
+def wrap(value: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Text broken into lines no wider than ``width`` points, at spaces (a word longer than
+    the line is broken inside): labels are wrapped, never cut off."""
+    font = fonts.BOLD if bold else fonts.REGULAR
+    lines: list[str] = []
+    line = ""
+    for word in safetext.clean(value).split():
+        candidate = f"{line} {word}" if line else word
+        if stringWidth(candidate, font, size) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = word
+        while stringWidth(line, font, size) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line:
+        lines.append(line)
+    return lines or [""]
 
 
 def _label(drawing: Drawing, x, y, value, size=7) -> None:
@@ -96,70 +121,123 @@ def channel_chart(data: ReportData) -> Drawing:
         drawing.add(Line(lo, y + 6, hi, y + 6, strokeColor=INK, strokeWidth=1))
         drawing.add(Line(lo, y + 2, lo, y + 10, strokeColor=INK, strokeWidth=1))
         drawing.add(Line(hi, y + 2, hi, y + 10, strokeColor=INK, strokeWidth=1))
-        label = display.percentage(round_percent(est.estimate), lang)
+        label = display.share_percent(est.estimate, lang)
         if est.reliability == "indicative":
             label += f" ({texts.word('indicative', lang)})"
-        _label(drawing, hi + 4, y + 3, label)
+        # Never past the drawing's edge: a long label moves left over the bar (white ground).
+        room = WIDTH - stringWidth(safetext.clean(label), fonts.REGULAR, 7) - 2
+        _label(drawing, min(hi + 4, room), y + 3, label)
     return drawing
 
 
+def _panel(drawing, x0, y0, w, h, row, lang, labels, size=7) -> None:
+    """One small chart of a trend row: 0-100% on the same scale as its neighbours."""
+    top = 12
+    plot_h = h - top - 12
+    step = (w - 8) / max(len(labels) - 1, 1)
+    drawing.add(_text(x0, y0 + h - 9, row.name, size + 1, bold=True))
+
+    def y_of(share: float) -> float:
+        return y0 + 12 + plot_h * share
+
+    for tick in (0, 50, 100):
+        y = y_of(tick / 100)
+        drawing.add(Line(x0, y, x0 + w - 8, y, strokeColor=GRID, strokeWidth=0.4))
+    drawing.add(_text(x0, y0 + 2, labels[0], size - 1, color=MUTED))
+    drawing.add(_text(x0 + w - 8, y0 + 2, labels[-1], size - 1, "end", color=MUTED))
+    segment: list[float] = []
+    last = None
+    for i, point in enumerate((*row.points, None)):
+        if isinstance(point, Estimate):
+            x, y = x0 + i * step, y_of(point.estimate)
+            segment += [x, y]
+            last = (x, y, point)
+            if point.reliability == "indicative":
+                drawing.add(
+                    Rect(
+                        x - 1.5,
+                        y - 1.5,
+                        3,
+                        3,
+                        fillColor=colors.white,
+                        strokeColor=FIRM,
+                        strokeWidth=0.8,
+                    )
+                )
+        elif segment:
+            if len(segment) > 2:
+                drawing.add(PolyLine(segment, strokeColor=FIRM, strokeWidth=1.4))
+            segment = []
+    if last is not None and last[2] is row.points[-1]:
+        x, y, point = last
+        _label(
+            drawing,
+            min(x + 3, x0 + w - 30),
+            y + 3,
+            display.share_percent(point.estimate, lang),
+            size,
+        )
+
+
 def trend_chart(data: ReportData) -> Drawing:
-    """Weighted satisfied % per month and channel; suppressed months leave a gap."""
+    """The 13-month trend as small multiples: one small chart per channel (and all
+    channels), all on the same 0-100% scale, instead of one chart with nine lines.
+    Suppressed months leave a gap; indicative points are hollow squares."""
     fonts.register()
     lang = data.meta.language
     trend = data.trend
-    labels = trend.labels
-    left, right, bottom, top = 34, 110, 28, 10
-    height = 230
+    rows = trend.rows
+    columns, panel_h, gap = 3, 78, 10
+    panel_w = (WIDTH - gap * (columns - 1)) / columns
+    lines = (len(rows) + columns - 1) // columns or 1
+    height = lines * (panel_h + gap) + 14
     drawing = Drawing(WIDTH, height)
-    plot_w, plot_h = WIDTH - left - right, height - bottom - top
-    step = plot_w / max(len(labels) - 1, 1)
+    drawing.add(_text(0, height - 10, texts.word("trend_scale", lang), 7, color=MUTED))
+    for k, row in enumerate(rows):
+        col, line = k % columns, k // columns
+        x0 = col * (panel_w + gap)
+        y0 = height - 14 - (line + 1) * (panel_h + gap) + gap
+        _panel(drawing, x0, y0, panel_w, panel_h, row, lang, trend.labels)
+    return drawing
 
-    def y_of(share: float) -> float:
-        return bottom + plot_h * share
 
-    for tick in range(0, 101, 20):
-        y = y_of(tick / 100)
-        drawing.add(Line(left, y, left + plot_w, y, strokeColor=GRID, strokeWidth=0.5))
-        drawing.add(_text(left - 4, y - 3, display.percentage(tick, lang), 7, "end"))
-    for i, name in enumerate(labels):
-        drawing.add(_text(left + i * step, bottom - 12, name, 6, "middle"))
-    for n, row in enumerate(trend.rows):
-        color = colors.HexColor(LINES[n % len(LINES)])
-        width = 2.2 if row.channel is None else 1.1
-        segment: list[float] = []
-        for i, point in enumerate((*row.points, None)):
-            if isinstance(point, Estimate):
-                x, y = left + i * step, y_of(point.estimate)
-                segment += [x, y]
-                if point.reliability == "indicative":
-                    drawing.add(
-                        Rect(
-                            x - 1.5,
-                            y - 1.5,
-                            3,
-                            3,
-                            fillColor=colors.white,
-                            strokeColor=color,
-                            strokeWidth=0.8,
-                        )
-                    )
-            elif segment:
-                if len(segment) > 2:
-                    drawing.add(PolyLine(segment, strokeColor=color, strokeWidth=width))
-                segment = []
-        ly = height - top - 10 - n * 13
-        drawing.add(
-            Line(
-                WIDTH - right + 8,
-                ly + 3,
-                WIDTH - right + 22,
-                ly + 3,
-                strokeColor=color,
-                strokeWidth=width,
-            )
-        )
-        drawing.add(_text(WIDTH - right + 26, ly, row.name, 7))
+def sparkline(points, width: float = 120, height: float = 28) -> Drawing:
+    """A small line of the satisfied share over the periods (0-100%), gaps for suppressed."""
+    fonts.register()
+    drawing = Drawing(width, height)
+    step = (width - 4) / max(len(points) - 1, 1)
+    segment: list[float] = []
+    for i, point in enumerate((*points, None)):
+        if isinstance(point, Estimate):
+            segment += [2 + i * step, 2 + (height - 4) * point.estimate]
+        elif segment:
+            if len(segment) > 2:
+                drawing.add(PolyLine(segment, strokeColor=FIRM, strokeWidth=1.2))
+            elif len(segment) == 2:
+                drawing.add(
+                    Rect(segment[0] - 1, segment[1] - 1, 2, 2, fillColor=FIRM, strokeColor=None)
+                )
+            segment = []
+    return drawing
+
+
+def mix_chart(data: ReportData) -> Drawing:
+    """The channel mix behind the overall figure: one bar split by contacts per channel."""
+    from survey.reports.story import mix
+
+    fonts.register()
+    lang = data.meta.language
+    parts = mix(data)
+    height = 26 + 12 * ((len(parts) + 2) // 3)
+    drawing = Drawing(WIDTH, height)
+    x = 0.0
+    for k, (_, name, _n, share) in enumerate(parts):
+        color = colors.HexColor(LINES[(k + 1) % len(LINES)])
+        drawing.add(Rect(x, height - 14, WIDTH * share, 12, fillColor=color, strokeColor=None))
+        x += WIDTH * share
+        lx, ly = (k % 3) * (WIDTH / 3), height - 28 - 12 * (k // 3)
+        drawing.add(Rect(lx, ly, 8, 8, fillColor=color, strokeColor=None))
+        drawing.add(_text(lx + 12, ly + 1, f"{name} {display.small_share(share, lang)}", 7.5))
     return drawing
 
 
@@ -204,24 +282,31 @@ def heatmap_chart(data: ReportData) -> Drawing:
 
 
 def reasons_chart(data: ReportData) -> Drawing:
-    """Reasons ranked by count (multi-answer)."""
+    """Reasons ranked by count (multi-answer); long labels wrap onto more lines."""
     fonts.register()
     lang = data.meta.language
     rows = data.reasons.rows[:10]
-    left, row_h = 230, 16
-    height = row_h * max(len(rows), 1) + 8
+    left, size, line_h = 230, 7, 8.5
+    labels = [wrap(row.label, left - 12, size) for row in rows]
+    heights = [max(16.0, line_h * len(lines) + 5) for lines in labels]
+    height = sum(heights) + 8 if rows else 24
     drawing = Drawing(WIDTH, height)
+    if not rows:
+        word = "suppressed" if data.reasons.suppressed else "no_data"
+        drawing.add(_text(0, 8, texts.word(word, lang), size + 1, color=MUTED))
     peak = max((r.count for r in rows), default=1)
-    for i, row in enumerate(rows):
-        y = height - (i + 1) * row_h
-        label = safetext.clean(row.label)
-        label = label if len(label) <= 48 else label[:47] + "…"
-        drawing.add(_text(left - 6, y + 3, label, 7, "end"))
+    y_top = height
+    for row, lines, row_h in zip(rows, labels, heights, strict=True):
+        y_top -= row_h
+        y = y_top + (row_h - 10) / 2
+        first = y + 2 + line_h * (len(lines) - 1) / 2
+        for k, line in enumerate(lines):
+            drawing.add(_text(left - 6, first - line_h * k, line, size, "end"))
         width = (WIDTH - left - 70) * row.count / peak
         drawing.add(Rect(left, y, width, 10, fillColor=FIRM, strokeColor=None))
-        share = display.percentage(round_half_up(100 * row.share), lang)
+        share = display.share_percent(row.share, lang)
         value = f"{display.number(row.count, lang)} ({share})"
-        drawing.add(_text(left + width + 4, y + 2, value, 7))
+        drawing.add(_text(left + width + 4, y + 2, value, size))
     return drawing
 
 
@@ -230,10 +315,58 @@ CHARTS = {
     "trend": trend_chart,
     "heatmap": heatmap_chart,
     "reasons": reasons_chart,
+    "mix": mix_chart,
 }
+
+# The table behind each chart (survey.reports.spreadsheet.tables) and the column its
+# description reads, so a screen reader and the data table say what the chart shows.
+TABLES = {
+    "channels": ("channels", 4),
+    "trend": ("trend", -1),
+    "heatmap": ("hours", 2),
+    "reasons": ("reasons", 2),
+    "mix": ("method", 1),
+}
+
+
+def table(name: str, data: ReportData, all_tables=None) -> tuple[list[str], list[list[str]]]:
+    """The data table behind a chart, every value written in the report's language
+    (``all_tables``: survey.reports.spreadsheet.tables(data), when already made)."""
+    from survey.reports.spreadsheet import tables
+
+    headers, rows = (all_tables or tables(data))[TABLES[name][0]]
+    lang = data.meta.language
+    return headers, [[display.cell(v, lang) for v in row] for row in rows]
+
+
+def description(name: str, data: ReportData) -> str:
+    """One sentence of the chart's figures for its SVG <desc>."""
+    headers, rows = table(name, data)
+    column = TABLES[name][1]
+    parts = [f"{row[0]} {row[1]}" if name == "heatmap" else f"{row[0]}" for row in rows[:24]]
+    values = [row[column] for row in rows[:24]]
+    body = "; ".join(f"{p}: {v}" for p, v in zip(parts, values, strict=True))
+    return f"{headers[column]}. {body}." if body else headers[column]
+
+
+@fonts.one_at_a_time
+def sparkline_svg(row, data: ReportData) -> str:
+    """A trend row's sparkline as SVG with its title and the values as description."""
+    from survey.reports import svgfont
+
+    lang = data.meta.language
+    values = [display.percent(p, lang) if p is not None else display.DASH for p in row.points]
+    desc = "; ".join(f"{m}: {v}" for m, v in zip(data.trend.labels, values, strict=True))
+    text = renderSVG.drawToString(sparkline(row.points))
+    return svgfont.finish(text, f"{row.name}: {texts.word('trend_short', lang)}", desc)
 
 
 @fonts.one_at_a_time
 def svg(name: str, data: ReportData) -> str:
-    """One chart as SVG text (for the staff pages)."""
-    return renderSVG.drawToString(CHARTS[name](data))
+    """One chart as SVG text (for the staff pages): the embedded font, <title> and <desc>."""
+    from survey.reports import svgfont
+
+    text = renderSVG.drawToString(CHARTS[name](data))
+    return svgfont.finish(
+        text, texts.chart_title(name, data.meta.language), description(name, data)
+    )

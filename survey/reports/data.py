@@ -14,728 +14,64 @@ Versions of the stored shape:
      ``method.calibrated`` implies.
   4  ``funnel``: the invitation funnel per contact channel (``FunnelRow``, counts only; the
      rates are derived). Older data has none and is read with an empty funnel.
+  5  ``not_applicable``: the share of "n.v.t." answers per yes/no/n.v.t. question
+     (``NotApplicableRow``); older data reads as none.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
-VERSION = 4
+from survey.reports.details import (  # noqa: F401  (the data's names live here too)
+    DESIGN_WEIGHTS,
+    FUNNEL_STAGES,
+    NOT_TRIMMED,
+    WEIGHT_NOTE_CODES,
+    Comment,
+    FunnelRow,
+    Method,
+    MethodChannel,
+    NotApplicableRow,
+    Page,
+    ReasonRow,
+    Reasons,
+    Searched,
+    SuppressedPage,
+    Website,
+    WeightNote,
+)
+from survey.reports.figures import (  # noqa: F401
+    Change,
+    Changes,
+    Estimate,
+    Figure,
+    Suppressed,
+    Target,
+    TargetResult,
+    _tuple,
+    figure,
+    number,
+)
+from survey.reports.sections import (  # noqa: F401
+    DIMENSIONS,
+    BreakdownRow,
+    Breakdowns,
+    ChannelRow,
+    Heatmap,
+    LeftOut,
+    Meta,
+    Organisation,
+    Summary,
+    Trend,
+    TrendRow,
+)
+
+VERSION = 5
 
 
 class UnknownVersion(ValueError):
     """Stored report data of a shape this code cannot read (newer than VERSION)."""
-
-
-def number(value) -> float | None:
-    """A plain Python float, or None for missing, NaN and infinities (JSON-ready)."""
-    if value is None:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _tuple(values, make=lambda v: v) -> tuple:
-    return tuple(make(v) for v in values or ())
-
-
-# Figures ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A figure that may be shown: weighted estimate with its 95% interval."""
-
-    n: int
-    reliability: str  # "ok" or "indicative"
-    estimate: float | None
-    low: float | None
-    high: float | None
-    se: float | None
-    n_eff: float | None
-    unweighted: float | None
-
-    def to_dict(self) -> dict:
-        return {
-            "n": self.n,
-            "reliability": self.reliability,
-            "estimate": self.estimate,
-            "low": self.low,
-            "high": self.high,
-            "se": self.se,
-            "n_eff": self.n_eff,
-            "unweighted": self.unweighted,
-        }
-
-
-@dataclass(frozen=True)
-class Suppressed:
-    """A figure from fewer than the minimum responses: its n and flag, never a number."""
-
-    n: int
-    reliability: str = "suppressed"
-
-    def to_dict(self) -> dict:
-        return {"n": self.n, "reliability": "suppressed"}
-
-
-Figure = Estimate | Suppressed | None
-
-
-def figure(d: dict | None) -> Figure:
-    if d is None:
-        return None
-    if d.get("reliability") == "suppressed":
-        return Suppressed(n=int(d["n"]))
-    return Estimate(
-        n=int(d["n"]),
-        reliability=d["reliability"],
-        estimate=d.get("estimate"),
-        low=d.get("low"),
-        high=d.get("high"),
-        se=d.get("se"),
-        n_eff=d.get("n_eff"),
-        unweighted=d.get("unweighted"),
-    )
-
-
-def _figure_dict(value: Figure) -> dict | None:
-    return None if value is None else value.to_dict()
-
-
-@dataclass(frozen=True)
-class Change:
-    """a - b with its interval and significance (only made when both may be shown)."""
-
-    difference: float | None
-    low: float | None
-    high: float | None
-    p: float | None
-    significant: bool
-
-    @classmethod
-    def from_dict(cls, d: dict | None) -> Change | None:
-        if d is None:
-            return None
-        return cls(d["difference"], d.get("low"), d.get("high"), d.get("p"), d["significant"])
-
-    def to_dict(self) -> dict:
-        return {
-            "difference": self.difference,
-            "low": self.low,
-            "high": self.high,
-            "p": self.p,
-            "significant": self.significant,
-        }
-
-
-@dataclass(frozen=True)
-class Changes:
-    previous: Change | None
-    last_year: Change | None
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Changes:
-        return cls(Change.from_dict(d.get("previous")), Change.from_dict(d.get("last_year")))
-
-    def to_dict(self) -> dict:
-        return {
-            "previous": _change_dict(self.previous),
-            "last_year": _change_dict(self.last_year),
-        }
-
-
-def _change_dict(value: Change | None) -> dict | None:
-    return None if value is None else value.to_dict()
-
-
-# Targets ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TargetResult:
-    """The figure a target is judged on, present only when it may be shown."""
-
-    estimate: float | None
-    low: float | None
-    high: float | None
-    n: int
-    certain: bool
-    reliability: str
-
-
-@dataclass(frozen=True)
-class Target:
-    question: str | None
-    channel: str | None
-    share: float
-    label: str
-    status: str  # met, not_met, suppressed, no_data
-    result: TargetResult | None = None
-
-    @classmethod
-    def from_dict(cls, d: dict | None) -> Target | None:
-        if d is None:
-            return None
-        result = None
-        if d["status"] in ("met", "not_met"):
-            result = TargetResult(
-                d.get("estimate"),
-                d.get("low"),
-                d.get("high"),
-                int(d["n"]),
-                bool(d.get("certain")),
-                d["reliability"],
-            )
-        return cls(d.get("question"), d.get("channel"), d["share"], d["label"], d["status"], result)
-
-    def to_dict(self) -> dict:
-        # Flat, as stored since version 1.
-        out: dict[str, Any] = {
-            "question": self.question,
-            "channel": self.channel,
-            "share": self.share,
-            "label": self.label,
-            "status": self.status,
-        }
-        if self.result is not None:
-            r = self.result
-            out.update(
-                estimate=r.estimate,
-                low=r.low,
-                high=r.high,
-                n=r.n,
-                certain=r.certain,
-                reliability=r.reliability,
-            )
-        return out
-
-
-# Sections --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Organisation:
-    slug: str
-    name: str
-
-
-@dataclass(frozen=True)
-class LeftOut:
-    """Stored rows left out of the weighted figures because they cannot be used: an
-    inclusion probability outside (MIN_INCLUSION, 1] or not a number, or a score outside
-    its scale. They are logged and counted here; the report is built without them."""
-
-    responses: int = 0  # of the report month
-    earlier_responses: int = 0  # of the twelve months before it (trend, changes)
-    answers: int = 0  # scores of the report month outside their scale
-
-    @property
-    def total(self) -> int:
-        return self.responses + self.earlier_responses + self.answers
-
-    @classmethod
-    def from_dict(cls, d: dict | None) -> LeftOut:
-        d = d or {}
-        return cls(
-            int(d.get("responses", 0)),
-            int(d.get("earlier_responses", 0)),
-            int(d.get("answers", 0)),
-        )
-
-    def to_dict(self) -> dict:
-        return {
-            "responses": self.responses,
-            "earlier_responses": self.earlier_responses,
-            "answers": self.answers,
-        }
-
-
-@dataclass(frozen=True)
-class Meta:
-    organisation: Organisation
-    month: str  # YYYY-MM
-    month_name: str
-    language: str
-    weighted: bool
-    left_out: LeftOut = LeftOut()
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Meta:
-        org = d["organisation"]
-        return cls(
-            Organisation(org.get("slug", ""), org["name"]),
-            d["month"],
-            d["month_name"],
-            d["language"],
-            bool(d["weighted"]),
-            LeftOut.from_dict(d.get("left_out")),
-        )
-
-    def to_dict(self) -> dict:
-        return {
-            "organisation": {"slug": self.organisation.slug, "name": self.organisation.name},
-            "month": self.month,
-            "month_name": self.month_name,
-            "language": self.language,
-            "weighted": self.weighted,
-            "left_out": self.left_out.to_dict(),
-        }
-
-
-@dataclass(frozen=True)
-class Summary:
-    responses: int
-    satisfied: Figure
-    nps: Figure
-    nps_channels: tuple[str, ...]
-    satisfied_changes: Changes
-    nps_changes: Changes
-    targets: tuple[Target, ...]
-
-    MEASURES = ("satisfied", "nps")
-
-    def measure(self, name: str) -> tuple[Figure, Changes]:
-        """The figure and its changes of one measure ("satisfied" or "nps")."""
-        if name == "satisfied":
-            return self.satisfied, self.satisfied_changes
-        if name == "nps":
-            return self.nps, self.nps_changes
-        raise KeyError(name)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Summary:
-        changes = d["changes"]
-        return cls(
-            int(d["responses"]),
-            figure(d["satisfied"]),
-            figure(d["nps"]),
-            _tuple(d.get("nps_channels")),
-            Changes.from_dict(changes["satisfied"]),
-            Changes.from_dict(changes["nps"]),
-            _tuple(d.get("targets"), Target.from_dict),
-        )
-
-    def to_dict(self) -> dict:
-        return {
-            "responses": self.responses,
-            "satisfied": _figure_dict(self.satisfied),
-            "nps": _figure_dict(self.nps),
-            "nps_channels": list(self.nps_channels),
-            "changes": {
-                "satisfied": self.satisfied_changes.to_dict(),
-                "nps": self.nps_changes.to_dict(),
-            },
-            "targets": [t.to_dict() for t in self.targets],
-        }
-
-
-@dataclass(frozen=True)
-class ChannelRow:
-    channel: str
-    name: str
-    responses: int
-    contacts: int | None
-    satisfied: Figure
-    nps: Figure
-    grade: Figure
-    change_previous: Change | None
-    change_last_year: Change | None
-    target: Target | None
-
-    @classmethod
-    def from_dict(cls, d: dict) -> ChannelRow:
-        return cls(
-            d["channel"],
-            d["name"],
-            int(d["responses"]),
-            d.get("contacts"),
-            figure(d.get("satisfied")),
-            figure(d.get("nps")),
-            figure(d.get("grade")),
-            Change.from_dict(d.get("change_previous")),
-            Change.from_dict(d.get("change_last_year")),
-            Target.from_dict(d.get("target")),
-        )
-
-    def to_dict(self) -> dict:
-        return {
-            "channel": self.channel,
-            "name": self.name,
-            "responses": self.responses,
-            "contacts": self.contacts,
-            "satisfied": _figure_dict(self.satisfied),
-            "nps": _figure_dict(self.nps),
-            "grade": _figure_dict(self.grade),
-            "change_previous": _change_dict(self.change_previous),
-            "change_last_year": _change_dict(self.change_last_year),
-            "target": None if self.target is None else self.target.to_dict(),
-        }
-
-
-@dataclass(frozen=True)
-class TrendRow:
-    channel: str | None  # None: all channels
-    name: str
-    points: tuple[Figure, ...]
-
-
-@dataclass(frozen=True)
-class Trend:
-    months: tuple[str, ...]
-    labels: tuple[str, ...]
-    weighted: tuple[bool, ...]
-    rows: tuple[TrendRow, ...]
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Trend:
-        return cls(
-            _tuple(d["months"]),
-            _tuple(d["labels"]),
-            _tuple(d["weighted"], bool),
-            _tuple(
-                d["rows"],
-                lambda r: TrendRow(r.get("channel"), r["name"], _tuple(r["points"], figure)),
-            ),
-        )
-
-    def to_dict(self) -> dict:
-        return {
-            "months": list(self.months),
-            "labels": list(self.labels),
-            "weighted": list(self.weighted),
-            "rows": [
-                {
-                    "channel": r.channel,
-                    "name": r.name,
-                    "points": [_figure_dict(p) for p in r.points],
-                }
-                for r in self.rows
-            ],
-        }
-
-
-@dataclass(frozen=True)
-class BreakdownRow:
-    name: str
-    responses: int
-    satisfied: Figure
-
-
-DIMENSIONS = ("location", "unit", "topic")
-
-
-@dataclass(frozen=True)
-class Breakdowns:
-    location: tuple[BreakdownRow, ...] = ()
-    unit: tuple[BreakdownRow, ...] = ()
-    topic: tuple[BreakdownRow, ...] = ()
-
-    def of(self, dimension: str) -> tuple[BreakdownRow, ...]:
-        if dimension not in DIMENSIONS:
-            raise KeyError(dimension)
-        return getattr(self, dimension)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Breakdowns:
-        def rows(dim):
-            return _tuple(
-                d.get(dim),
-                lambda r: BreakdownRow(r["name"], int(r["responses"]), figure(r["satisfied"])),
-            )
-
-        return cls(*(rows(dim) for dim in DIMENSIONS))
-
-    def to_dict(self) -> dict:
-        return {
-            dim: [
-                {"name": r.name, "responses": r.responses, "satisfied": _figure_dict(r.satisfied)}
-                for r in self.of(dim)
-            ]
-            for dim in DIMENSIONS
-        }
-
-
-@dataclass(frozen=True)
-class Heatmap:
-    """Responses per weekday (0 = Monday) x hour, satisfied share where it may be shown."""
-
-    volume: tuple[tuple[int, ...], ...]
-    satisfied: tuple[tuple[float | None, ...], ...]
-    days: tuple[str, ...]
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Heatmap:
-        return cls(
-            _tuple(d["volume"], lambda row: _tuple(row, int)),
-            _tuple(d["satisfied"], _tuple),
-            _tuple(d["days"]),
-        )
-
-    def to_dict(self) -> dict:
-        return {
-            "volume": [list(r) for r in self.volume],
-            "satisfied": [list(r) for r in self.satisfied],
-            "days": list(self.days),
-        }
-
-
-@dataclass(frozen=True)
-class ReasonRow:
-    option: str
-    label: str
-    count: int
-    share: float
-
-
-@dataclass(frozen=True)
-class Reasons:
-    respondents: int
-    suppressed: bool
-    rows: tuple[ReasonRow, ...] = ()  # empty when suppressed
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Reasons:
-        return cls(
-            int(d["respondents"]),
-            bool(d["suppressed"]),
-            _tuple(
-                d.get("rows"),
-                lambda r: ReasonRow(r["option"], r["label"], int(r["count"]), r["share"]),
-            ),
-        )
-
-    def to_dict(self) -> dict:
-        return {
-            "respondents": self.respondents,
-            "suppressed": self.suppressed,
-            "rows": [
-                {"option": r.option, "label": r.label, "count": r.count, "share": r.share}
-                for r in self.rows
-            ],
-        }
-
-
-@dataclass(frozen=True)
-class Page:
-    page: str
-    responses: int
-    not_helped: int
-    suppressed = False  # class constant, not a field
-
-
-@dataclass(frozen=True)
-class SuppressedPage:
-    page: str
-    suppressed = True  # class constant, not a field
-
-
-@dataclass(frozen=True)
-class Searched:
-    text: str
-    count: int
-
-
-@dataclass(frozen=True)
-class Website:
-    shown: bool
-    pages: tuple[Page | SuppressedPage, ...] = ()
-    searched: tuple[Searched, ...] = ()
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Website:
-        def page(p):
-            if p["suppressed"]:
-                return SuppressedPage(p["page"])
-            return Page(p["page"], int(p["responses"]), int(p["not_helped"]))
-
-        return cls(
-            bool(d["shown"]),
-            _tuple(d.get("pages"), page),
-            _tuple(d.get("searched"), lambda r: Searched(r["text"], int(r["count"]))),
-        )
-
-    def to_dict(self) -> dict:
-        pages = []
-        for p in self.pages:
-            if isinstance(p, SuppressedPage):
-                pages.append({"page": p.page, "suppressed": True})
-            else:
-                pages.append(
-                    {
-                        "page": p.page,
-                        "suppressed": False,
-                        "responses": p.responses,
-                        "not_helped": p.not_helped,
-                    }
-                )
-        return {
-            "shown": self.shown,
-            "pages": pages,
-            "searched": [{"text": s.text, "count": s.count} for s in self.searched],
-        }
-
-
-@dataclass(frozen=True)
-class Comment:
-    channel: str
-    name: str
-    date: str  # Babel medium date in the report language ("3 okt 2026"), Amsterdam time
-    text: str  # scrubbed
-
-
-@dataclass(frozen=True)
-class MethodChannel:
-    channel: str
-    name: str
-    contacts: int | None
-    responses: int
-
-
-@dataclass(frozen=True)
-class WeightNote:
-    """Why the weighting did not go as docs/METHOD.md describes; renderers translate the
-    code (survey.reports.texts.WEIGHT_NOTES) and fill in its parameters."""
-
-    code: str  # one of WEIGHT_NOTE_CODES
-    params: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_stored(cls, stored, calibrated: bool, trim_factor: float) -> WeightNote | None:
-        if not stored:
-            return None
-        if isinstance(stored, str):
-            # Version 2 and before kept the stats core's English message. A calibrated
-            # month with a note was raked without trimming; an uncalibrated one fell back
-            # to design weights.
-            if calibrated:
-                return cls(NOT_TRIMMED, {"trim": trim_factor})
-            return cls(DESIGN_WEIGHTS)
-        return cls(str(stored["code"]), dict(stored.get("params") or {}))
-
-    def to_dict(self) -> dict:
-        return {"code": self.code, "params": dict(self.params)}
-
-
-NOT_TRIMMED = "not_trimmed"  # trimming failed; raked to the volumes without trimming
-DESIGN_WEIGHTS = "design_weights"  # raking to the volumes failed; design weights only
-WEIGHT_NOTE_CODES = (NOT_TRIMMED, DESIGN_WEIGHTS)
-
-
-@dataclass(frozen=True)
-class Method:
-    calibrated: bool
-    trimmed: bool
-    trim_factor: float
-    note: WeightNote | None
-    missing_volumes: tuple[str, ...]
-    channels: tuple[MethodChannel, ...]
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Method:
-        return cls(
-            bool(d["calibrated"]),
-            bool(d["trimmed"]),
-            float(d["trim_factor"]),
-            WeightNote.from_stored(d.get("note"), bool(d["calibrated"]), float(d["trim_factor"])),
-            _tuple(d.get("missing_volumes")),
-            _tuple(
-                d.get("channels"),
-                lambda r: MethodChannel(
-                    r["channel"], r["name"], r.get("contacts"), int(r["responses"])
-                ),
-            ),
-        )
-
-    def to_dict(self) -> dict:
-        return {
-            "calibrated": self.calibrated,
-            "trimmed": self.trimmed,
-            "trim_factor": self.trim_factor,
-            "note": None if self.note is None else self.note.to_dict(),
-            "missing_volumes": list(self.missing_volumes),
-            "channels": [
-                {
-                    "channel": c.channel,
-                    "name": c.name,
-                    "contacts": c.contacts,
-                    "responses": c.responses,
-                }
-                for c in self.channels
-            ],
-        }
-
-
-# The invitation funnel ---------------------------------------------------------------------
-
-FUNNEL_STAGES = (
-    "contacts",
-    "eligible",
-    "sampled",
-    "no_address",
-    "opted_out",
-    "throttled",
-    "capped",
-    "invited",
-    "quiet_delayed",
-    "sent",
-    "delivered",
-    "opened",
-    "completed",
-)
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
-@dataclass(frozen=True)
-class FunnelRow:
-    """One contact channel's contacts of a month and how far their invitations got.
-
-    contacts ≥ eligible ≥ sampled = no_address + opted_out + throttled + capped + invited;
-    quiet_delayed ⊆ invited ≥ sent ≥ delivered; opened and completed count invitations.
-    """
-
-    channel: str
-    contacts: int = 0
-    eligible: int = 0
-    sampled: int = 0
-    no_address: int = 0
-    opted_out: int = 0
-    throttled: int = 0
-    capped: int = 0
-    invited: int = 0
-    quiet_delayed: int = 0
-    sent: int = 0
-    delivered: int = 0
-    opened: int = 0
-    completed: int = 0
-
-    @property
-    def rates(self) -> dict[str, float | None]:
-        """Each step's share of the step before it; `response` is completed of sent."""
-        return {
-            "eligible": _rate(self.eligible, self.contacts),
-            "sampled": _rate(self.sampled, self.eligible),
-            "invited": _rate(self.invited, self.sampled),
-            "sent": _rate(self.sent, self.invited),
-            "delivered": _rate(self.delivered, self.sent),
-            "opened": _rate(self.opened, self.sent),
-            "completed": _rate(self.completed, self.opened),
-            "response": _rate(self.completed, self.sent),
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict) -> FunnelRow:
-        return cls(str(d["channel"]), **{k: int(d.get(k) or 0) for k in FUNNEL_STAGES})
-
-    def to_dict(self) -> dict:
-        return {"channel": self.channel, **{k: getattr(self, k) for k in FUNNEL_STAGES}}
 
 
 # The report ------------------------------------------------------------------------------
@@ -754,6 +90,7 @@ class ReportData:
     comments: tuple[Comment, ...]
     method: Method
     funnel: tuple[FunnelRow, ...] = ()
+    not_applicable: tuple[NotApplicableRow, ...] = ()
     version: int = field(default=VERSION)
 
     @property
@@ -779,6 +116,7 @@ class ReportData:
                 ],
                 "method": self.method.to_dict(),
                 "funnel": [r.to_dict() for r in self.funnel],
+                "not_applicable": [r.to_dict() for r in self.not_applicable],
             }
         )
 
@@ -803,6 +141,7 @@ class ReportData:
             ),
             method=Method.from_dict(d["method"]),
             funnel=_tuple(d.get("funnel"), FunnelRow.from_dict),
+            not_applicable=_tuple(d.get("not_applicable"), NotApplicableRow.from_dict),
             version=VERSION,
         )
 

@@ -11,10 +11,13 @@ from decimal import Decimal
 from babel.numbers import format_decimal, format_percent
 
 from survey.reports import texts
-from survey.reports.data import Change, Figure, Suppressed, Target, TargetResult
-from survey.stats import round_half_up, round_percent
+from survey.reports.data import Change, Estimate, Figure, Suppressed, Target, TargetResult
+from survey.stats import at_least, round_half_up, round_percent
+from survey.stats.reliability import PROPORTION
 
 DASH = "–"
+SUPPRESS_BELOW = PROPORTION.suppress_below  # 10: one threshold for every table
+INDICATIVE_MARK = "°"  # after a figure that is indicative (texts: "indicative_mark")
 
 
 def number(value, language: str) -> str:
@@ -22,9 +25,61 @@ def number(value, language: str) -> str:
     return format_decimal(value, locale=language)
 
 
-def percentage(rounded: int, language: str) -> str:
-    """A rounded percentage (93) as '93%' in the language's notation."""
-    return format_percent(Decimal(rounded) / 100, locale=language)
+def percentage(rounded, language: str, digits: int = 0) -> str:
+    """A rounded percentage (93, or 89.5 with digits=1) as '93%' / '89,5%' in the
+    language's notation."""
+    pattern = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
+    return format_percent(Decimal(repr(rounded)) / 100, format=pattern, locale=language)
+
+
+def share_percent(value: float, language: str, digits: int = 0) -> str:
+    """A share 0..1 as a percentage: the one rounding (half up after snapping,
+    survey.stats.round_percent) of every renderer: tables, charts, PDF, pages."""
+    return percentage(round_percent(value, digits), language, digits)
+
+
+def small_share(value: float, language: str) -> str:
+    """A share of a mix: '<1%' for a part that would round to 0% but is not nothing."""
+    if value > 0 and round_percent(value) == 0:
+        return "<" + percentage(1, language)
+    return share_percent(value, language)
+
+
+def target_percent(value: float, target_share: float, language: str) -> str:
+    """A share judged against a target: whole percentages, unless rounding would make a
+    miss look like a hit (89.5% against 90% is "89,5%", not "90%")."""
+    if at_least(value, target_share):
+        return share_percent(value, language)
+    for digits in (0, 1, 2):
+        if round_percent(value, digits) < round_percent(target_share, digits):
+            return share_percent(value, language, digits)
+    return share_percent(value, language, 3)
+
+
+def count(value: int | None, language: str) -> str:
+    """A count of responses: below the suppression threshold (but not 0) it is '<10',
+    the same in every table, so a small cell cannot be read from another table."""
+    if value is None:
+        return DASH
+    if 0 < value < SUPPRESS_BELOW:
+        return texts.word("less_than_10", language)
+    return number(value, language)
+
+
+def count_value(value: int | None, language: str):
+    """``count`` for spreadsheets: a number, or the '<10' word for a small cell."""
+    if value is not None and 0 < value < SUPPRESS_BELOW:
+        return texts.word("less_than_10", language)
+    return value
+
+
+def mark(text: str, est: Figure) -> str:
+    """A figure's text with the indicative mark when that figure itself is indicative:
+    every figure carries its own reliability (an NPS from 15 answers is indicative even
+    when the share beside it, from 40, is reliable)."""
+    if isinstance(est, Estimate) and est.reliability == "indicative":
+        return f"{text}{INDICATIVE_MARK}"
+    return text
 
 
 def suppressed(est) -> bool:
@@ -36,7 +91,7 @@ def percent(est: Figure, lang: str) -> str:
         return DASH
     if suppressed(est):
         return texts.word("suppressed", lang)
-    return percentage(round_percent(est.estimate), lang)
+    return share_percent(est.estimate, lang)
 
 
 def unweighted_percent(est: Figure, lang: str) -> str:
@@ -44,14 +99,14 @@ def unweighted_percent(est: Figure, lang: str) -> str:
         return DASH
     if suppressed(est):
         return texts.word("suppressed", lang)
-    return percentage(round_percent(est.unweighted), lang)
+    return share_percent(est.unweighted, lang)
 
 
 def percent_interval(est: Figure | TargetResult, lang: str = "nl") -> str:
     if est is None or suppressed(est):
         return DASH
     low = number(round_percent(est.low), lang)
-    return f"{low}{DASH}{percentage(round_percent(est.high), lang)}"
+    return f"{low}{DASH}{share_percent(est.high, lang)}"
 
 
 def points(value: float, lang: str = "nl") -> str:
@@ -123,3 +178,14 @@ def target(row: Target | None, lang: str, short: bool = True) -> str:
     if row.result is None or not row.result.certain:
         text += " " + texts.word("uncertain_short" if short else "uncertain", lang)
     return text
+
+
+def cell(value, lang: str) -> str:
+    """A table value (survey.reports.spreadsheet.tables) as text in the language."""
+    if value is None:
+        return DASH
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return texts.word("yes" if value else "no", lang)
+    return format_decimal(value, locale=lang)

@@ -102,7 +102,7 @@ def tables(data: ReportData) -> dict[str, Table]:
                 fmt(est, "estimate", lang),
                 fmt(est, "low", lang),
                 fmt(est, "high", lang),
-                None if est is None else est.n,
+                None if est is None else display.count_value(est.n, lang),
                 _num(est, "n_eff", lang),
                 fmt(est, "unweighted", lang),
                 _flag(est, lang),
@@ -144,11 +144,13 @@ def tables(data: ReportData) -> dict[str, Table]:
             w("col_significant"),
             w("target"),
             w("reliability"),
+            w("col_nps_reliability"),
+            w("col_grade_reliability"),
         ],
         [
             [
                 r.name,
-                r.responses,
+                display.count_value(r.responses, lang),
                 r.contacts,
                 _num(r.satisfied, "n_eff", lang),
                 _pct(r.satisfied, "estimate", lang),
@@ -161,6 +163,8 @@ def tables(data: ReportData) -> dict[str, Table]:
                 _significant(r.change_previous, lang),
                 _status(r.target, lang),
                 _flag(r.satisfied, lang),
+                _flag(r.nps, lang),
+                _flag(r.grade, lang),
             ]
             for r in data.channels
         ],
@@ -183,7 +187,7 @@ def tables(data: ReportData) -> dict[str, Table]:
             [
                 [
                     r.name,
-                    r.responses,
+                    display.count_value(r.responses, lang),
                     _pct(r.satisfied, "estimate", lang),
                     _pct(r.satisfied, "low", lang),
                     _pct(r.satisfied, "high", lang),
@@ -232,7 +236,22 @@ def tables(data: ReportData) -> dict[str, Table]:
     )
     result["method"] = (
         [w("channel"), w("contacts"), w("responses")],
-        [[r.name, r.contacts, r.responses] for r in data.method.channels],
+        [
+            [r.name, r.contacts, display.count_value(r.responses, lang)]
+            for r in data.method.channels
+        ],
+    )
+    result["not_applicable"] = (
+        [w("question"), w("col_respondents"), w("na_count"), w("na_share")],
+        [
+            [
+                r.label,
+                display.count_value(r.answered, lang),
+                w("suppressed") if r.na is None else r.na,
+                w("suppressed") if r.share is None else round_percent(r.share),
+            ]
+            for r in data.not_applicable
+        ],
     )
     if data.funnel:
         result["funnel"] = (

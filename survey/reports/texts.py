@@ -8,6 +8,7 @@ they stay `{"nl": ..., "en": ...}` in the definitions.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from babel.dates import format_date, get_day_names
@@ -66,6 +67,7 @@ WORDS = {
     "no_data": _l("no data"),
     "per_channel": _l("Per contact channel"),
     "trend": _l("Trend: the last 13 months"),
+    "trend_periods": _l("Trend: the last 13 periods"),
     "breakdowns": _l("Breakdowns"),
     "location": _l("Location"),
     "unit": _l("Unit"),
@@ -109,6 +111,61 @@ WORDS = {
     "yes": _lp("spreadsheet value", "yes"),
     "no": _lp("spreadsheet value", "no"),
     "weighted": _l("weighted"),
+    "satisfied_design": _l("Satisfied (not weighted by channel)"),
+    "nps_design": _l("NPS (not weighted by channel)"),
+    "indicative_mark": _l(
+        "° = indicative: fewer than 30 responses, n_eff below 30 or a wide interval (each "
+        "figure has its own)."
+    ),
+    "question": _l("Question"),
+    "na_title": _l("Answered 'not applicable'"),
+    "na_note": _l(
+        "Those who answered 'not applicable' do not count in the question's yes share. "
+        "Unweighted counts of this month."
+    ),
+    "na_count": _lp("number of answers", "n/a"),
+    "na_share": _l("%% n/a"),
+    "story_weighted": _l(
+        "Weighted by the number of contacts per channel; the largest channel, %(channel)s, "
+        "has %(share)s of the contacts."
+    ),
+    "story_unweighted": _l(
+        "Not weighted by channel (no complete contact volumes): each response counts by its "
+        "chance of being asked."
+    ),
+    "story_overall": _l("Satisfied, all channels"),
+    "story_changes": _l("Largest significant changes"),
+    "story_no_changes": _l("No significant changes."),
+    "story_up_prev": _l("%(channel)s: %(points)s percentage points higher than last month."),
+    "story_down_prev": _l("%(channel)s: %(points)s percentage points lower than last month."),
+    "story_up_year": _l(
+        "%(channel)s: %(points)s percentage points higher than the same month last year."
+    ),
+    "story_down_year": _l(
+        "%(channel)s: %(points)s percentage points lower than the same month last year."
+    ),
+    "story_up_prev_period": _l(
+        "%(channel)s: %(points)s percentage points higher than the previous period."
+    ),
+    "story_down_prev_period": _l(
+        "%(channel)s: %(points)s percentage points lower than the previous period."
+    ),
+    "story_up_year_period": _l(
+        "%(channel)s: %(points)s percentage points higher than the same period a year earlier."
+    ),
+    "story_down_year_period": _l(
+        "%(channel)s: %(points)s percentage points lower than the same period a year earlier."
+    ),
+    "story_nps": _l("NPS, asked only via %(channels)s: %(value)s (n = %(n)s)."),
+    "story_reasons": _l("Top reasons after a negative answer"),
+    "story_neff": _l(
+        "n_eff: the effective number of responses after weighting. Unequal weights make a "
+        "sample count as a smaller one; intervals and reliability are based on n_eff."
+    ),
+    "trend_short": _l("satisfied over the last 13 periods"),
+    "trend_scale": _l("Satisfied (weighted), each chart from 0 to 100%%"),
+    "col_nps_reliability": _l("NPS reliability"),
+    "col_grade_reliability": _l("Grade reliability"),
     # Column headers of the spreadsheet and CSV tables.
     "col_measure": _l("Measure"),
     "col_estimate": _l("Estimate"),
@@ -147,6 +204,7 @@ SHEETS = {
     "searched": _l("Search terms"),
     "comments": _l("Comments"),
     "method": _l("Method"),
+    "not_applicable": _l("Not applicable"),
     "funnel": _l("Invitation funnel"),
 }
 
@@ -154,8 +212,10 @@ SHEETS = {
 CHARTS = {
     "channels": _l("Satisfied per contact channel"),
     "trend": _l("Trend: the last 13 months"),
+    "trend_periods": _l("Trend: the last 13 periods"),
     "heatmap": _l("When: volume and satisfaction by hour and day"),
     "reasons": _l("Why: reasons after a negative answer"),
+    "mix": _l("Contacts per channel"),
 }
 
 METHOD_TEXT = [
@@ -216,8 +276,19 @@ def _fill(message, values: dict) -> str:
 
 def word(key: str, language: str, **values) -> str:
     """A fixed word of the report in language; `values` fill its %(name)s placeholders."""
+    if not values:
+        return _plain_word(key, _language(language))
     with in_language(_language(language)):
         return _fill(WORDS[key], values)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_word(key: str, language: str) -> str:
+    # The catalogues are compiled at start and do not change while the process runs, so a
+    # word without placeholders is looked up once per language (a dashboard view uses
+    # hundreds).
+    with in_language(language):
+        return _fill(WORDS[key], {})
 
 
 def channel_name(code: str, language: str) -> str:
@@ -231,6 +302,11 @@ def channel_name(code: str, language: str) -> str:
 def sheet_name(table: str, language: str) -> str:
     with in_language(_language(language)):
         return str(SHEETS[table])
+
+
+def chart_title(name: str, language: str) -> str:
+    with in_language(_language(language)):
+        return str(CHARTS[name])
 
 
 def method_text(language: str, **values) -> list[str]:

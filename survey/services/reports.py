@@ -24,6 +24,7 @@ from survey.reports.builder import build
 from survey.reports.data import ReportData, UnknownVersion
 from survey.reports.inputs import collect
 from survey.reports.period import AMSTERDAM, label, parse_month, previous_month, shift, utc_bounds
+from survey.services import report_jobs
 from survey.services.exports import BASE_COLUMNS, iter_responses, question_keys
 from survey.services.users import subscribers
 
@@ -176,27 +177,57 @@ def report_mail_text(report: Report) -> tuple[str, str]:
     return subject, body
 
 
-def build_and_send_all(today: date) -> list[Outcome]:
-    """The monthly job: last month's report for every organisation, built and e-mailed."""
-    month = previous_month(today)
-    outcomes = []
-    for slug in db.session.execute(select(Organisation.slug).order_by(Organisation.slug)).scalars():
-        try:
+def run_report(
+    org_id: int, slug: str, month: date, send: bool, now: datetime | None = None
+) -> Outcome | None:
+    """One monthly report's run under its claim (survey/services/report_jobs.py): built once,
+    e-mailed at most once, taken up where a crashed worker left it. None when another worker
+    holds it or it was finished before."""
+    now = now or datetime.now(UTC)
+    held = report_jobs.claim(org_id, month, "nl", now)
+    if held is None:
+        return None
+    try:
+        report = _stored(org_id, month, "nl") if held.built_at else None
+        if report is None:
             report = build_monthly_report(slug, month)
-            if report.sent_at is not None:
-                # Already e-mailed (by a worker catching up, or a retried job): never twice.
-                outcomes.append(Outcome(slug, label(month), report.id, 0))
-                continue
+            if not report_jobs.record(held, built_at=datetime.now(UTC)):
+                return None
+        sent, problem = 0, None
+        if send and held.mail_started_at is not None:
+            problem = "An earlier run stopped while e-mailing this report; it is not sent again."
+            log.error("Report %s %s: %s", slug, label(month), problem)
+        elif send and report.sent_at is None:
+            if not report_jobs.record(held, mail_started_at=datetime.now(UTC)):
+                return None
             try:
                 sent = send_report(report)
+                report_jobs.record(held, mailed_at=datetime.now(UTC))
             except (messaging.NotConfigured, OSError) as error:
                 log.warning("Report %s %s built but not sent: %s", slug, label(month), error)
-                outcomes.append(Outcome(slug, label(month), report.id, 0, str(error)))
-                continue
-            outcomes.append(Outcome(slug, label(month), report.id, sent))
-        except ServiceError as error:
-            log.error("Report %s %s failed: %s", slug, label(month), error)
-            outcomes.append(Outcome(slug, label(month), None, 0, str(error)))
+                problem = str(error)
+        report_jobs.record(
+            held, state="done", finished_at=datetime.now(UTC), last_error=problem
+        )
+        return Outcome(slug, label(month), report.id, sent, problem)
+    except ServiceError as error:
+        log.error("Report %s %s failed: %s", slug, label(month), error)
+        report_jobs.release_after_error(held, str(error), now)
+        return Outcome(slug, label(month), None, 0, str(error))
+
+
+def build_and_send_all(today: date, now: datetime | None = None) -> list[Outcome]:
+    """The monthly job: last month's report for every organisation, built and e-mailed once
+    (a month another worker has done or is doing is reported with nothing sent)."""
+    month = previous_month(today)
+    outcomes = []
+    query = select(Organisation.id, Organisation.slug).order_by(Organisation.slug)
+    for org_id, slug in db.session.execute(query).all():
+        outcome = run_report(org_id, slug, month, send=True, now=now)
+        if outcome is None:
+            stored = _stored(org_id, month, "nl")
+            outcome = Outcome(slug, label(month), stored.id if stored else None, 0)
+        outcomes.append(outcome)
     return outcomes
 
 
@@ -216,11 +247,17 @@ def _first_month(organisation_id: int) -> date | None:
 
 def missing_months(organisation_id: int, today: date, language: str = "nl") -> list[date]:
     """Months without a stored report, from the month of the first response (at most
-    CATCH_UP_MONTHS back) up to the month before ``today``, oldest first."""
+    CATCH_UP_MONTHS back) up to the month before ``today``, oldest first; and months whose
+    run a worker started and did not finish."""
     last = previous_month(today)
+    unfinished = set(
+        report_jobs.unfinished_months(
+            organisation_id, language, shift(last, -(CATCH_UP_MONTHS - 1))
+        )
+    )
     first = _first_month(organisation_id)
     if first is None or first > last:
-        return []
+        return sorted(unfinished)
     start = max(first, shift(last, -(CATCH_UP_MONTHS - 1)))
     stored = set(
         db.session.execute(
@@ -229,18 +266,20 @@ def missing_months(organisation_id: int, today: date, language: str = "nl") -> l
             )
         ).scalars()
     )
-    months, month = [], start
+    months, month = set(unfinished), start
     while month <= last:
         if month not in stored:
-            months.append(month)
+            months.add(month)
         month = shift(month, 1)
-    return months
+    return sorted(m for m in months if m <= last)
 
 
-def catch_up(today: date, org_slug: str | None = None, send: bool = True) -> list[Outcome]:
+def catch_up(
+    today: date, org_slug: str | None = None, send: bool = True, now: datetime | None = None
+) -> list[Outcome]:
     """Build every missing monthly report (see missing_months) of every organisation, or
-    of one. Safe when several workers run it at once: a month is stored once, and only the
-    worker that stored it e-mails it. Only the month before ``today`` is e-mailed (what the
+    of one, each under its claim (run_report): safe when several workers run it at once and
+    after a worker died halfway. Only the month before ``today`` is e-mailed (what the
     monthly job would have sent); older months are built for the staff pages only."""
     query = select(Organisation.id, Organisation.slug).order_by(Organisation.slug)
     if org_slug is not None:
@@ -249,23 +288,10 @@ def catch_up(today: date, org_slug: str | None = None, send: bool = True) -> lis
     outcomes = []
     for org_id, slug in db.session.execute(query).all():
         for month in missing_months(org_id, today):
-            try:
-                report = build_monthly_report(slug, month, only_if_missing=True)
-            except ServiceError as error:
-                log.error("Report %s %s failed: %s", slug, label(month), error)
-                outcomes.append(Outcome(slug, label(month), None, 0, str(error)))
-                continue
-            if report is None:
-                continue  # stored by another worker meanwhile
-            sent, problem = 0, None
-            if send and month == last:
-                try:
-                    sent = send_report(report)
-                except (messaging.NotConfigured, OSError) as error:
-                    log.warning("Report %s %s built but not sent: %s", slug, label(month), error)
-                    problem = str(error)
-            log.info("Caught up report %s %s", slug, label(month))
-            outcomes.append(Outcome(slug, label(month), report.id, sent, problem))
+            outcome = run_report(org_id, slug, month, send=send and month == last, now=now)
+            if outcome is not None:
+                log.info("Caught up report %s %s", slug, label(month))
+                outcomes.append(outcome)
     return outcomes
 
 

@@ -98,6 +98,7 @@ def prepare_response(
         "started_at": submission.started_at,
         "submitted_at": submission.submitted_at,
         "received_at": now,
+        "client_submitted_at": submission.client_submitted_at,
         "rule_at": origin.rule_at,
         "inclusion_probability": probability,
         "suspect": origin.suspect_reason is not None,

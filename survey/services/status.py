@@ -61,3 +61,26 @@ def current_status(now: datetime | None = None) -> Status:
         organisations=db.session.execute(select(func.count(Organisation.id))).scalar(),
         responses=db.session.execute(select(func.count(Response.id))).scalar(),
     )
+
+
+def readiness() -> dict[str, str]:
+    """"ok" or the reason per dependency: the database (one trivial query) and the task
+    queue (its storage answers)."""
+    from sqlalchemy import text
+
+    from survey import queue
+
+    checks = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.rollback()
+        checks["database"] = "ok"
+    except Exception as error:  # noqa: BLE001  (any failure means not ready)
+        db.session.rollback()
+        checks["database"] = type(error).__name__
+    try:
+        queue.huey.pending_count()
+        checks["queue"] = "ok"
+    except Exception as error:  # noqa: BLE001
+        checks["queue"] = type(error).__name__
+    return checks

@@ -66,6 +66,10 @@ def add_user(
                 receives_reports=bool(receives_reports),
             )
         )
+        audit.record(
+            db.session, "cli", org.id, "member.add", f"user:{user.id}", None,
+            {"email": email, "role": role, "receives_reports": bool(receives_reports)},
+        )
     return user
 
 
@@ -115,6 +119,11 @@ def set_password(email: str, password: str) -> None:
             raise NotFound("unknown_user", f"No user with e-mail {email}.", "email")
         user.password_hash = password_hash
         user.session_version = user.session_version + 1
+        for membership in user.memberships:
+            audit.record(
+                db.session, "cli", membership.organisation_id, "user.password_set",
+                f"user:{user.id}", None, {"email": email, "via": "cli"},
+            )
 
 
 def membership_in(user_id: int, org_slug: str) -> tuple[Organisation, Membership] | None:

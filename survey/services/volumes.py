@@ -13,7 +13,7 @@ from survey.domain.channels import CONTACT_CHANNELS
 from survey.errors import Invalid
 from survey.extensions import db
 from survey.models import ContactVolume
-from survey.reports.period import parse_month
+from survey.reports.period import label, parse_month
 from survey.services import catalogue
 
 
@@ -70,15 +70,25 @@ def import_csv(org_slug: str, text: str) -> int:
     if missing:
         raise Invalid("missing_columns", f"CSV lacks column(s): {', '.join(sorted(missing))}.")
     rows = []
+    seen: dict[tuple[date, str], int] = {}
     for line, record in enumerate(reader, start=2):
         try:
             day = parse_month(record["month"] or "")
-            rows.append((day, record["contact_channel"], _check(record["contact_channel"],
-                                                                  record["count"])))
+            channel = record["contact_channel"]
+            rows.append((day, channel, _check(channel, record["count"])))
         except Invalid as error:
             raise Invalid(error.code, f"Line {line}: {error.message}", error.field) from None
         except ValueError as error:
             raise Invalid("wrong_month", f"Line {line}: {error}", "month") from None
+        first = seen.setdefault((day, channel), line)
+        if first != line:
+            # Which of two counts is right cannot be guessed: refuse the file, name both lines.
+            raise Invalid(
+                "duplicate",
+                f"Lines {first} and {line}: {channel} in {label(day)} appears twice; "
+                "give each month and channel once.",
+                "contact_channel",
+            )
     with unit_of_work():
         org_id = catalogue.organisation(org_slug).id
         for day, channel, count in rows:
@@ -94,3 +104,25 @@ def volumes_for(organisation_id: int, month: date) -> dict[str, int]:
         )
     ).all()
     return {channel: count for channel, count in rows}
+
+
+def list_volumes(org_slug: str, since: str | None = None, until: str | None = None) -> list[dict]:
+    """Stored volumes of an organisation, oldest month first, channels in their order:
+    ``[{"month": "2026-10", "contact_channel": "phone", "count": 9100}, ...]``.
+    ``since``/``until`` (YYYY-MM, inclusive) limit the months."""
+    organisation = catalogue.organisation(org_slug)
+    query = select(ContactVolume.month, ContactVolume.contact_channel, ContactVolume.count).where(
+        ContactVolume.organisation_id == organisation.id
+    )
+    for bound, name, compare in ((since, "since", "__ge__"), (until, "until", "__le__")):
+        if bound:
+            try:
+                day = parse_month(bound)
+            except ValueError as error:
+                raise Invalid("wrong_month", str(error), name) from None
+            query = query.where(getattr(ContactVolume.month, compare)(day))
+    order = {c: i for i, c in enumerate(CONTACT_CHANNELS)}
+    rows = sorted(
+        db.session.execute(query).all(), key=lambda r: (r[0], order.get(r[1], len(order)))
+    )
+    return [{"month": label(m), "contact_channel": c, "count": n} for m, c, n in rows]

@@ -4,6 +4,7 @@ Plain numpy/pandas in, plain numbers out; no web framework or database.
 """
 
 from .compare import Comparison, compare_nps, compare_proportions
+from .counts import proportion_from_counts
 from .errors import ConvergenceError, InfeasibleBoundsError, MarginError, WeightingError
 from .estimates import (
     Estimate,
@@ -17,10 +18,14 @@ from .estimates import (
 )
 from .raking import rake
 from .reliability import Thresholds, reliability, reliability_of
-from .rounding import round_half_up, round_percent
+from .rounding import above, at_least, below, round_half_up, round_percent, snap
 from .trimming import times_median, trim_and_rake, trim_weights
 
 __all__ = [
+    "above",
+    "at_least",
+    "below",
+    "snap",
     "Comparison",
     "ConvergenceError",
     "Estimate",
@@ -37,6 +42,7 @@ __all__ = [
     "mean_estimate",
     "nps_estimate",
     "proportion_estimate",
+    "proportion_from_counts",
     "rake",
     "reliability",
     "reliability_of",

@@ -11,6 +11,7 @@ The weights are treated as fixed; calibration gains in precision are not claimed
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -75,6 +76,7 @@ def kish_neff(weights) -> float:
     return float(np.sum(w)) ** 2 / sum_sq
 
 
+@functools.lru_cache(maxsize=16)
 def _z(level: float) -> float:
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from .estimates import Estimate, MeanEstimate, NPSEstimate
+from .rounding import above, below
 
 SUPPRESSED = "suppressed"
 INDICATIVE = "indicative"
@@ -39,9 +40,11 @@ def reliability(
     """
     if n < thresholds.suppress_below:
         return SUPPRESSED
-    if n < thresholds.indicative_below or n_eff < thresholds.indicative_below:
+    # Thresholds are compared with a tolerance: 30 equal weights of 0.7 give an n_eff of
+    # 29.999999999999982, which is 30 and not "indicative".
+    if n < thresholds.indicative_below or below(n_eff, thresholds.indicative_below):
         return INDICATIVE
-    if math.isnan(half_width) or half_width > thresholds.max_half_width:
+    if math.isnan(half_width) or above(half_width, thresholds.max_half_width):
         return INDICATIVE
     return OK
 

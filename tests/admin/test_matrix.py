@@ -8,11 +8,20 @@ import re
 import pytest
 
 from survey.admin.permissions import RANK, declared_role
-from tests.admin.conftest import fresh, login
+from tests.admin.fixtures import fresh, login
 
 # A sample value for each URL parameter; int parameters get an id of the organisation's own
 # objects (conftest `ids`) when known. Other modules add their parameters here.
-SAMPLE_TEXT = {"kind": "pdf", "name": "channels", "token": "not-a-token"}
+SAMPLE_TEXT = {
+    "kind": "pdf",
+    "name": "channels",
+    "token": "not-a-token",
+    "row": "all",
+    # surveys (conftest: "s" in both organisations, from the empty template)
+    "slug": "s",
+    "key": "oordeel",
+    "channel": "kiosk",
+}
 MEMBER_ROLES = ("admin", "analyst", "viewer")
 
 

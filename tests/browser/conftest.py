@@ -88,3 +88,7 @@ def axe_violations(page, context: str | None = None) -> list[dict]:
         }""",
         context,
     )
+
+
+# The administration tests' organisations and users (tests/admin/fixtures.py).
+from tests.admin.fixtures import quick_hashes, staff  # noqa: E402,F401

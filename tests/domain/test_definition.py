@@ -71,3 +71,19 @@ def test_duplicate_keys_are_refused():
     question = {"key": "a", "kind": "thumbs", "text": "x"}
     with pytest.raises(ValidationError, match="Duplicate"):
         SurveyDefinition.from_dict({"questions": [question, question]})
+
+
+def test_duplicate_or_missing_option_codes_are_refused_at_the_option():
+    question = {
+        "key": "q",
+        "kind": "choice",
+        "text": "Vraag",
+        "options": [{"code": "a", "text": "A"}, {"code": "a", "text": "B"}],
+    }
+    with pytest.raises(ValidationError) as refused:
+        SurveyDefinition.from_dict({"questions": [question], "satisfied": {"values": ["a"]}})
+    assert refused.value.field == "questions[0].options[1].code"
+    question["options"][1] = {"text": "B"}
+    with pytest.raises(ValidationError) as refused:
+        SurveyDefinition.from_dict({"questions": [question], "satisfied": {"values": ["a"]}})
+    assert refused.value.field == "questions[0].options[1].code"

@@ -81,11 +81,18 @@ def test_page_path_keeps_only_the_path(raw, path):
     assert clean_page_path(raw) == path
 
 
-def test_timestamps_need_a_time_zone_and_must_not_be_in_the_future():
+def test_timestamps_need_a_time_zone_and_a_fast_clock_is_corrected():
     with pytest.raises(ValidationError, match="time zone"):
         parse_submission(payload(submitted_at="2026-11-23T10:00:00"), NOW)
-    with pytest.raises(ValidationError, match="future"):
-        parse_submission(payload(submitted_at=(NOW + timedelta(hours=1)).isoformat()), NOW)
+    fast = parse_submission(
+        payload(
+            started_at=(NOW + timedelta(minutes=59)).isoformat(),
+            submitted_at=(NOW + timedelta(hours=1)).isoformat(),
+        ),
+        NOW,
+    )
+    assert fast.submitted_at == NOW and fast.started_at == NOW - timedelta(minutes=1)
+    assert fast.client_submitted_at == NOW + timedelta(hours=1)
     small_skew = (NOW + timedelta(minutes=2)).isoformat()
     assert parse_submission(payload(submitted_at=small_skew), NOW).submitted_at > NOW
     old = (NOW - timedelta(days=401)).isoformat()
@@ -93,9 +100,21 @@ def test_timestamps_need_a_time_zone_and_must_not_be_in_the_future():
         parse_submission(payload(submitted_at=old), NOW)
     imported = parse_submission(payload(submitted_at=old), NOW, max_age=None)  # trusted import
     assert imported.submitted_at == NOW - timedelta(days=401)
-    with pytest.raises(ValidationError, match="future"):
-        parse_submission(payload(submitted_at=(NOW + timedelta(hours=1)).isoformat()), NOW,
-                         max_age=None)
+    assert parse_submission(payload(submitted_at=small_skew), NOW).client_submitted_at is None
+    ahead = parse_submission(payload(submitted_at=(NOW + timedelta(days=3)).isoformat()), NOW,
+                             max_age=None)
+    assert ahead.submitted_at == NOW and ahead.client_submitted_at == NOW + timedelta(days=3)
+
+
+def test_times_too_far_apart_to_correct_are_refused():
+    with pytest.raises(ValidationError) as caught:
+        parse_submission(
+            payload(started_at="0001-01-02T00:00:00+00:00",
+                    submitted_at="9999-12-30T00:00:00+00:00"),
+            NOW,
+            max_age=None,
+        )
+    assert caught.value.field == "started_at" and caught.value.code == "invalid_value"
 
 
 def test_started_after_submitted_is_refused():

@@ -1,0 +1,189 @@
+"""The dashboard's cell tables, one set per organisation and month, cached per process.
+
+Every dashboard view (any period, any filter) is made from the months it covers; each month
+is queried once with GROUP BY over the filter columns (channel, inclusion probability,
+satisfied, survey mode, location, unit, topic) and kept in ``app.extensions["kto.dashboard"]``
+for a few minutes. Filters are applied to the cached cells, never in SQL, so changing a
+filter or opening the same month in another period costs no query. The weights of a month
+come from all its cells (the population), and a filtered figure uses those weights.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from flask import current_app
+from sqlalchemy import distinct, false, func, select
+
+from survey.extensions import db
+from survey.models import Answer, ContactVolume, Response
+from survey.reports.cells import QuestionIndex, question_index
+from survey.reports.period import utc_bounds
+from survey.reports.screening import split, usable_probability
+from survey.reports.weighting import MonthWeights, month_weights
+
+FILTERS = ("mode", "location_id", "unit_id", "topic_id")
+RECENT_SECONDS = 300  # months that may still receive responses (offline kiosks, imports)
+SETTLED_SECONDS = 3600
+MAX_ENTRIES = 4096
+
+
+@dataclass
+class MonthCells:
+    month: date
+    responses: pd.DataFrame  # channel, p, satisfied, mode, location_id, unit_id, topic_id, count
+    reasons: pd.DataFrame  # the same filter columns + channel, p, question, option, count
+    reason_bases: pd.DataFrame  # channel, mode, location_id, unit_id, topic_id, respondents
+    pages: pd.DataFrame  # mode, location_id, unit_id, topic_id, page, satisfied, count
+    volumes: dict[str, int]
+    weights: MonthWeights
+    # Arrays derived from the cells per filter (dashboard_data), kept as long as the cells.
+    derived: dict = field(default_factory=dict)
+
+
+_LOCK = threading.Lock()
+
+
+def _cache() -> dict:
+    return current_app.extensions.setdefault("kto.dashboard", {})
+
+
+def clear() -> None:
+    """Forget every cached month (tests; after a bulk import)."""
+    with _LOCK:
+        _cache().clear()
+
+
+def get(key):
+    """A fresh cached value, or None."""
+    with _LOCK:
+        hit = _cache().get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    return None
+
+
+def put(key, value, seconds: float) -> None:
+    """Keep ``value`` for ``seconds``; when full, expired entries and then the oldest
+    quarter go first, so the cache stays bounded whatever the URLs."""
+    now = time.monotonic()
+    with _LOCK:
+        cache = _cache()
+        if len(cache) >= MAX_ENTRIES:
+            for old in [k for k, v in cache.items() if v[0] <= now]:
+                cache.pop(old, None)
+        if len(cache) >= MAX_ENTRIES:
+            for old in sorted(cache, key=lambda k: cache[k][0])[: MAX_ENTRIES // 4]:
+                cache.pop(old, None)
+        cache[key] = (now + seconds, value)
+
+
+def _frame(query, columns) -> pd.DataFrame:
+    return pd.DataFrame([tuple(r) for r in db.session.execute(query).all()], columns=columns)
+
+
+def _month_where(query, organisation_id: int, month: date):
+    start, end = utc_bounds(month)
+    return query.where(
+        Response.organisation_id == organisation_id,
+        Response.submitted_at >= start,
+        Response.submitted_at < end,
+        Response.suspect.is_(false()),
+    )
+
+
+_DIMENSIONS = (Response.survey_mode, Response.location_id, Response.unit_id, Response.topic_id)
+
+
+def _query_month(organisation_id: int, month: date, index: QuestionIndex) -> MonthCells:
+    cols = (Response.contact_channel, Response.inclusion_probability, Response.satisfied)
+    query = _month_where(select(*cols, *_DIMENSIONS, func.count()), organisation_id, month)
+    responses = _frame(
+        query.group_by(*cols, *_DIMENSIONS),
+        ["channel", "p", "satisfied", *FILTERS, "count"],
+    )
+    if not responses.empty:
+        responses, _ = split(responses, usable_probability(responses))
+        responses["satisfied"] = responses["satisfied"].map(
+            lambda v: float("nan") if v is None or pd.isna(v) else float(bool(v))
+        )
+    condition = index.condition("choice", multiple_only=True)
+    reason_cols = ["channel", "p", *FILTERS, "question", "option", "count"]
+    base_cols = ["channel", *FILTERS, "respondents"]
+    if condition is None:
+        reasons, bases = pd.DataFrame(columns=reason_cols), pd.DataFrame(columns=base_cols)
+    else:
+        joined = (
+            select(Response.contact_channel)
+            .select_from(Response)
+            .join(Answer, Answer.response_id == Response.id)
+        )
+        group = (Response.contact_channel, Response.inclusion_probability, *_DIMENSIONS)
+        query = _month_where(
+            joined.with_only_columns(*group, Answer.question_key, Answer.option, func.count()),
+            organisation_id,
+            month,
+        ).where(condition, Answer.option.is_not(None))
+        reasons = _frame(query.group_by(*group, Answer.question_key, Answer.option), reason_cols)
+        query = _month_where(
+            joined.with_only_columns(
+                Response.contact_channel, *_DIMENSIONS, func.count(distinct(Answer.response_id))
+            ),
+            organisation_id,
+            month,
+        ).where(condition)
+        bases = _frame(query.group_by(Response.contact_channel, *_DIMENSIONS), base_cols)
+    query = _month_where(
+        select(*_DIMENSIONS, Response.page_path, Response.satisfied, func.count()),
+        organisation_id,
+        month,
+    ).where(Response.contact_channel == "website", Response.page_path.is_not(None))
+    pages = _frame(
+        query.group_by(*_DIMENSIONS, Response.page_path, Response.satisfied),
+        [*FILTERS, "page", "satisfied", "count"],
+    )
+    volumes = dict(
+        db.session.execute(
+            select(ContactVolume.contact_channel, ContactVolume.count).where(
+                ContactVolume.organisation_id == organisation_id, ContactVolume.month == month
+            )
+        ).all()
+    )
+    return MonthCells(
+        month=month,
+        responses=responses,
+        reasons=reasons,
+        reason_bases=bases,
+        pages=pages,
+        volumes=volumes,
+        weights=month_weights(responses, volumes),
+    )
+
+
+def _ttl(month: date, today: date) -> int:
+    age = (today.year - month.year) * 12 + today.month - month.month
+    return RECENT_SECONDS if age <= 1 else SETTLED_SECONDS
+
+
+def month_cells(organisation_id: int, month: date, today: date, index=None) -> MonthCells:
+    """The month's cells, from the cache when they are fresh enough."""
+    key = (organisation_id, month)
+    cells = get(key)
+    if cells is None:
+        cells = _query_month(organisation_id, month, index or cached_index(organisation_id))
+        put(key, cells, _ttl(month, today))
+    return cells
+
+
+def cached_index(organisation_id: int) -> QuestionIndex:
+    """The organisation's question index (which keys are reasons), cached for a minute."""
+    key = (organisation_id, "index")
+    index = get(key)
+    if index is None:
+        index = question_index(organisation_id)
+        put(key, index, 60)
+    return index

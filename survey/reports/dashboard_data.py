@@ -1,0 +1,346 @@
+"""The staff dashboard's figures for a period and filters, as report data.
+
+The dashboard is made of the same typed ``ReportData`` as the monthly report, so its tiles,
+sentences (survey.reports.story) and charts (survey.reports.charts) are the report's own.
+Figures come from the cached month cells (dashboard_cells): each month weighted to its own
+contact volumes, the months of a period pooled, estimates from counted cells
+(survey.stats.proportion_from_counts, equal to the report's estimates on expanded rows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from survey.domain.channels import CONTACT_CHANNELS
+from survey.reports import data as d
+from survey.reports import texts
+from survey.reports.builder import SUPPRESS_BELOW, _target_status, change, channel_target
+from survey.reports.dashboard_cells import MonthCells, cached_index, month_cells
+from survey.reports.inputs import _names, _targets
+from survey.reports.periods import Period
+from survey.reports.weighting import summarise
+from survey.stats import compare_proportions, proportion_from_counts
+
+SPARK_PERIODS = 13
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a dashboard view is narrowed to (None: everything)."""
+
+    channel: str | None = None
+    mode: str | None = None
+    location_id: int | None = None
+    unit_id: int | None = None
+    topic_id: int | None = None
+
+    def query(self) -> dict[str, str]:
+        names = {
+            "channel": "channel",
+            "mode": "mode",
+            "location_id": "location",
+            "unit_id": "unit",
+            "topic_id": "topic",
+        }
+        return {
+            names[f.name]: str(getattr(self, f.name))
+            for f in fields(self)
+            if getattr(self, f.name) is not None
+        }
+
+    def apply(self, frame: pd.DataFrame, channel: bool = True) -> pd.DataFrame:
+        if frame.empty:
+            return frame
+        keep = pd.Series(True, index=frame.index)
+        for name in ("mode", "location_id", "unit_id", "topic_id"):
+            value = getattr(self, name)
+            if value is not None:
+                keep &= frame[name] == value
+        if channel and self.channel is not None and "channel" in frame:
+            keep &= frame["channel"] == self.channel
+        return frame[keep]
+
+
+def _arrays(cells: MonthCells, filters: Filters, dimension: str | None = None):
+    """channel, satisfied (NaN: no answer), weight and count per cell of one month under the
+    filters (all but the channel), plus the ``dimension`` column when asked; cached on the
+    month's cells, so every estimate of a view is a mask over a few hundred numbers."""
+    key = (filters.mode, filters.location_id, filters.unit_id, filters.topic_id, dimension)
+    found = cells.derived.get(key)
+    if found is not None:
+        return found
+    frame = filters.apply(cells.responses, channel=False)
+    by = ["channel", "p", "satisfied"] + ([dimension] if dimension else [])
+    if frame.empty:
+        empty = np.array([], dtype=float)
+        found = (np.array([], dtype=object), empty, empty, empty, empty)
+    else:
+        agg = frame.groupby(by, as_index=False, dropna=False)["count"].sum()
+        agg["p"] = agg["p"].astype(float)
+        found = (
+            agg["channel"].to_numpy(object),
+            agg["satisfied"].to_numpy(float),
+            cells.weights.of(agg),
+            agg["count"].to_numpy(float),
+            agg[dimension].to_numpy(float) if dimension else np.array([], dtype=float),
+        )
+    cells.derived[key] = found
+    return found
+
+
+class _Window:
+    """The month cells of one period."""
+
+    def __init__(self, org_id: int, period: Period, today: date, index):
+        self.period = period
+        self.months: list[MonthCells] = [
+            month_cells(org_id, m, today, index) for m in period.months()
+        ]
+
+    def _masked(self, filters: Filters, channel, dimension=None, key=None):
+        parts = []
+        for cells in self.months:
+            ch, y, w, c, dim = _arrays(cells, filters, dimension)
+            keep = np.ones(ch.shape, dtype=bool)
+            for wanted in (channel, filters.channel):
+                if wanted is not None:
+                    keep &= ch == wanted
+            if dimension is not None:
+                keep &= dim == key
+            parts.append((y[keep], w[keep], c[keep]))
+        if not parts:
+            empty = np.array([], dtype=float)
+            return empty, empty, empty
+        return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
+
+    def estimate(self, filters: Filters, channel: str | None = None, dimension=None, key=None):
+        y, w, c = self._masked(filters, channel, dimension, key)
+        answered = ~np.isnan(y)
+        if not np.any(answered & (c > 0)):
+            return None
+        return proportion_from_counts(y, w, c)
+
+    def responses(self, filters: Filters, channel: str | None = None, dimension=None, key=None):
+        return int(self._masked(filters, channel, dimension, key)[2].sum())
+
+    def keys(self, filters: Filters, dimension: str) -> set[int]:
+        found: set[int] = set()
+        for cells in self.months:
+            dim = _arrays(cells, filters, dimension)[4]
+            found |= {int(k) for k in dim[~np.isnan(dim)]}
+        return found
+
+    def contacts(self, channel: str) -> int | None:
+        values = [c.volumes.get(channel) for c in self.months]
+        return None if any(v is None for v in values) else int(sum(values))
+
+    @property
+    def weighted(self) -> bool:
+        used = [c for c in self.months if not c.responses.empty]
+        return bool(used) and all(c.weights.calibrated for c in used)
+
+
+def build(org, period: Period, filters: Filters, language: str, today: date) -> d.ReportData:
+    """The dashboard's report data for one period and filters (no comments: see
+    survey.services.dashboard.comments, for analysts)."""
+    index = cached_index(org.id)
+    now = _Window(org.id, period, today, index)
+    before = _Window(org.id, period.shifted(-1), today, index)
+    year = _Window(org.id, period.year_before(), today, index)
+    present = set()
+    for cells in now.months:
+        if not cells.responses.empty:
+            present |= set(cells.responses["channel"])
+        present |= set(cells.volumes)
+    channels = [c for c in CONTACT_CHANNELS if c in present]
+    if filters.channel is not None:
+        channels = [c for c in channels if c == filters.channel]
+    targets = [t for t in _targets(org.id, language) if t["question"] is None]
+
+    satisfied = now.estimate(filters)
+    summary = d.Summary(
+        responses=now.responses(filters),
+        satisfied=summarise(satisfied),
+        nps=None,
+        nps_channels=(),
+        satisfied_changes=d.Changes(
+            previous=change(satisfied, before.estimate(filters), compare_proportions),
+            last_year=change(satisfied, year.estimate(filters), compare_proportions),
+        ),
+        nps_changes=d.Changes(None, None),
+        targets=tuple(
+            _target_status(t, now.estimate(filters, t["channel"]))
+            for t in targets
+            if filters.channel is None or t["channel"] in (None, filters.channel)
+        ),
+    )
+    rows = []
+    for channel in channels:
+        est = now.estimate(filters, channel)
+        target = channel_target(targets, channel)
+        rows.append(
+            d.ChannelRow(
+                channel=channel,
+                name=texts.channel_name(channel, language),
+                responses=now.responses(filters, channel),
+                contacts=now.contacts(channel),
+                satisfied=summarise(est),
+                nps=None,
+                grade=None,
+                change_previous=change(est, before.estimate(filters, channel), compare_proportions),
+                change_last_year=change(est, year.estimate(filters, channel), compare_proportions),
+                target=None if target is None else _target_status(target, est),
+            )
+        )
+    return d.ReportData(
+        meta=d.Meta(
+            organisation=d.Organisation(org.slug, org.name),
+            month=period.at(),
+            month_name=period.label(language),
+            language=language,
+            weighted=now.weighted,
+        ),
+        summary=summary,
+        channels=tuple(rows),
+        trend=_trend(org.id, period, filters, channels, language, today, index, now),
+        breakdowns=_breakdowns(org.id, now, filters, language),
+        heatmap=d.Heatmap(
+            tuple((0,) * 24 for _ in range(7)),
+            tuple((None,) * 24 for _ in range(7)),
+            tuple(texts.WEEKDAYS[language]),
+        ),
+        reasons=_reasons(now, filters, index, language),
+        website=_website(now, filters),
+        comments=(),
+        method=d.Method(
+            calibrated=now.weighted,
+            trimmed=any(c.weights.trimmed for c in now.months),
+            trim_factor=5.0,
+            note=None,
+            missing_volumes=(),
+            channels=tuple(
+                d.MethodChannel(
+                    c, texts.channel_name(c, language), now.contacts(c), now.responses(filters, c)
+                )
+                for c in channels
+            ),
+        ),
+    )
+
+
+def _trend(org_id, period, filters, channels, language, today, index, now) -> d.Trend:
+    windows = [
+        _Window(org_id, period.shifted(k), today, index) for k in range(-SPARK_PERIODS + 1, 0)
+    ] + [now]
+    rows = [
+        d.TrendRow(
+            None,
+            texts.word("all_channels", language),
+            tuple(summarise(w.estimate(filters)) for w in windows),
+        )
+    ]
+    for channel in channels:
+        rows.append(
+            d.TrendRow(
+                channel,
+                texts.channel_name(channel, language),
+                tuple(summarise(w.estimate(filters, channel)) for w in windows),
+            )
+        )
+    return d.Trend(
+        months=tuple(w.period.at() for w in windows),
+        labels=tuple(w.period.short(language) for w in windows),
+        weighted=tuple(w.weighted for w in windows),
+        rows=tuple(rows),
+    )
+
+
+def _breakdowns(org_id, now: _Window, filters: Filters, language: str) -> d.Breakdowns:
+    names = _names(org_id, language)
+    result = {}
+    for dim in d.DIMENSIONS:
+        column = f"{dim}_id"
+        rows = [
+            d.BreakdownRow(
+                names.get(dim, {}).get(key, str(key)),
+                now.responses(filters, None, column, key),
+                summarise(now.estimate(filters, None, column, key)),
+            )
+            for key in now.keys(filters, column)
+        ]
+        result[dim] = tuple(sorted(rows, key=lambda r: r.name))
+    return d.Breakdowns(**result)
+
+
+def _month_reasons(cells: MonthCells, filters: Filters):
+    """Counts per reason option, their questions and the base of one month (cached)."""
+    key = ("reasons", filters)
+    found = cells.derived.get(key)
+    if found is None:
+        bases = filters.apply(cells.reason_bases)
+        base = int(bases["respondents"].sum()) if not bases.empty else 0
+        frame = filters.apply(cells.reasons)
+        counts: dict[str, int] = {}
+        questions: dict[str, str] = {}
+        if not frame.empty:
+            grouped = frame.groupby(["option", "question"], as_index=False)["count"].sum()
+            for option, question, count in grouped.itertuples(index=False):
+                counts[option] = counts.get(option, 0) + int(count)
+                questions.setdefault(option, question)
+        found = (counts, questions, base)
+        cells.derived[key] = found
+    return found
+
+
+def _reasons(now: _Window, filters: Filters, index, language: str) -> d.Reasons:
+    counts: dict[str, int] = {}
+    questions: dict[str, str] = {}
+    base = 0
+    for cells in now.months:
+        month_counts, month_questions, month_base = _month_reasons(cells, filters)
+        base += month_base
+        for option, count in month_counts.items():
+            counts[option] = counts.get(option, 0) + count
+            questions.setdefault(option, month_questions[option])
+    if base < SUPPRESS_BELOW:
+        return d.Reasons(respondents=base, suppressed=base > 0)
+
+    def label(option):
+        if option == "other":
+            return texts.word("other", language)
+        text = index.labels.get((questions[option], option), {})
+        return text.get(language) or text.get("nl") or option
+
+    rows = tuple(
+        d.ReasonRow(option=o, label=label(o), count=c, share=c / base)
+        for o, c in sorted(counts.items(), key=lambda kv: (-kv[1], label(kv[0])))
+    )
+    return d.Reasons(respondents=base, suppressed=False, rows=rows)
+
+
+def _website(now: _Window, filters: Filters, limit: int = 10) -> d.Website:
+    if filters.channel not in (None, "website"):
+        return d.Website(shown=False)
+    if now.responses(filters, "website") < SUPPRESS_BELOW:
+        return d.Website(shown=False)
+    frames = [filters.apply(c.pages, channel=False) for c in now.months]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return d.Website(shown=True)
+    pages = pd.concat(frames)
+    pages["down"] = (
+        np.where(pages["satisfied"].astype("boolean").fillna(True), 0, 1) * pages["count"]
+    )
+    grouped = pages.groupby("page").agg(responses=("count", "sum"), down=("down", "sum"))
+    grouped = grouped.sort_values(["down", "responses"], ascending=False).head(limit)
+    out: list[d.Page | d.SuppressedPage] = []
+    for page, row in grouped.iterrows():
+        if row["responses"] < SUPPRESS_BELOW:
+            out.append(d.SuppressedPage(str(page)))
+        else:
+            out.append(d.Page(str(page), int(row["responses"]), int(row["down"])))
+    return d.Website(shown=True, pages=tuple(out))
