@@ -52,6 +52,8 @@ def from_environment(env=None) -> dict:
         # Log lines as JSON with a request id (survey/logs.py): on outside development/tests.
         "LOG_FORMAT": (env.get("LOG_FORMAT") or "").strip().lower()
         or ("text" if (env.get("KTO_ENV") or "").strip().lower() in LAX_ENVIRONMENTS else "json"),
+        # Prometheus multiprocess mode under gunicorn (survey/metrics.py).
+        "PROMETHEUS_MULTIPROC_DIR": env.get("PROMETHEUS_MULTIPROC_DIR") or None,
         # /metrics only for `Authorization: Bearer <token>` when set (docs/OPERATIONS.md).
         "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
         "EXPORTS_DIR": env.get("EXPORTS_DIR") or str(ROOT / "exports"),
@@ -109,6 +111,11 @@ POSTGRES_ENGINE = {
     "pool_timeout": 5,  # waiting for a free pooled connection
     "connect_args": {"connect_timeout": 3},
 }
+
+
+def child_environment(**extra: str) -> dict:
+    """The environment for a program the app runs (pg_dump, pg_restore), with additions."""
+    return {**os.environ, **extra}
 
 
 def _flag(raw: str | None, default: bool | None) -> bool | None:

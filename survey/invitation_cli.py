@@ -89,6 +89,12 @@ def rules_show(org_slug: str):
 @click.option("--daily-cap", default=None, help="At most N invitations a day, or 'off'.")
 @click.option("--reminder-hours", default=None, help="One reminder after N hours, or 'off'.")
 @click.option("--active/--inactive", default=None, help="Invite (or stop inviting) at all.")
+@click.option("--language", default="nl", show_default=True, help="Language of the texts below.")
+@click.option("--sms-text", default=None, help="Own SMS text with {link} (and {organisation}), "
+              "or 'default'.")
+@click.option("--reminder-sms-text", default=None, help="Own reminder SMS text, or 'default'.")
+@click.option("--email-subject", default=None, help="Own e-mail subject, or 'default'.")
+@click.option("--email-body", default=None, help="Own e-mail introduction, or 'default'.")
 @with_appcontext
 def rules_set(
     org_slug,
@@ -102,6 +108,11 @@ def rules_set(
     daily_cap,
     reminder_hours,
     active,
+    language,
+    sms_text,
+    reminder_sms_text,
+    email_subject,
+    email_body,
 ):
     """Create or change the rule of one channel; options left out keep their value."""
     from survey.errors import Invalid
@@ -124,7 +135,40 @@ def rules_set(
         changes["daily_cap"] = daily_cap
     if reminder_hours is not None:
         changes["reminder_after_hours"] = reminder_hours
+    texts = {
+        name: value
+        for name, value in (
+            ("sms", sms_text),
+            ("sms_reminder", reminder_sms_text),
+            ("email_subject", email_subject),
+            ("email_body", email_body),
+        )
+        if value is not None
+    }
+    from survey.services.rule_texts import checked_texts, set_texts
+
+    checked_texts(language, texts)  # a bad text changes nothing, the rest of the rule neither
     set_rule(org_slug, channel, **changes)
+    if texts:
+        set_texts(org_slug, channel, language, texts)
     for rule, slug in list_rules(org_slug):
         if rule.contact_channel == channel:
             click.echo(_describe(rule, slug))
+    if channel == "phone":
+        _echo_sms_lengths(org_slug, channel, language)
+
+
+def _echo_sms_lengths(org_slug: str, channel: str, language: str) -> None:
+    """Each SMS text as it is sent (with a link of the real length) and what it costs."""
+    from survey.services.rule_texts import sms_texts
+
+    for found in sms_texts(org_slug, channel, language):
+        length = found.length
+        encoding = "GSM-7" if length.encoding == "gsm7" else "UCS-2 (a character outside GSM-7)"
+        click.echo(
+            f"{found.name} ({language}, {'own' if found.own else 'default'}): "
+            f"{length.segments} segment(s), {encoding}, {length.units} units "
+            f"({length.per_segment} per segment) with the link: {found.text}"
+        )
+        if length.segments > 1:
+            click.echo(f"Warning: {found.name} costs {length.segments} SMS messages per person.")

@@ -9,7 +9,6 @@ scraped, never counted, so every web node reports the same truth.
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import timedelta
 
@@ -46,7 +45,9 @@ SILENT_AFTER = timedelta(minutes=10)  # a kiosk beats every minute by default
 
 
 def multiprocess_dir() -> str | None:
-    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+    from flask import current_app
+
+    return current_app.config.get("PROMETHEUS_MULTIPROC_DIR")
 
 
 def response_stored(survey_mode: str, contact_channel: str) -> None:

@@ -29,3 +29,16 @@ def send(max_seconds: float, until_empty: bool):
     click.echo(f"sent {total.sent} (recovered {total.recovered}), retrying {total.retrying}, "
                f"failed {total.failed}, expired {total.expired} "
                f"in {time.monotonic() - started:.1f} s")
+
+
+@invitations.command("texts")
+@click.option("--org", "org_slug", required=True, help="Organisation code.")
+@with_appcontext
+def texts(org_slug: str):
+    """The SMS texts the rules send, with their length in SMS segments (GSM-7 or UCS-2)."""
+    from survey.services.invitation_texts import sms_text_lengths
+
+    for t in sms_text_lengths(org_slug):
+        warning = "" if t.segments == 1 else "  (more than one SMS)"
+        click.echo(f"{t.channel} {t.kind} [{t.language}]: {t.segments} segment(s), "
+                   f"{t.encoding}{warning}\n  {t.text}")

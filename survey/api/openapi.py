@@ -252,6 +252,24 @@ PATHS = {
 }
 
 
+MALFORMED = "The request is malformed (e.g. a NUL character in the URL, a parameter out of range)."
+
+
+def _with_malformed(paths: dict) -> dict:
+    """Every operation may answer 400: the strict request parsing (survey/security.py) refuses
+    NUL characters and the like in any URL before a view runs."""
+    return {
+        path: {
+            method: {
+                **operation,
+                "responses": {"400": _error(MALFORMED), **operation["responses"]},
+            }
+            for method, operation in methods.items()
+        }
+        for path, methods in paths.items()
+    }
+
+
 def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
@@ -260,7 +278,7 @@ def openapi_document() -> dict:
             "version": "1.0.0",
             "description": "Customer-satisfaction responses from every channel, one path in.",
         },
-        "paths": {**PATHS, **CONTACT_PATHS},
+        "paths": _with_malformed({**PATHS, **CONTACT_PATHS}),
         "components": {
             "schemas": {
                 "Error": {

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL
 
+from survey.config import child_environment
 from survey.errors import Conflict, Invalid, ServiceError
 from survey.extensions import db
 
@@ -45,9 +46,7 @@ def _sqlite_path(url: URL) -> Path:
 
 def _libpq(url: URL) -> tuple[str, dict]:
     """A libpq connection string for pg_dump/pg_restore, the password in the environment."""
-    env = {**os.environ}
-    if url.password:
-        env["PGPASSWORD"] = str(url.password)
+    env = child_environment(**({"PGPASSWORD": str(url.password)} if url.password else {}))
     plain = url.set(drivername="postgresql", password=None)
     return plain.render_as_string(hide_password=False), env
 

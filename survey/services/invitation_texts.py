@@ -3,7 +3,9 @@
 An organisation's rule may replace a text per language (`InvitationRule.texts`, keys
 `sms`, `sms_reminder`, `email_subject`, `email_body`) with `{organisation}` and `{link}`
 as placeholders; otherwise the gettext default applies. The default Dutch SMS with its link
-fits one 160-character GSM-7 segment (tests/services/test_invitation_texts.py).
+fits one 160-character GSM-7 segment with a PUBLIC_URL of up to 33 characters
+(tests/invitations/test_rule_texts.py); `flask kto rules set --sms-text` sets own texts
+(survey/services/rule_texts.py) and shows the segment count of each.
 """
 
 from __future__ import annotations
@@ -88,3 +90,40 @@ class Composer:
             organisation=organisation, subject=subject,
         )
         return Words(sms=sms, subject=subject, body=body, html=html)
+
+
+@dataclass(frozen=True)
+class SmsTextLength:
+    channel: str
+    kind: str  # "invitation" or "reminder"
+    language: str
+    text: str  # with the organisation's name and a link of full length
+    encoding: str
+    segments: int
+
+
+def sms_text_lengths(org_slug: str) -> list[SmsTextLength]:
+    """Every SMS text the organisation's rules would send (their own or the default), per
+    language and kind, measured with a link of full length (PUBLIC_URL, a 22-character token)."""
+    from survey.domain.invitation_rules import invitation_mode
+    from survey.domain.sms import sms_length
+    from survey.services import catalogue
+    from survey.services.rules import list_rules
+
+    org = catalogue.organisation(org_slug)
+    link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/{'x' * 22}"
+    composer = Composer()
+    found = []
+    for rule, _survey in list_rules(org_slug):
+        mode = invitation_mode(rule.contact_channel)
+        if mode is None or mode[0] != "sms":
+            continue
+        for kind in ("invitation", "reminder"):
+            for language in current_app.config["BABEL_SUPPORTED_LOCALES"]:
+                text = composer.words(mode="sms", language=language, kind=kind,
+                                      custom=rule.texts, organisation=org.name, link=link,
+                                      unsubscribe="").sms
+                length = sms_length(text)
+                found.append(SmsTextLength(rule.contact_channel, kind, language, text,
+                                           length.encoding, length.segments))
+    return found

@@ -88,3 +88,22 @@ def test_the_link_in_a_sent_message_opens_the_survey(client, outbox):
     assert page.status_code == 200
     db.session.rollback()
     assert db.session.get(Invitation, inv).opened_at is not None
+
+
+def test_sms_texts_and_their_segments_are_shown(app, runner, demo_org, monkeypatch):
+    from survey.services.rules import set_rule
+
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://kto.voorbeeld.nl")
+    result = runner.invoke(args=["kto", "invitations", "texts", "--org", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "phone invitation [nl]: 1 segment(s), gsm7" in result.output
+    assert "Gemeente Voorbeeld: hoe was uw contact met ons?" in result.output
+    from survey.database import unit_of_work
+    from survey.models.invitation import InvitationRule
+
+    set_rule("demo", "phone", sampling_rate=1)
+    with unit_of_work() as session:
+        rule = session.query(InvitationRule).filter_by(contact_channel="phone").one()
+        rule.texts = {"sms": {"nl": "{organisation}: hoe ging het? Zeg het ons: {link} ĳ"}}
+    result = runner.invoke(args=["kto", "invitations", "texts", "--org", "demo"])
+    assert "phone invitation [nl]: 2 segment(s), ucs2  (more than one SMS)" in result.output
