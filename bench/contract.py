@@ -38,7 +38,7 @@ def fuzz_operation(operation, mode, base_url: str, headers: dict, examples: int)
         seen["cases"] += 1
         try:
             case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS)
-        except Exception as error:  # noqa: BLE001  (counted and shown, the run goes on)
+        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001  (counted, the run goes on)
             failures.append(str(error).strip().splitlines()[0][:200] if len(failures) < 5 else "")
 
     try:

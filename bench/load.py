@@ -111,7 +111,23 @@ def run_load(base_url: str, key: str, count: int, connections: int = 64,
              tally: Tally | None = None, give_up_seconds: float = 120,
              timeout: float = 30) -> Tally:
     tally = tally or Tally()
-    asyncio.run(_load(base_url, key, count, connections, tally, give_up_seconds, timeout))
+    # The load gets an event loop of its own in its own thread: the caller's thread may
+    # already run one (a test session that drove a browser through Playwright's sync API).
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(
+                _load(base_url, key, count, connections, tally, give_up_seconds, timeout)
+            )
+        except BaseException as exc:  # handed to the caller below
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="load")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
     return tally
 
 

@@ -203,7 +203,11 @@ class Gunicorn:
             cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True,
         )
         log.close()
-        self.wait_ready()
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.__exit__(None, None, None)  # a server that did not come up is stopped too
+            raise
         return self
 
     def wait_ready(self, seconds: float = 180) -> None:

@@ -12,12 +12,8 @@ from survey.services import organisations
 @bp.get("/<org>/")
 @requires("viewer")
 def org_home():
-    """The organisation's first page: the dashboard when there is one, else the reports."""
-    from flask import current_app
-
-    if "admin.dashboard" in current_app.view_functions:
-        return redirect(url_for("admin.dashboard"))
-    return redirect(url_for("admin.report_list"))
+    """The organisation's first page: its dashboard."""
+    return redirect(url_for("admin.dashboard"))
 
 
 @bp.get("/operator/organisations")

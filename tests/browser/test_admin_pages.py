@@ -176,4 +176,4 @@ def test_choosing_an_organisation_is_accessible(page, live_server, staff):
         assert page.get_by_role("link", name="Gemeente Beta").is_visible()
         assert_accessible(page, f"choose {lang}")
     page.get_by_role("link", name="Gemeente Alfa").click()
-    page.wait_for_url("**/staff/alpha/dashboard")  # the organisation's landing page
+    page.wait_for_url("**/staff/alpha/dashboard")

@@ -132,7 +132,7 @@ def test_create_edit_reorder_preview_publish(page, live_server, admin):
     expect(page.locator(".device legend")).to_have_text("Welk cijfer geeft u ons gesprek?")
     no_violations(page, "widget phone")
     page.get_by_role("link", name="Op een computer").click()
-    box = page.locator(".device").bounding_box()
+    box = page.locator('.device[data-device="desktop"]').bounding_box()
     assert round(box["width"]) == 1280
     no_violations(page, "widget desktop")
 
