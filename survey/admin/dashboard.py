@@ -13,7 +13,7 @@ from flask import Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 
 from survey.admin import bp
-from survey.admin.permissions import allows, current_organisation, requires
+from survey.admin.permissions import current_organisation, may_read_comments, requires
 from survey.reports import charts, display, pdf, spreadsheet, story, texts
 from survey.reports import dashboard_cells as cells
 from survey.reports.data import Organisation
@@ -56,7 +56,7 @@ def dashboard_page():
     search = request.args.get("q", "")
     comments = (
         dashboard.comments(current_organisation(), current, search, lang)
-        if allows("analyst")
+        if may_read_comments()
         else None
     )
     spark = {row.channel: row for row in data.trend.rows}

@@ -97,6 +97,15 @@ def allows(role: str) -> bool:
     return have in RANK and RANK[have] >= RANK[role]
 
 
+def may_read_comments() -> bool:
+    """Analysts and administrators always; viewers when the organisation allows it."""
+    if allows("analyst"):
+        return True
+    organisation = g.get("organisation")
+    return bool(allows("viewer") and organisation is not None
+                and organisation.viewers_see_comments)
+
+
 def fill_org(endpoint: str, values: dict) -> None:
     """url_defaults: `org` of the current page for every URL that needs one."""
     if "org" in values or not has_request_context():

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from flask import Response, abort, render_template, stream_with_context
 
 from survey.admin import bp
-from survey.admin.permissions import allows, current_organisation, requires
+from survey.admin.permissions import allows, current_organisation, may_read_comments, requires
 from survey.reports import funnel
 from survey.services import reports
 
@@ -27,11 +27,14 @@ def report_page(report_id: int):
     # A NotFound from the service is rendered by survey.error_responses (a 404 page).
     report = reports.report_of(current_organisation().id, report_id)
     data = reports.stored_data(report)
+    tables = reports.spreadsheet.tables(data)
+    if not may_read_comments():
+        tables.pop("comments", None)
     return render_template(
         "admin/report.html",
         report=report,
         data=data,
-        tables=reports.spreadsheet.tables(data),
+        tables=tables,
         charts=reports.charts.CHARTS,
         report_texts=reports.texts,
         funnel=funnel,
@@ -45,7 +48,9 @@ def report_file(report_id: int, kind: str, name: str):
     """A download (pdf, xlsx, csv/<table>, responses) or a chart (svg/<name>)."""
     if kind == "responses" and not allows("analyst"):
         abort(403)  # raw responses (with comments) are for analysts and administrators
-    found = reports.download(current_organisation().id, report_id, kind, name)
+    found = reports.download(
+        current_organisation().id, report_id, kind, name, comments=may_read_comments()
+    )
     headers = {"X-Content-Type-Options": "nosniff"}
     if found.filename:
         headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'

@@ -9,7 +9,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, URLField
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    URLField,
+)
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -41,6 +48,12 @@ class SettingsForm(FlaskForm):
     )
     subscribers = MultiCheckboxField(
         _l("Monthly report by e-mail to"), coerce=int, choices=[], validate_choice=False
+    )
+    viewers_see_comments = BooleanField(
+        _l("Viewers may read comments"),
+        description=_l("Analysts and administrators always see citizens' comments; viewers "
+                       "only when this is on (on the report page, in the PDF, XLSX and CSV "
+                       "files and on the dashboard)."),
     )
 
 
@@ -101,6 +114,7 @@ def settings_save():
             timezone=form.timezone.data,
             complaint_url=form.complaint_url.data or "",
             subscribers=set(form.subscribers.data or []),
+            viewers_see_comments=bool(form.viewers_see_comments.data),
         )
     except ServiceError as error:
         show_on_form(form, error)

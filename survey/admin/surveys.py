@@ -355,14 +355,14 @@ def survey_export(slug: str):
     )
 
 
-PREVIEW_CHANNELS = ("kiosk", "widget")
+PREVIEW_CHANNELS = ("kiosk", "widget", "link")
 
 
 @bp.get("/<org>/surveys/<slug>/preview/<channel>")
 @requires("admin")
 def survey_preview(slug: str, channel: str):
-    """The survey as the kiosk or the widget shows it, one question at a time, at the
-    device's real size (survey/admin/previews.py explains how without a frame)."""
+    """The survey as the kiosk, the widget or the link page shows it, one question at a time,
+    at the device's real size (survey/admin/previews.py explains how without a frame)."""
     if channel not in PREVIEW_CHANNELS:
         abort(404)
     survey = editor.survey_of(_org_id(), slug)
@@ -402,6 +402,9 @@ def survey_preview(slug: str, channel: str):
         texts=texts,
         scales=SCALES,
         condition=_condition_text(question, language) if question else None,
+        link_screen=previews.link_screen(
+            definition, question, language, current_organisation().name
+        ) if channel == "link" else None,
     )
 
 
@@ -429,7 +432,8 @@ def survey_preview_css(name: str):
     if channel not in previews.DEVICES or device not in previews.DEVICES[channel]:
         abort(404)
     width, height = previews.DEVICES[channel][device]
-    css = previews.kiosk_css() if channel == "kiosk" else previews.widget_css()
+    css = {"kiosk": previews.kiosk_css, "widget": previews.widget_css,
+           "link": previews.link_css}[channel]()
     css += f":host {{ width: {width}px; height: {height}px; }}\n"
     response = Response(css, mimetype="text/css")
     response.headers["Cache-Control"] = "no-cache"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
@@ -29,6 +29,10 @@ class Organisation(db.Model):
     # The logo on reports: PNG or SVG (checked: size, no scripts), with its media type.
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo_type: Mapped[str | None] = mapped_column(String(20))
+    # Whether viewers may read citizens' comments (analysts and administrators always may).
+    viewers_see_comments: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     units: Mapped[list[Unit]] = relationship(back_populates="organisation")
     locations: Mapped[list[Location]] = relationship(back_populates="organisation")

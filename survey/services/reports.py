@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -320,14 +321,25 @@ class Download:
     filename: str | None
 
 
-def download(organisation_id: int, report_id: int, kind: str, name: str = "") -> Download:
-    """One file of a stored report of this organisation; NotFound otherwise."""
+def download(
+    organisation_id: int, report_id: int, kind: str, name: str = "", comments: bool = True
+) -> Download:
+    """One file of a stored report of this organisation; NotFound otherwise. Without
+    ``comments`` (a viewer the organisation does not let read them) the PDF and XLSX are
+    rendered again from the stored data with the comments left out, and the comments table
+    is not found."""
     report = report_of(organisation_id, report_id)
     if kind == "pdf":
-        return Download(report.pdf, "application/pdf", filename(report, "pdf"))
+        body = report.pdf if comments else pdf.render(without_comments(stored_data(report)))
+        return Download(body, "application/pdf", filename(report, "pdf"))
     if kind == "xlsx":
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return Download(report.xlsx, mimetype, filename(report, "xlsx"))
+        body = (
+            report.xlsx if comments else spreadsheet.xlsx(without_comments(stored_data(report)))
+        )
+        return Download(body, mimetype, filename(report, "xlsx"))
+    if kind == "csv" and name == "comments" and not comments:
+        raise NotFound("table_not_found", "No such table.", "name")
     if kind == "csv":
         stem = filename(report, "csv").removesuffix(".csv")
         return Download(table_csv(report, name), "text/csv", f"{stem}-{name}.csv")
@@ -337,6 +349,11 @@ def download(organisation_id: int, report_id: int, kind: str, name: str = "") ->
     if kind == "svg":
         return Download(chart_svg(report, name), "image/svg+xml", None)
     raise NotFound("download_not_found", "No such download.", "kind")
+
+
+def without_comments(data: ReportData) -> ReportData:
+    """A copy of report data with the citizens' comments left out."""
+    return dataclasses.replace(data, comments=())
 
 
 def stored_data(report: Report) -> ReportData:

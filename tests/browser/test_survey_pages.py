@@ -136,6 +136,23 @@ def test_create_edit_reorder_preview_publish(page, live_server, admin):
     assert round(box["width"]) == 1280
     no_violations(page, "widget desktop")
 
+    # The link page on a small phone, with its own markup and stylesheet.
+    page.get_by_role("link", name="Toon op de linkpagina").click()
+    page.wait_for_url("**/preview/link*")
+    bar = page.locator(".device .bar")
+    expect(bar).to_have_text("Gemeente Voorbeeld")
+    # link.css (its --accent) reached the shadow root; waits for the stylesheet
+    expect(bar).to_have_css("background-color", "rgb(0, 71, 107)")
+    box = page.locator('.device[data-device="phone"]').bounding_box()
+    assert (round(box["width"]), round(box["height"])) == (360, 640)
+    expect(page.locator(".device h1")).to_have_text("Welk cijfer geeft u ons gesprek?")
+    expect(page.locator(".device .scale button")).to_have_count(10)
+    no_violations(page, "link page preview")
+    page.get_by_role("link", name="Vragen in het Engels").click()
+    expect(page.locator(".device h1")).to_contain_text("How satisfied are you")
+    expect(page.locator(".device .ends")).to_contain_text("very good")
+    no_violations(page, "link page preview en")
+
     # Publish: a new version.
     page.goto(f"{url}/staff/demo/surveys/telefoon-dh")
     page.get_by_role("button", name="Publiceren als versie 2").click()
