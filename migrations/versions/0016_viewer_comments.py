@@ -17,11 +17,13 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('organisations', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('viewers_see_comments', sa.Boolean(), server_default=sa.false(),
-                      nullable=False)
-        )
+    # A plain ADD COLUMN: SQLite's batch mode would rebuild organisations, which its foreign
+    # keys refuse once users and memberships point at it.
+    op.add_column(
+        'organisations',
+        sa.Column('viewers_see_comments', sa.Boolean(), server_default=sa.false(),
+                  nullable=False),
+    )
 
 
 def downgrade():
