@@ -7,7 +7,7 @@ from huey import crontab
 from survey import queue
 from survey.queue import huey
 from survey.reports.period import AMSTERDAM
-from survey.services import reports, sending, status
+from survey.services import partitions, reports, sending, status
 
 
 @huey.on_startup()
@@ -70,3 +70,11 @@ def erase_addresses():
 
     with queue.app().app_context():
         invitations.erase_addresses(datetime.now(UTC))
+
+
+@huey.periodic_task(crontab(hour="3", minute="30"))
+def create_partitions():
+    """Every night (and at worker start): on PostgreSQL, the monthly partitions of responses
+    and answers for this month and the next two exist before their first answer arrives."""
+    with queue.app().app_context():
+        partitions.create_ahead_now()
