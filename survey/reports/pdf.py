@@ -66,7 +66,7 @@ def render(data: ReportData) -> bytes:
     fonts.register()
     lang = data.meta.language
     s = styles()
-    w = lambda key: texts.word(key, lang)  # noqa: E731
+    w = lambda key: texts.word(texts.period_key(key, data.meta.month), lang)  # noqa: E731
     meta = data.meta
     org = meta.organisation.name
     story = [

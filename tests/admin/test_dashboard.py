@@ -164,3 +164,31 @@ def test_make_report_for_a_quarter_and_a_location(client, staff):
     assert "Gemeente Voorbeeld · Stadhuis" in text and "K4 2026" in text
     assert "Trend: de laatste 13 perioden" in text
     assert "n = 20" in text  # the location's responses only
+
+
+@pytest.mark.parametrize(
+    ("query", "word", "year_word"),
+    [
+        ("period=quarter&at=2026-Q4", "vorig kwartaal", "zelfde kwartaal vorig jaar"),
+        ("period=year&at=2026", "vorig jaar", "het jaar ervoor"),
+        ("period=range&from=2026-09&to=2026-10", "vorige periode", "zelfde periode vorig jaar"),
+    ],
+)
+def test_period_tables_name_their_comparison(client, staff, query, word, year_word):
+    _login(client, "viewer@example.nl")
+    text = _text(client.get(f"/staff/demo/dashboard?{query}").get_data(as_text=True))
+    assert "vorige maand" not in text and "zelfde maand" not in text
+    assert f"Verschil met {word}" in text  # the channel chart's data table
+    org = db.session.query(Organisation).filter_by(slug="demo").one()
+    from survey.reports import spreadsheet
+    from survey.services import dashboard
+
+    view = dashboard.view(org, dict(p.split("=") for p in query.split("&")), "nl")
+    headers = spreadsheet.tables(view.data)["summary"][0]
+    assert f"Verschil met {year_word}" in headers and f"Significant t.o.v. {word}" in headers
+
+
+def test_month_tables_keep_the_month_words(client, staff):
+    _login(client, "viewer@example.nl")
+    text = _text(client.get("/staff/demo/dashboard?period=month&at=2026-10").get_data(as_text=True))
+    assert "Verschil met vorige maand" in text
