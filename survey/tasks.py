@@ -7,7 +7,7 @@ from huey import crontab
 from survey import queue
 from survey.queue import huey
 from survey.reports.period import AMSTERDAM
-from survey.services import reports, sending, status
+from survey.services import period_reports, reports, sending, status
 
 
 @huey.on_startup()
@@ -47,6 +47,7 @@ def catch_up_reports():
     enqueued at worker start, and run every quarter of an hour (catch_up_periodically)."""
     with queue.app().app_context():
         reports.catch_up(datetime.now(AMSTERDAM).date())
+        period_reports.catch_up(datetime.now(AMSTERDAM).date())
 
 
 @huey.periodic_task(crontab(minute="*/15"))
@@ -54,6 +55,24 @@ def catch_up_periodically():
     """A run whose worker died is taken over once its claim's lease ends (report_jobs)."""
     with queue.app().app_context():
         reports.catch_up(datetime.now(AMSTERDAM).date())
+        period_reports.catch_up(datetime.now(AMSTERDAM).date())
+
+
+@huey.periodic_task(amsterdam_crontab(day="1", hour="6", minute="30"))
+def period_reports_due():
+    """On the 1st at 06:30 Amsterdam time: the subscribed reports of the period that just
+    ended (a unit's month; a quarter in January, April, July and October; the year in
+    January), organisation-wide or per unit, each built and e-mailed once."""
+    with queue.app().app_context():
+        period_reports.send_due(datetime.now(AMSTERDAM).date())
+
+
+@huey.task()
+def build_requested_report(run_id: int):
+    """A report asked for with the dashboard's "Maak rapport" button (its progress is
+    written to its period_reports row, which the staff page shows)."""
+    with queue.app().app_context():
+        period_reports.run_requested(run_id)
 
 
 @huey.periodic_task(crontab(minute="*"))

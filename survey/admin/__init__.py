@@ -18,6 +18,7 @@ from survey.admin import (  # noqa: E402,F401
     home,
     kiosks,
     places,
+    report_runs,
     reports,
     settings,
     staff_session,

@@ -5,6 +5,7 @@ from survey.models.device import Device
 from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
 from survey.models.membership import Membership
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
+from survey.models.period_report import PeriodReport, ReportSubscription
 from survey.models.reporting import ContactVolume, Report, ReportJob, ReportTarget
 from survey.models.response import Answer, Response
 from survey.models.survey import Survey, SurveyVersion, WidgetRateChange
@@ -26,8 +27,10 @@ __all__ = [
     "Membership",
     "Organisation",
     "PasswordToken",
+    "PeriodReport",
     "Report",
     "ReportJob",
+    "ReportSubscription",
     "ReportTarget",
     "Response",
     "Survey",

@@ -144,9 +144,12 @@ class _Window:
         return bool(used) and all(c.weights.calibrated for c in used)
 
 
-def build(org, period: Period, filters: Filters, language: str, today: date) -> d.ReportData:
+def build(
+    org, period: Period, filters: Filters, language: str, today: date, monthly_trend=False
+) -> d.ReportData:
     """The dashboard's report data for one period and filters (no comments: see
-    survey.services.dashboard.comments, for analysts)."""
+    survey.services.dashboard.comments, for analysts). With ``monthly_trend`` the trend is
+    the period's own months (a year report: its 12 months) instead of 13 periods."""
     index = cached_index(org.id)
     now = _Window(org.id, period, today, index)
     before = _Window(org.id, period.shifted(-1), today, index)
@@ -210,7 +213,9 @@ def build(org, period: Period, filters: Filters, language: str, today: date) -> 
         ),
         summary=summary,
         channels=tuple(rows),
-        trend=_trend(org.id, period, filters, channels, language, today, index, now),
+        trend=_trend(
+            org.id, period, filters, channels, language, today, index, now, monthly_trend
+        ),
         breakdowns=_breakdowns(org.id, now, filters, language),
         heatmap=d.Heatmap(
             tuple((0,) * 24 for _ in range(7)),
@@ -236,10 +241,18 @@ def build(org, period: Period, filters: Filters, language: str, today: date) -> 
     )
 
 
-def _trend(org_id, period, filters, channels, language, today, index, now) -> d.Trend:
+def trend_periods(period: Period, monthly_trend: bool = False) -> list[Period]:
+    """The periods of a view's trend: the 13 periods up to this one, or its own months."""
+    if monthly_trend:
+        return [Period("month", m, m) for m in period.months()]
+    return [period.shifted(k) for k in range(-SPARK_PERIODS + 1, 1)]
+
+
+def _trend(org_id, period, filters, channels, language, today, index, now, monthly_trend):
     windows = [
-        _Window(org_id, period.shifted(k), today, index) for k in range(-SPARK_PERIODS + 1, 0)
-    ] + [now]
+        now if p == period else _Window(org_id, p, today, index)
+        for p in trend_periods(period, monthly_trend)
+    ]
     rows = [
         d.TrendRow(
             None,

@@ -148,6 +148,8 @@ def test_quarter_changes_speak_of_periods(client, staff):
 
 
 def test_make_report_for_a_quarter_and_a_location(client, staff):
+    """"Maak rapport" queues the view's report (the test queue runs it at once); its page
+    shows the progress and then the download."""
     import io
 
     import pdfplumber
@@ -155,15 +157,58 @@ def test_make_report_for_a_quarter_and_a_location(client, staff):
     _login(client, "viewer@example.nl")
     location = db.session.query(Location).filter_by(name="Stadhuis").first()
     page = client.get(f"/staff/demo/dashboard?period=quarter&at=2026-Q4&location={location.id}")
-    link = re.search(r'href="([^"]*dashboard/report\.pdf[^"]*)"', page.get_data(as_text=True))
-    response = client.get(link.group(1).replace("&amp;", "&"))
+    html = page.get_data(as_text=True)
+    form = re.search(r'<form method="post" action="([^"]*dashboard/report)"', html)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
+    assert fields["period"] == "quarter" and fields["location"] == str(location.id)
+    fields["csrf_token"] = token
+    queued = client.post(form.group(1), data=fields)
+    assert queued.status_code == 303 and "/staff/demo/report-runs/" in queued.headers["Location"]
+    db.session.rollback()  # the test client's requests share this session: read afresh
+    status = client.get(queued.headers["Location"] + "/status.json").get_json()
+    assert status["state"] == "done" and status["progress"] == 100
+    run_page = _text(client.get(queued.headers["Location"]).get_data(as_text=True))
+    assert "Het rapport is klaar." in run_page
+    response = client.get(status["download"])
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert "demo-2026-Q4.pdf" in response.headers["Content-Disposition"]
+    assert "kto-demo-2026-Q4-nl.pdf" in response.headers["Content-Disposition"]
     with pdfplumber.open(io.BytesIO(response.data)) as doc:
         text = " ".join(" ".join(p.extract_text() or "" for p in doc.pages).split())
     assert "Gemeente Voorbeeld · Stadhuis" in text and "K4 2026" in text
     assert "Trend: de laatste 13 perioden" in text
     assert "n = 20" in text  # the location's responses only
+    assert "vorige maand" not in text
+
+
+def test_a_report_of_another_organisation_is_not_found(client, staff):
+    from survey.services import period_reports
+
+    org = db.session.query(Organisation).filter_by(slug="demo").one()
+    run = period_reports.request(org, {"period": "month", "at": "2026-10"}, "nl", None)
+    run_id = run.id
+    other = Organisation(slug="andere", name="Andere gemeente")
+    db.session.add(other)
+    db.session.commit()
+    add_user("ander@example.nl", PASSWORD, "andere")
+    _login(client, "ander@example.nl")
+    assert client.get(f"/staff/andere/report-runs/{run_id}").status_code == 404
+    assert client.get(f"/staff/andere/report-runs/{run_id}/pdf").status_code == 404
+
+
+def test_make_report_refuses_a_bad_period(client, staff):
+    from survey.models import PeriodReport
+
+    _login(client, "viewer@example.nl")
+    html = client.get("/staff/demo/dashboard?period=month&at=2026-10").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    before = db.session.query(PeriodReport).count()
+    bad = client.post(
+        "/staff/demo/dashboard/report",
+        data={"csrf_token": token, "period": "quarter", "at": "2026-Q5"},
+    )
+    assert bad.status_code == 422
+    assert db.session.query(PeriodReport).count() == before
 
 
 @pytest.mark.parametrize(
