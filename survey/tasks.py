@@ -7,7 +7,7 @@ from huey import crontab
 from survey import queue
 from survey.queue import huey
 from survey.reports.period import AMSTERDAM
-from survey.services import period_reports, reports, sending, status
+from survey.services import dashboard_warm, period_reports, reports, sending, status
 
 
 @huey.on_startup()
@@ -73,6 +73,28 @@ def build_requested_report(run_id: int):
     written to its period_reports row, which the staff page shows)."""
     with queue.app().app_context():
         period_reports.run_requested(run_id)
+
+
+@huey.periodic_task(amsterdam_crontab(hour="3", minute="0"))
+def warm_dashboards():
+    """Every night at 03:00 Amsterdam time: the dashboard cells of every organisation's
+    current periods stored for the web processes (survey.services.dashboard_warm)."""
+    with queue.app().app_context():
+        dashboard_warm.warm(datetime.now(AMSTERDAM).date())
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def warm_recent_dashboards():
+    """Every 5 minutes: the last two months' cells again (they still receive responses)."""
+    with queue.app().app_context():
+        dashboard_warm.warm(datetime.now(AMSTERDAM).date(), recent_only=True)
+
+
+@huey.task()
+def warm_dashboard(organisation_id: int):
+    """A dashboard view found a month cold: store the organisation's current months."""
+    with queue.app().app_context():
+        dashboard_warm.warm(datetime.now(AMSTERDAM).date(), organisation_id)
 
 
 @huey.periodic_task(crontab(minute="*"))

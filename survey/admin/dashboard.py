@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 
+from survey import tasks
 from survey.admin import bp
 from survey.admin.permissions import current_organisation, may_read_comments, requires
 from survey.reports import charts, display, spreadsheet, story, texts
@@ -34,6 +35,9 @@ def _current() -> dashboard.View:
     if found is None:
         found = dashboard.view(organisation, request.args, _language())
         cells.put(key, found, VIEW_SECONDS)
+        if found.cold:
+            # The worker stores this organisation's current months for every web process.
+            tasks.warm_dashboard(organisation.id)
     return found
 
 

@@ -5,7 +5,7 @@ from survey.models.device import Device
 from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
 from survey.models.membership import Membership
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
-from survey.models.period_report import PeriodReport, ReportSubscription
+from survey.models.period_report import PeriodReport, ReportSubscription, StoredMonthCells
 from survey.models.reporting import ContactVolume, Report, ReportJob, ReportTarget
 from survey.models.response import Answer, Response
 from survey.models.survey import Survey, SurveyVersion, WidgetRateChange
@@ -34,6 +34,7 @@ __all__ = [
     "ReportTarget",
     "Response",
     "Survey",
+    "StoredMonthCells",
     "SurveyVersion",
     "Topic",
     "Unit",

@@ -1,4 +1,5 @@
-"""Reports of a quarter, a year or a unit (team), their runs and who gets them by e-mail."""
+"""Reports of a quarter, a year or a unit (team), their runs and who gets them by e-mail;
+the dashboard's month cells kept for every web process."""
 
 from __future__ import annotations
 
@@ -62,3 +63,17 @@ class ReportSubscription(db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     unit_key: Mapped[int] = mapped_column(Integer, default=0)  # unit_id or 0: unique with NULL
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StoredMonthCells(db.Model):
+    """A month's dashboard cells (survey.reports.dashboard_cells) as compressed JSON, written
+    by the worker so the first dashboard view in any web process need not query the month."""
+
+    __tablename__ = "dashboard_cells"
+    __table_args__ = (UniqueConstraint("organisation_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    month: Mapped[date] = mapped_column(Date)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
