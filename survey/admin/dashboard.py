@@ -73,6 +73,7 @@ def dashboard_page():
         choices=dashboard.choices(current_organisation(), lang),
         overall=display.percent(data.summary.satisfied, lang),
         sentence=story.overall_sentence(data),
+        nps_line=story.nps_line(data),
         tiles=story.tiles(data),
         changes=story.changes(data, top=10),
         targets=story.targets(data),

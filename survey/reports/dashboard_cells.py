@@ -31,8 +31,9 @@ from sqlalchemy import distinct, false, func, select
 from survey.extensions import db
 from survey.models import Answer, ContactVolume, Response, StoredMonthCells
 from survey.reports.cells import QuestionIndex, question_index
+from survey.reports.details import WeightNote
 from survey.reports.period import utc_bounds
-from survey.reports.screening import split, usable_probability
+from survey.reports.screening import split, usable_probability, usable_score
 from survey.reports.weighting import MonthWeights, month_weights
 
 FILTERS = ("mode", "location_id", "unit_id", "topic_id")
@@ -41,7 +42,8 @@ SETTLED_SECONDS = 3600
 MAX_ENTRIES = 4096
 STORED_RECENT = 600  # stored cells of the last two months serve for 10 minutes
 STORED_SETTLED = 26 * 3600  # older months' for a day (the worker stores them every night)
-FRAMES = ("responses", "reasons", "reason_bases", "pages")
+FRAMES = ("responses", "reasons", "reason_bases", "pages", "nps", "grades")
+SCORE_COLUMNS = ["channel", "p", *FILTERS, "value", "count"]
 
 
 @dataclass
@@ -53,6 +55,9 @@ class MonthCells:
     pages: pd.DataFrame  # mode, location_id, unit_id, topic_id, page, satisfied, count
     volumes: dict[str, int]
     weights: MonthWeights
+    # channel, p, mode, location_id, unit_id, topic_id, value, count of NPS and grade answers
+    nps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    grades: pd.DataFrame = field(default_factory=pd.DataFrame)
     # Arrays derived from the cells per filter (dashboard_data), kept as long as the cells.
     derived: dict = field(default_factory=dict)
 
@@ -163,6 +168,7 @@ def _query_month(organisation_id: int, month: date, index: QuestionIndex) -> Mon
         [*FILTERS, "page", "satisfied", "count"],
     )
     volumes = _volumes(organisation_id, month)
+    nps, grades = (_scores(organisation_id, month, index, kind) for kind in ("nps", "grade"))
     return MonthCells(
         month=month,
         responses=responses,
@@ -171,7 +177,31 @@ def _query_month(organisation_id: int, month: date, index: QuestionIndex) -> Mon
         pages=pages,
         volumes=volumes,
         weights=month_weights(responses, volumes),
+        nps=nps,
+        grades=grades,
     )
+
+
+def _scores(organisation_id: int, month: date, index: QuestionIndex, kind: str) -> pd.DataFrame:
+    """The month's answers to NPS or grade questions, grouped by channel, p, the filter
+    columns and the score; only usable weights and scores on the kind's scale."""
+    condition = index.condition(kind)
+    if condition is None:
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    group = (Response.contact_channel, Response.inclusion_probability, *_DIMENSIONS, Answer.number)
+    query = _month_where(
+        select(*group, func.count())
+        .select_from(Response)
+        .join(Answer, Answer.response_id == Response.id),
+        organisation_id,
+        month,
+    ).where(condition, Answer.number.is_not(None))
+    frame = _frame(query.group_by(*group), SCORE_COLUMNS)
+    if frame.empty:
+        return frame
+    frame, _ = split(frame, usable_probability(frame))
+    frame, _ = split(frame, usable_score(frame, kind))
+    return frame
 
 
 def _volumes(organisation_id: int, month: date) -> dict[str, int]:
@@ -194,21 +224,45 @@ def _ttl(month: date, today: date) -> int:
 
 
 def encode(cells: MonthCells) -> bytes:
-    """The month's cell tables as compressed JSON (the weights are made again on reading)."""
-    doc = {}
+    """The month's cell tables and weights as compressed JSON; the weights are used on
+    reading only while the month's contact volumes are still the ones they were made for."""
+    doc: dict = {}
     for name in FRAMES:
         frame = getattr(cells, name)
-        doc[name] = {
-            "columns": list(frame.columns),
-            "data": json.loads(frame.to_json(orient="values", date_format="iso")),
-        }
+        values = json.loads(frame.to_json(orient="values", date_format="iso"))
+        doc[name] = {"columns": list(frame.columns), "data": values}
+    weights = cells.weights
+    doc["weights"] = {
+        "cells": [[c, p, w] for (c, p), w in weights.weights.items()],
+        "calibrated": weights.calibrated,
+        "trimmed": weights.trimmed,
+        "missing_volumes": list(weights.missing_volumes),
+        "volumes": dict(weights.volumes),
+        "note": None if weights.note is None else [weights.note.code, weights.note.params],
+    }
     return zlib.compress(json.dumps(doc, separators=(",", ":")).encode(), 6)
+
+
+def _weights(stored: dict | None, responses: pd.DataFrame, volumes: dict) -> MonthWeights:
+    if stored is None or stored["volumes"] != {k: int(v) for k, v in volumes.items()}:
+        return month_weights(responses, volumes)  # the volumes changed: weight again
+    note = stored["note"]
+    return MonthWeights(
+        {(c, float(p)): float(w) for c, p, w in stored["cells"]},
+        calibrated=stored["calibrated"],
+        trimmed=stored["trimmed"],
+        missing_volumes=list(stored["missing_volumes"]),
+        volumes=dict(volumes),
+        note=None if note is None else WeightNote(note[0], note[1]),
+    )
 
 
 def decode(month: date, payload: bytes, volumes: dict[str, int]) -> MonthCells:
     doc = json.loads(zlib.decompress(payload))
     frames = {
-        name: pd.DataFrame(doc[name]["data"], columns=doc[name]["columns"]) for name in FRAMES
+        name: pd.DataFrame(doc[name]["data"], columns=doc[name]["columns"])
+        for name in FRAMES
+        if name in doc
     }
     responses = frames["responses"]
     if not responses.empty:
@@ -221,7 +275,9 @@ def decode(month: date, payload: bytes, volumes: dict[str, int]) -> MonthCells:
         reason_bases=frames["reason_bases"],
         pages=frames["pages"],
         volumes=volumes,
-        weights=month_weights(responses, volumes),
+        weights=_weights(doc.get("weights"), responses, volumes),
+        nps=frames.get("nps", pd.DataFrame(columns=SCORE_COLUMNS)),
+        grades=frames.get("grades", pd.DataFrame(columns=SCORE_COLUMNS)),
     )
 
 

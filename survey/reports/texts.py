@@ -42,6 +42,7 @@ WORDS = {
     "satisfied_u": _l("Satisfied unweighted"),
     "nps": _l("NPS"),
     "grade": _l("Mean grade"),
+    "grade_long": _l("Average grade"),
     "interval": _l("95%% interval"),
     "n": _l("n"),
     "n_eff": _l("n_eff"),

@@ -237,3 +237,39 @@ def test_month_tables_keep_the_month_words(client, staff):
     _login(client, "viewer@example.nl")
     text = _text(client.get("/staff/demo/dashboard?period=month&at=2026-10").get_data(as_text=True))
     assert "Verschil met vorige maand" in text
+
+
+def test_nps_and_grades_per_channel_as_in_the_monthly_report(client, staff):
+    """NPS and average grade on the dashboard, each labelled with the channels that asked
+    them, equal to the monthly report's figures."""
+    from survey.reports import display
+    from survey.services.responses import record_many
+    from tests.reports.data import october, payload
+
+    # WhatsApp asks the NPS: 12 promoters (9-10), 4 passives, 4 detractors of 20.
+    scores = [10] * 6 + [9] * 6 + [8] * 4 + [3] * 4
+    record_many(
+        [
+            payload("whatsapp", "whatsapp", "whatsapp", 1.0,
+                    {"oordeel": "up", "aanbevelen": s}, october(4 + i))
+            for i, s in enumerate(scores)
+        ]
+    )
+    dashboard_cells.clear()
+    _login(client, "viewer@example.nl")
+    text = _text(client.get("/staff/demo/dashboard?period=month&at=2026-10").get_data(as_text=True))
+    org = db.session.query(Organisation).filter_by(slug="demo").one()
+    report = build(collect(org, parse_month("2026-10"), "nl"))
+    whatsapp = next(r for r in report.channels if r.channel == "whatsapp")
+    phone = next(r for r in report.channels if r.channel == "phone")
+    assert display.nps(whatsapp.nps, "nl") == "+40"
+    assert f"NPS, alleen gevraagd via WhatsApp: {display.nps(report.summary.nps, 'nl')}" in text
+    tiles = text[text.index("Per kanaal") : text.index("Doelen")]
+    assert f"NPS {display.nps(whatsapp.nps, 'nl')}" in tiles
+    assert f"Gemiddeld cijfer {display.grade(phone.grade, 'nl')}" in tiles
+    counter = tiles[tiles.index("Balie") : tiles.index("Telefoon")]
+    assert "NPS" not in counter and "cijfer" not in counter  # the counter asked neither
+    # A quarter pools its months, and the NPS is still labelled with its channel.
+    quarter = _text(client.get("/staff/demo/dashboard?period=quarter&at=2026-Q4").get_data(
+        as_text=True))
+    assert "NPS, alleen gevraagd via WhatsApp: +40" in quarter

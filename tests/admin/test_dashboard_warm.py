@@ -88,3 +88,20 @@ def test_warm_tasks_run_at_night_and_every_five_minutes():
     assert "warm_dashboards" not in due(datetime(2026, 11, 6, 3, 0))
     assert "warm_recent_dashboards" in due(datetime(2026, 11, 6, 3, 5))
     assert "warm_recent_dashboards" not in due(datetime(2026, 11, 6, 3, 7))
+
+
+def test_stored_cells_are_weighted_again_when_the_volumes_changed(org):
+    from survey.services.volumes import set_volume
+
+    args = {"period": "month", "at": "2026-10"}
+    dashboard_warm.warm(TODAY, org.id)
+    set_volume("demo", "2026-10", "phone", 6000)  # ten times the calls: phone weighs more
+    dashboard_cells.clear()
+    from_stored = _view(org, args)
+    assert not from_stored.cold
+    db.session.execute(db.delete(StoredMonthCells))
+    db.session.commit()
+    dashboard_cells.clear()
+    queried = _view(org, args)
+    assert queried.cold
+    assert from_stored.data.to_dict() == queried.data.to_dict()
