@@ -27,9 +27,13 @@ def queue_held(monkeypatch):
 
 
 def _run_queued_task():
-    task = huey.dequeue()
-    assert task is not None and task.name.endswith("build_requested_report")
-    huey.execute(task)
+    """Run what the web enqueued, as a worker would (a cold view also asks for its cells
+    to be stored); one of them is the report."""
+    names = []
+    while (task := huey.dequeue()) is not None:
+        names.append(task.name)
+        huey.execute(task)
+    assert names.count("build_requested_report") == 1, names
 
 
 def _worker_halfway(run_id: int, percent: int) -> None:
