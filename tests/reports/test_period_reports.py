@@ -248,3 +248,14 @@ def test_subscriptions_from_the_command_line(runner, subscribed):
               "--kind", "quarter", "--unit", "geen-team"]
     )
     assert bad.exit_code == 1 and "Unknown unit 'geen-team'" in bad.output
+
+
+def test_the_reports_page_lists_period_reports(client, subscribed, smtp_inbox):
+    period_reports.send_due(NEW_YEAR)
+    client.post("/staff/login", data={"email": "griffie@example.nl", "password": PASSWORD})
+    html = client.get("/staff/demo/reports").get_data(as_text=True)
+    assert "Kwartaal-, jaar- en teamrapporten" in html
+    assert "Gemeente Voorbeeld · Burgerzaken: K4 2026" in html
+    run = db.session.query(PeriodReport).filter_by(kind="year").one()
+    pdf = client.get(f"/staff/demo/report-runs/{run.id}/pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
