@@ -259,3 +259,71 @@ def test_the_reports_page_lists_period_reports(client, subscribed, smtp_inbox):
     run = db.session.query(PeriodReport).filter_by(kind="year").one()
     pdf = client.get(f"/staff/demo/report-runs/{run.id}/pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+
+
+# A worker process running the 06:30 job that dies by SIGKILL at one step.
+CRASHING_WORKER = """
+import os, signal, sys
+from datetime import date
+from app import create_app
+from survey.services import period_reports
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+step = sys.argv[1]
+if step == "build":
+    period_reports.pdf.render = die  # halfway through building
+elif step == "mail":
+    period_reports.messaging.send_email = die  # e-mail started, not sent
+app = create_app()
+with app.app_context():
+    period_reports.send_due(date(2027, 1, 4))
+"""
+
+
+# The job dies at the first report; the other two go out after the restart. The first is
+# built and sent after its lease, or, when its e-mail had started, not sent again.
+@pytest.mark.parametrize(("step", "mails"), [("build", 3), ("mail", 2)])
+def test_a_worker_killed_during_the_job_is_caught_up_once(
+    app, subscribed, smtp_inbox, tmp_path, step, mails
+):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {
+        **os.environ,
+        "KTO_ENV": "testing",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "MAIL_SERVER": app.config["MAIL_SERVER"],
+        "MAIL_PORT": str(app.config["MAIL_PORT"]),
+        "EXPORTS_DIR": str(tmp_path / "exports"),
+        "HUEY_SQLITE_PATH": str(tmp_path / "queue.sqlite3"),
+        "RATELIMIT_ENABLED": "0",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", CRASHING_WORKER, step], cwd=root, env=env, timeout=180,
+        capture_output=True,
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
+    assert len(smtp_inbox.messages) == 0
+    db.session.rollback()
+    assert db.session.query(PeriodReport).filter_by(state="running").count() == 1
+    # A restarted worker leaves the dead worker's claim alone until its lease ends ...
+    period_reports.catch_up(NEW_YEAR)
+    db.session.rollback()
+    assert db.session.query(PeriodReport).filter_by(state="running").count() == 1
+    # ... then the catch-up takes it over: built and e-mailed once, or, when the dead worker
+    # had started the e-mail, not sent again.
+    later = datetime.now(UTC) + LEASE + timedelta(seconds=1)
+    period_reports.catch_up(NEW_YEAR, now=later)
+    assert period_reports.catch_up(NEW_YEAR, now=later) == []
+    assert len(smtp_inbox.messages) == mails
+    assert len(set(_mails(smtp_inbox))) == mails  # each to another subscriber
+    db.session.rollback()
+    assert db.session.query(PeriodReport).filter_by(state="done").count() == 3
+    errors = [r.last_error for r in db.session.query(PeriodReport) if r.last_error]
+    assert errors == ([] if step == "build" else [period_reports.NOT_SENT_AGAIN])
