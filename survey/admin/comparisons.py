@@ -19,11 +19,8 @@ from survey.admin import bp
 from survey.admin.permissions import allows, current_organisation, requires
 from survey.errors import NotFound
 from survey.reports import comparison
-from survey.reports import dashboard_cells as cells
 from survey.reports.period import AMSTERDAM
 from survey.services import comparisons, dashboard
-
-VIEW_SECONDS = 60
 
 
 class ConsentForm(FlaskForm):
@@ -51,7 +48,6 @@ def comparison_list():
 def comparison_join(group_id: int):
     if ConsentForm().validate_on_submit():
         comparisons.join(current_user, current_organisation().id, group_id)
-        cells.clear()  # views of the group's members change at once
         flash(_("Your organisation now takes part in this comparison group."))
     return redirect(url_for("admin.comparisons"), 303)
 
@@ -61,27 +57,21 @@ def comparison_join(group_id: int):
 def comparison_leave(group_id: int):
     if ConsentForm().validate_on_submit():
         comparisons.leave(current_user, current_organisation().id, group_id)
-        cells.clear()
         flash(_("Your organisation no longer takes part in this comparison group."))
     return redirect(url_for("admin.comparisons"), 303)
 
 
 def _current(group_id: int):
-    """The group and its figures for the period in the URL (kept a minute per process);
-    404 unless this organisation takes part."""
-    organisation = current_organisation()
-    today = datetime.now(AMSTERDAM).date()
+    """The group and its figures for the period in the URL; 404 unless this organisation
+    takes part."""
+    organisation_id = current_organisation().id
     try:
-        group = comparisons.visible_group(organisation.id, group_id)
+        comparisons.visible_group(organisation_id, group_id)  # before reading anything else
     except NotFound:
         abort(404)
+    today = datetime.now(AMSTERDAM).date()
     period = dashboard.read_period(request.args, today)
-    key = ("comparison", group.id, period)
-    found = cells.get(key)
-    if found is None:
-        found = comparisons.figures(organisation.id, group.id, period, today)[1]
-        cells.put(key, found, VIEW_SECONDS)
-    return group, found
+    return comparisons.figures(organisation_id, group_id, period, today)
 
 
 @bp.get("/<org>/comparisons/<int:group_id>")

@@ -20,6 +20,7 @@ from survey.errors import Conflict, NotFound
 from survey.extensions import db
 from survey.models import ComparisonGroup, ComparisonMember, Organisation, User
 from survey.reports import comparison
+from survey.reports import dashboard_cells as cells
 from survey.reports.periods import Period
 from survey.services import audit
 from survey.services.organisations import check_code, check_name
@@ -201,7 +202,18 @@ def visible_group(organisation_id: int, group_id: int) -> ComparisonGroup:
     return member.group
 
 
+VIEW_SECONDS = 60
+
+
 def figures(organisation_id: int, group_id: int, period: Period, today: date):
-    """The group's figures for the period, for a member that takes part."""
+    """The group's figures for the period, for a member that takes part. Kept a minute per
+    process under the list of organisations taking part, so a page and its charts share one
+    computation and a join or leave shows at once."""
     group = visible_group(organisation_id, group_id)
-    return group, comparison.compare(_participants(group.id), period, today)
+    members = _participants(group.id)
+    key = ("comparison", tuple(members), period)
+    found = cells.get(key)
+    if found is None:
+        found = comparison.compare(members, period, today)
+        cells.put(key, found, VIEW_SECONDS)
+    return group, found

@@ -172,3 +172,16 @@ def test_cli_makes_invites_lists_and_refuses_duplicates(runner, app, group):
         comparisons.create_group("bench", "Again")
     with pytest.raises(NotFound):
         comparisons.visible_group(_org("derde").id, group)
+
+
+def test_a_bad_period_is_a_clear_error_for_members_only(client, group):
+    bad = _page(client, "viewer@demo.nl", "demo", group, "?period=quarter&at=2026-Q9")
+    assert bad.status_code == 422
+    assert _page(client, "viewer@derde.nl", "derde", group,
+                 "?period=quarter&at=2026-Q9").status_code == 404
+
+
+def test_an_unknown_channel_chart_is_404(client, group):
+    login(client, "viewer@demo.nl")
+    assert fresh(client).get(f"/staff/demo/comparisons/{group}/chart/social.svg"
+                             "?period=month&at=2026-10").status_code == 404

@@ -173,3 +173,24 @@ def test_rate_limited_like_other_public_endpoints(published, database_url, tmp_p
     for path in (BASE + "figures.json", "/open/demo/"):
         assert [client.get(path).status_code for _ in range(3)] == [200, 200, 200]
         assert_429(client.get(path), path)
+
+
+def test_administrator_switches_open_data_on_in_the_settings(client, app, demo_org):
+    from survey.models import AuditEntry, Organisation
+    from survey.services.users import add_user
+    from tests.admin.fixtures import fresh, login
+
+    add_user("beheer@voorbeeld.nl", "a long password", "demo", role="admin")
+    assert client.get("/open/demo/").status_code == 404
+    login(client, "beheer@voorbeeld.nl")
+    form = {"name": "Gemeente Voorbeeld", "default_language": "nl",
+            "timezone": "Europe/Amsterdam", "complaint_url": "", "open_data": "y"}
+    assert fresh(client).post("/staff/demo/settings", data=form).status_code == 303
+    assert Organisation.query.filter_by(slug="demo").one().open_data is True
+    entry = AuditEntry.query.filter_by(action="organisation.settings").one()
+    assert entry.before["open_data"] is False and entry.after["open_data"] is True
+    fresh(client)
+    anonymous = app.test_client()
+    page = anonymous.get("/open/demo/")
+    assert page.status_code == 200 and "Er zijn nog geen maanden gepubliceerd." in page.get_data(
+        as_text=True)
