@@ -163,6 +163,7 @@ RATE_LIMITS = {
     # Provider callbacks (Twilio, CM.com) and one-click unsubscribes: providers call from
     # few addresses, in bursts after a batch.
     "RATELIMIT_WEBHOOKS": "3000 per minute",
+    "RATELIMIT_OPEN_DATA": "120 per minute",  # each open data page and file (/open/...)
 }
 
 DEFAULTS = {
