@@ -15,6 +15,7 @@ import pytest
 
 from survey.extensions import db
 from survey.models import PeriodReport, ReportSubscription
+from survey.reports import dashboard_cells
 from survey.reports.periods import Period
 from survey.services import period_reports, subscriptions
 from survey.services.report_jobs import LEASE
@@ -28,6 +29,9 @@ PASSWORD = "a long password"
 
 @pytest.fixture
 def subscribed(demo_org):
+    # Cells cached by earlier tests belong to their (deleted) organisations, whose ids SQLite
+    # gives out again.
+    dashboard_cells.clear()
     load_month()
     # Burgerzaken's own responses: 15 at the counter in October, 12 satisfied.
     record_many(
@@ -45,6 +49,8 @@ def subscribed(demo_org):
     subscriptions.subscribe("demo", "kwaliteit@example.nl", "quarter")
     subscriptions.subscribe("demo", "teamleider@example.nl", "quarter", "burgerzaken")
     subscriptions.subscribe("demo", "griffie@example.nl", "year")
+    yield
+    dashboard_cells.clear()
 
 
 def _pdf_text(content: bytes) -> str:
