@@ -1,10 +1,12 @@
 """All tables, importable from one place."""
 
+from survey.models.alerts import AlertEvent, AlertRule, KioskReading
 from survey.models.audit import AuditEntry
 from survey.models.device import Device
 from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
 from survey.models.membership import Membership
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
+from survey.models.privacy import RetentionRun
 from survey.models.reporting import ContactVolume, Report, ReportJob, ReportTarget
 from survey.models.response import Answer, Response
 from survey.models.survey import Survey, SurveyVersion, WidgetRateChange
@@ -12,6 +14,10 @@ from survey.models.system import WorkerHeartbeat
 from survey.models.user import PasswordToken, User
 
 __all__ = [
+    "AlertEvent",
+    "AlertRule",
+    "KioskReading",
+    "RetentionRun",
     "Answer",
     "AuditEntry",
     "ApiKey",

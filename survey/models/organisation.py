@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, LargeBinary, String, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
@@ -32,6 +41,12 @@ class Organisation(db.Model):
     # Whether viewers may read citizens' comments (analysts and administrators always may).
     viewers_see_comments: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
+    )
+
+    # How long citizens' free-text comments are kept (survey.services.retention); the
+    # figures stay, the words go.
+    comment_retention_months: Mapped[int] = mapped_column(
+        Integer, default=24, server_default="24"
     )
 
     units: Mapped[list[Unit]] = relationship(back_populates="organisation")
