@@ -70,3 +70,12 @@ def erase_addresses():
 
     with queue.app().app_context():
         invitations.erase_addresses(datetime.now(UTC))
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def evaluate_alerts():
+    """Every 5 minutes: each organisation's alert rules, e-mailed once per cooldown."""
+    from survey.services import alerts
+
+    with queue.app().app_context():
+        alerts.evaluate(datetime.now(UTC))

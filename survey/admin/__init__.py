@@ -11,6 +11,7 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/staff")
 
 from survey.admin import (  # noqa: E402,F401
+    alerts,
     apikeys,
     audit,
     auth,

@@ -33,6 +33,8 @@ SECTIONS = (
     Section("admin.widget_sites", _l("Website"), "admin", ("admin.widget",)),
     Section("admin.volumes", _l("Volumes"), "admin", ("admin.volume",)),
     Section("admin.targets", _l("Targets"), "admin", ("admin.target",)),
+    Section("admin.alert_log", _l("Alerts"), "analyst", ("admin.alert",)),
+    Section("admin.privacy", _l("Privacy"), "admin", ("admin.privacy",)),
     Section("admin.users", _l("Users"), "admin", ("admin.user",)),
     Section("admin.api_keys", _l("API keys"), "admin", ("admin.api_key",)),
     Section("admin.audit_log", _l("Audit log"), "admin", ("admin.audit",)),
