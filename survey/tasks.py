@@ -79,3 +79,12 @@ def evaluate_alerts():
 
     with queue.app().app_context():
         alerts.evaluate(datetime.now(UTC))
+
+
+@huey.periodic_task(amsterdam_crontab(hour="3", minute="30"))
+def retention():
+    """Daily at 03:30 Amsterdam time: personal data past its term erased, the run logged."""
+    from survey.services import retention as job
+
+    with queue.app().app_context():
+        job.run(datetime.now(UTC))
