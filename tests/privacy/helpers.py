@@ -46,11 +46,13 @@ def phone_answers(moment: datetime, comments: list[str]) -> None:
     record_many(payloads)
 
 
-def contact_with_failed_message(org_id: int, reference: str, moment: datetime) -> int:
+def contact_with_failed_message(
+    org_id: int, reference: str, moment: datetime, phone: str = PHONE
+) -> int:
     """A call with a mobile number, invited by SMS at `moment`; the provider refused it with
     an error that repeats the number. Returns the invitation's id."""
     call = {"reference": reference, "contact_channel": "phone",
-            "ended_at": (moment - timedelta(minutes=30)).isoformat(), "phone": PHONE}
+            "ended_at": (moment - timedelta(minutes=30)).isoformat(), "phone": phone}
     receive_contacts(org_id, [call], moment)
     with unit_of_work() as session:
         newest = select(Invitation).order_by(Invitation.id.desc())
@@ -60,9 +62,13 @@ def contact_with_failed_message(org_id: int, reference: str, moment: datetime) -
         session.add(Delivery(
             invitation_id=invitation.id, kind="invitation", status="failed_permanent",
             attempts=1, finished_at=moment, provider="twilio",
-            error=f"invalid_number The 'To' number {PHONE_E164} is not a valid phone number.",
+            error=f"invalid_number The 'To' number {e164(phone)} is not a valid phone number.",
         ))
         return invitation.id
+
+
+def e164(dutch_mobile: str) -> str:
+    return "+31" + dutch_mobile[1:]
 
 
 def text_values():
