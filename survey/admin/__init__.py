@@ -19,6 +19,7 @@ from survey.admin import (  # noqa: E402,F401
     home,
     kiosks,
     places,
+    privacy,
     reports,
     settings,
     staff_session,

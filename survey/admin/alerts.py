@@ -78,8 +78,8 @@ def _form(rule: str, formdata=True):
         "recipients": "\n".join(state.recipients),
     }
     for t in RULES[rule].thresholds:
-        value = state.thresholds[t.name] * (100 if t.share else 1)
-        data[t.name] = round(value, 4) if t.share else int(value)
+        value = round(state.thresholds[t.name] * (100 if t.share else 1), 4)
+        data[t.name] = int(value) if value == int(value) else value
     kwargs = {} if formdata else {"formdata": None}
     return _form_class(rule)(data=data, **kwargs)
 
