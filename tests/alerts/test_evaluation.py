@@ -78,9 +78,9 @@ def test_satisfaction_drop_is_mailed_once_and_not_during_the_cooldown(demo_org, 
     message = email.message_from_bytes(raw, policy=email.policy.default)
     body = message.get_content()
     assert message["Subject"].strip() == (
-        "Gemeente Voorbeeld alert: Many unhappy answers at a location (Stadhuis)"
+        "Gemeente Voorbeeld melding: Veel ontevreden antwoorden op een locatie (Stadhuis)"
     )
-    assert "3 of the last 5 answers within 15 minutes were negative (60%)." in body
+    assert "3 van de laatste 5 antwoorden binnen 15 minuten waren negatief (60%)." in body
     assert "http://127.0.0.1:8000/staff/demo/alerts" in body
 
     # Five minutes later the burst is still in the window: the cooldown holds it back.
