@@ -17,8 +17,11 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from survey.admin import bp
-from survey.admin.config_views import REFUSED, actor, attempt, done, options, org_id
+from survey.admin.config_views import REFUSED, actor, done, options, org_id
+from survey.admin.messages import show_on_form
 from survey.admin.permissions import allows, requires
+from survey.domain import ValidationError
+from survey.errors import NotFound, ServiceError
 from survey.models.types import utcnow
 from survey.services import callback_settings, cases
 
@@ -40,6 +43,22 @@ OFFERS = {
     "always": _l("After every answer"),
     "never": _l("Never"),
 }
+
+
+def attempt(form, call) -> bool:
+    """Run a service call for a valid form; a refusal goes, translated, to the field it names
+    (another organisation's id, a NotFound without a field of the form, is a 404)."""
+    try:
+        call()
+    except NotFound as error:
+        if error.field is None or getattr(form, error.field, None) is None:
+            raise
+        show_on_form(form, error)
+        return False
+    except (ServiceError, ValidationError) as error:
+        show_on_form(form, error)
+        return False
+    return True
 
 
 class AssignForm(FlaskForm):

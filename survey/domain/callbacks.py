@@ -25,7 +25,7 @@ MESSAGE_MAX = 1000
 LANGUAGES = ("nl", "en")
 FIELDS = ("consent", "name", "phone", "email", "message", "language")
 # Numbers nobody can be called back on.
-_NOT_CALLABLE = ("premium_rate", "short_number")
+_NOT_CALLABLE = ("premium_rate",)
 _CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\u0085\u2028\u2029]")
 
 
@@ -136,6 +136,8 @@ def parse_details(raw) -> CallbackDetails:
             raise ValidationError(
                 "phone_malformed", "This is not a valid phone number.", "phone"
             ) from None
+        if parsed.sms_refusal == "short_number":  # too short to be a number to call back
+            raise ValidationError("phone_malformed", "This is not a valid phone number.", "phone")
         if parsed.sms_refusal in _NOT_CALLABLE:
             raise ValidationError(
                 "phone_not_callable", "We cannot call this number back.", "phone"
