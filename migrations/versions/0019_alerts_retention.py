@@ -2,7 +2,7 @@
 organisation's comment retention period
 
 Revision ID: 0019_alerts_retention
-Revises: 0016_viewer_comments
+Revises: 0018_callbacks
 Create Date: 2026-12-05 19:45:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019_alerts_retention'
-down_revision = '0016_viewer_comments'
+down_revision = '0018_callbacks'
 branch_labels = None
 depends_on = None
 

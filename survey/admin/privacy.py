@@ -28,6 +28,7 @@ STEPS = {
     "invitation_addresses": _l("Invitation addresses erased (all organisations)"),
     "delivery_errors": _l("Provider error texts shortened (all organisations)"),
     "callback_details": _l("Callback contact details erased (all organisations)"),
+    "case_notes": _l("Notes of closed callback cases erased (all organisations)"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from survey.models.alerts import AlertEvent, AlertRule, KioskReading
 from survey.models.audit import AuditEntry
+from survey.models.callback import CallbackCase, CallbackNote, CallbackRequest
 from survey.models.device import Device
 from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
 from survey.models.membership import Membership
@@ -20,6 +21,9 @@ __all__ = [
     "RetentionRun",
     "Answer",
     "AuditEntry",
+    "CallbackCase",
+    "CallbackNote",
+    "CallbackRequest",
     "ApiKey",
     "Contact",
     "ContactVolume",

@@ -189,6 +189,8 @@ def erase(reference: str, organisation: str | None = None, actor="cli") -> dict[
         contact.address_hash = None
         contact.address_erased_at = contact.address_erased_at or now
         contact.payload_hash = "erased"
+        for part in PARTS:  # before the answers are unlinked: parts may find them through it
+            counts[part.name] = int(part.erase(session, contact, now) or 0)
         invitation = _invitation(contact)
         counts["answers_unlinked"] = 0
         counts["answer_texts"] = 0
@@ -213,10 +215,67 @@ def erase(reference: str, organisation: str | None = None, actor="cli") -> dict[
                 .execution_options(synchronize_session=False)
             )
             counts["answers_unlinked"] = unlinked.rowcount
-        for part in PARTS:
-            counts[part.name] = int(part.erase(session, contact, now) or 0)
         audit.record(
             session, actor, org_id, "privacy.erase", f"contact:{contact_id}", None,
             {"erased": counts},
         )
     return counts
+
+
+# ---- callback requests made after answering through the contact's invitation ---------------
+
+
+def _callback_requests(contact: Contact):
+    from survey.models import CallbackRequest
+
+    invitation = _invitation(contact)
+    if invitation is None:
+        return []
+    linked = select(Response.id).where(Response.invitation_id == invitation.id)
+    return list(
+        db.session.execute(
+            select(CallbackRequest)
+            .where(CallbackRequest.response_id.in_(linked))
+            .order_by(CallbackRequest.id)
+        ).scalars()
+    )
+
+
+def _export_callbacks(contact: Contact) -> list[dict]:
+    held = []
+    for request in _callback_requests(contact):
+        case = request.case
+        held.append({
+            "created_at": _iso(request.created_at),
+            "consent_at": _iso(request.consent_at),
+            "name": request.name,
+            "phone": request.phone,
+            "email": request.email,
+            "message": request.message,
+            "details_erased_at": _iso(request.details_erased_at),
+            "case": None if case is None else {
+                "status": case.status,
+                "outcome": case.outcome,
+                "due_at": _iso(case.due_at),
+                "first_contact_at": _iso(case.first_contact_at),
+                "closed_at": _iso(case.closed_at),
+                "notes": [note.text for note in case.notes],
+            },
+        })
+    return held
+
+
+def _erase_callbacks(session, contact: Contact, now: datetime) -> int:
+    from survey.services import callbacks, retention
+
+    erased = 0
+    for request in _callback_requests(contact):
+        callbacks.erase_details(session, request, now, "erasure_request")
+        if request.case is not None:
+            for note in request.case.notes:
+                note.text = retention.ERASED_NOTE
+        erased += 1
+    return erased
+
+
+register_part(Part("callback_requests", _export_callbacks, _erase_callbacks))

@@ -14,7 +14,10 @@ still run):
   .erase_addresses: once the outcome is final, 7 days after the contact at the latest).
 - `delivery_errors`: a provider's error text can repeat the number or address (Twilio's do);
   7 days after a message finished only the error code is kept.
-- further steps registered with `register_step` (the callback requests' contact details).
+- `callback_details`: the callback requests' contact details once the case is closed, after
+  30 days at the latest (survey.services.callbacks.purge_expired_callback_details).
+- `case_notes`: staff notes of callback cases closed more than 30 days ago ("–").
+- further steps registered with `register_step`.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ log = logging.getLogger(__name__)
 DEFAULT_MONTHS = 24
 MIN_MONTHS, MAX_MONTHS = 1, 120
 DELIVERY_ERRORS_KEPT = timedelta(days=7)
+NOTES_KEPT = timedelta(days=30)
+ERASED_NOTE = "–"
 PAGE_SIZE = 30
 
 
@@ -147,11 +152,37 @@ def shorten_delivery_errors(now: datetime) -> int:
     return len(rows)
 
 
+def purge_callback_details(now: datetime) -> int:
+    from survey.services import callbacks
+
+    return callbacks.purge_expired_callback_details(now)
+
+
+def erase_case_notes(now: datetime) -> int:
+    """Staff notes of callback cases closed more than 30 days ago: they can name the person
+    or repeat their number, so their text goes (the case's status and outcome stay)."""
+    from survey.models import CallbackCase, CallbackNote
+
+    closed = select(CallbackCase.id).where(
+        CallbackCase.closed_at.is_not(None), CallbackCase.closed_at < now - NOTES_KEPT
+    )
+    with unit_of_work() as session:
+        result = session.execute(
+            update(CallbackNote)
+            .where(CallbackNote.case_id.in_(closed), CallbackNote.text != ERASED_NOTE)
+            .values(text=ERASED_NOTE)
+            .execution_options(synchronize_session=False)
+        )
+    return result.rowcount
+
+
 for _name, _run in (
     ("comments", scrub_comments),
     ("stored_reports", strip_stored_reports),
     ("invitation_addresses", erase_invitation_addresses),
     ("delivery_errors", shorten_delivery_errors),
+    ("callback_details", purge_callback_details),
+    ("case_notes", erase_case_notes),
 ):
     register_step(_name, _run)
 

@@ -29,7 +29,7 @@ PERSONAL = {
     # What the walk searches for: the name, the number in both forms, the address and a
     # piece of every comment.
     "all": [NAME, PHONE, PHONE_E164, EMAIL, "Jansen-Vogelzang", "niemand belde terug",
-            "Bel mij op", "Mail naar"],
+            "Bel mij op", "Mail naar", "over mijn paspoort", "paspoort klaar ligt"],
 }
 
 
@@ -65,6 +65,36 @@ def contact_with_failed_message(
             error=f"invalid_number The 'To' number {e164(phone)} is not a valid phone number.",
         ))
         return invitation.id
+
+
+def callback_request(org_id: int, response_id: int, moment: datetime, closed: bool) -> int:
+    """A callback request with all its details after a response, its case (closed a day later
+    when `closed`) and a staff note that repeats the name and number."""
+    from survey.models import CallbackCase, CallbackNote, CallbackRequest
+
+    with unit_of_work() as session:
+        request = CallbackRequest(
+            uuid=uuid.uuid4(), payload_hash="x" * 64, organisation_id=org_id,
+            response_id=response_id, survey_mode="sms", contact_channel="phone",
+            consent_at=moment, created_at=moment, name=NAME, phone=PHONE_E164, email=EMAIL,
+            message=f"Bel mij terug over mijn paspoort, groet {NAME}",
+        )
+        session.add(request)
+        session.flush()
+        case = CallbackCase(
+            organisation_id=org_id, request_id=request.id, norm_days=2, created_at=moment,
+            due_at=moment + timedelta(days=2), status="done" if closed else "new",
+            outcome="solved" if closed else None,
+            closed_at=moment + timedelta(days=1) if closed else None,
+        )
+        session.add(case)
+        session.flush()
+        session.add(CallbackNote(
+            case_id=case.id, author_label="medewerker@gemeente.example",
+            text=f"{NAME} gebeld op {PHONE}, afgesproken dat het paspoort klaar ligt",
+            created_at=moment,
+        ))
+        return request.id
 
 
 def e164(dutch_mobile: str) -> str:

@@ -17,8 +17,10 @@ from survey.services import privacy
 from survey.services.responses import record_many
 from tests.conftest import count_rows
 from tests.privacy.helpers import (
+    EMAIL,
     NAME,
     PHONE_E164,
+    callback_request,
     contact_with_failed_message,
     found_personal,
 )
@@ -43,6 +45,9 @@ def held(demo_org):
     }])
     with unit_of_work() as session:
         session.execute(update(Response).values(invitation_id=invitation_id))
+    # ... and asked for a callback after answering: an open case.
+    callback_request(org_id, db.session.execute(select(Response.id)).scalar_one(), NOW,
+                     closed=False)
     # Another contact of another person stays untouched.
     contact_with_failed_message(org_id, "zaak-2026-0043", NOW, phone=OTHER_PHONE)
     return org_id
@@ -62,6 +67,9 @@ def test_export_shows_what_is_held(held, runner):
         {"question": "toelichting", "number": None, "option": None, "text": ANSWER},
     ]
     assert data["opted_out"] is False
+    [callback] = data["callback_requests"]
+    assert (callback["name"], callback["phone"], callback["email"]) == (NAME, PHONE_E164, EMAIL)
+    assert callback["case"]["status"] == "new" and len(callback["case"]["notes"]) == 1
 
 
 def test_erase_removes_the_personal_data_and_keeps_the_answers(held, runner):
@@ -75,7 +83,8 @@ def test_erase_removes_the_personal_data_and_keeps_the_answers(held, runner):
 
     # The person's reference, number, name and words are nowhere; the other person's number
     # is still there.
-    assert found_personal([NAME, REF, PHONE_E164, "vriendelijk"]) == {}
+    assert found_personal([NAME, REF, PHONE_E164, EMAIL, "vriendelijk", "over mijn paspoort",
+                           "paspoort klaar ligt"]) == {}
     assert found_personal(["+31612345678"]) == {"+31612345678": ["contacts.address",
                                                                   "deliveries.error"]}
     # Anonymous answers stay: the same rows, the score kept, no link to the invitation.
@@ -90,8 +99,11 @@ def test_erase_removes_the_personal_data_and_keeps_the_answers(held, runner):
     entry = db.session.execute(
         select(AuditEntry).where(AuditEntry.action == "privacy.erase")
     ).scalar_one()
+    assert db.session.execute(select(AuditEntry.action).where(
+        AuditEntry.action == "callback.details_erased")).scalar_one()
     assert entry.target.startswith("contact:") and entry.actor_label == "cli"
     assert entry.after["erased"]["answer_texts"] == 1
+    assert entry.after["erased"]["callback_requests"] == 1
     # The reference is gone, so a second request finds nothing.
     again = runner.invoke(args=["kto", "privacy", "export", "--reference", REF])
     assert again.exit_code == 1 and "No contact has this reference." in again.output

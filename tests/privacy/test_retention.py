@@ -16,6 +16,7 @@ from survey.services import reports, retention
 from survey.services.reports import build_monthly_report, report_data
 from tests.privacy.helpers import (
     PERSONAL,
+    callback_request,
     contact_with_failed_message,
     found_personal,
     phone_answers,
@@ -39,6 +40,10 @@ def seeded(demo_org):
     phone_answers(OLD, PERSONAL["comments"])
     phone_answers(RECENT, ["Recent: de wachttijd was kort"])
     contact_with_failed_message(org_id, "gesprek-oud-1", OLD)
+    first_old = db.session.execute(
+        select(Response.id).where(Response.submitted_at < OLD + timedelta(days=1))
+    ).scalars().first()
+    callback_request(org_id, first_old, OLD, closed=True)
     build_monthly_report("demo", OLD.date().replace(day=1))
     return org_id
 
@@ -74,7 +79,15 @@ def test_after_the_job_nothing_personal_is_left_and_the_figures_stay(seeded):
     assert run.status == "ok" and run.errors == {}
     assert run.counts["totals"] == {
         "comments": 12, "stored_reports": 1, "invitation_addresses": 1, "delivery_errors": 1,
+        "callback_details": 1, "case_notes": 1,
     }
+    # The callback case keeps what the report counts: status, outcome, times.
+    from survey.models import CallbackCase, CallbackRequest
+
+    case = db.session.execute(select(CallbackCase)).scalar_one()
+    assert (case.status, case.outcome, case.closed_at is not None) == ("done", "solved", True)
+    request = db.session.execute(select(CallbackRequest)).scalar_one()
+    assert request.details_erased_at == NOW and request.name is None
     assert run.counts["organisations"] == {str(seeded): {"comments": 12, "stored_reports": 1}}
     # A second run finds nothing more.
     again = retention.run(NOW + timedelta(days=1))
@@ -111,13 +124,13 @@ def test_a_bad_retention_period_is_refused_and_nothing_changes(seeded, months):
 
 def test_a_failing_step_is_logged_and_the_others_still_run(seeded, monkeypatch):
     def broken(now):
-        raise RuntimeError("callback store unavailable")
+        raise RuntimeError("archive unavailable")
 
     monkeypatch.setattr(retention, "STEPS", list(retention.STEPS))
-    retention.register_step("callback_details", broken)
+    retention.register_step("archive", broken)
     run = retention.run(NOW)
     assert run.status == "failed"
-    assert run.errors == {"callback_details": "RuntimeError: callback store unavailable"}
+    assert run.errors == {"archive": "RuntimeError: archive unavailable"}
     assert run.counts["totals"]["comments"] == 12
     assert found_personal() == {}
 
