@@ -170,3 +170,34 @@ def test_an_unreachable_mail_server_is_written_on_the_log(demo_org, app, monkeyp
     answers("down", "down", "down", "down", start=NOW - timedelta(minutes=10))
     event = db.session.get(AlertEvent, alerts.evaluate(NOW)[0])
     assert event.mailed_at is None and event.mail_error
+
+
+def test_weekly_drop_on_the_database_fires_once_for_the_week(demo_org, smtp_inbox):
+    # Eight weeks of 40 counter answers at 80% satisfied, then a week at 50%; NOW is Monday
+    # 30 November, so the judged week is 23-29 November (2026-W48).
+    with_recipients("weekly_drop", "kwaliteit@gemeente.example")
+    monday = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    for back in range(8, -1, -1):
+        start = monday - timedelta(weeks=back)
+        ups = 20 if back == 0 else 32
+        answers(*(["up"] * ups + ["down"] * (40 - ups)), start=start, step=60)
+    # Answers this week (after Monday 00:00) do not count in W48.
+    answers("up", "up", start=NOW - timedelta(minutes=30), step=1)
+    fired = alerts.evaluate(NOW)
+    events = [db.session.get(AlertEvent, i) for i in fired]
+    assert [(e.rule, e.subject) for e in events] == [("weekly_drop", "channel:counter:2026-W48")]
+    facts = events[0].facts
+    assert (facts["share"], facts["responses"], facts["share_before"]) == (0.5, 40, 0.8)
+    assert facts["responses_before"] == 320 and facts["p"] < 0.001
+    body = email.message_from_bytes(smtp_inbox.messages[0][1], policy=email.policy.default)
+    assert "Week 2026-W48: 50% tevreden van 40 antwoorden, tegen 80%" in body.get_content()
+    # Later that week: the same week is not judged again.
+    assert alerts.evaluate(NOW + timedelta(days=2)) == []
+
+
+def test_the_worker_task_evaluates(demo_org):
+    from survey import tasks
+
+    answers("down", "down", "down", "down", start=datetime.now(UTC) - timedelta(minutes=8))
+    tasks.evaluate_alerts.call_local()
+    assert [rule for rule, _ in logged()] == ["satisfaction_drop"]
