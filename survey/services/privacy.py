@@ -222,11 +222,14 @@ def erase(reference: str, organisation: str | None = None, actor="cli") -> dict[
     return counts
 
 
-# ---- callback requests made after answering through the contact's invitation ---------------
+# ---- staff notes on callback cases of the contact ---------------------------------------------
+# The callback requests themselves are a part of their own (survey.services.callback_privacy:
+# "callback_requests", details exported and erased); the notes staff wrote on their cases can
+# name the person or repeat the number, so they are exported and erased here.
 
 
-def _callback_requests(contact: Contact):
-    from survey.models import CallbackRequest
+def _case_notes(contact: Contact):
+    from survey.models import CallbackCase, CallbackNote, CallbackRequest
 
     invitation = _invitation(contact)
     if invitation is None:
@@ -234,48 +237,31 @@ def _callback_requests(contact: Contact):
     linked = select(Response.id).where(Response.invitation_id == invitation.id)
     return list(
         db.session.execute(
-            select(CallbackRequest)
+            select(CallbackNote)
+            .join(CallbackCase, CallbackCase.id == CallbackNote.case_id)
+            .join(CallbackRequest, CallbackRequest.id == CallbackCase.request_id)
             .where(CallbackRequest.response_id.in_(linked))
-            .order_by(CallbackRequest.id)
+            .order_by(CallbackNote.id)
         ).scalars()
     )
 
 
-def _export_callbacks(contact: Contact) -> list[dict]:
-    held = []
-    for request in _callback_requests(contact):
-        case = request.case
-        held.append({
-            "created_at": _iso(request.created_at),
-            "consent_at": _iso(request.consent_at),
-            "name": request.name,
-            "phone": request.phone,
-            "email": request.email,
-            "message": request.message,
-            "details_erased_at": _iso(request.details_erased_at),
-            "case": None if case is None else {
-                "status": case.status,
-                "outcome": case.outcome,
-                "due_at": _iso(case.due_at),
-                "first_contact_at": _iso(case.first_contact_at),
-                "closed_at": _iso(case.closed_at),
-                "notes": [note.text for note in case.notes],
-            },
-        })
-    return held
+def _export_case_notes(contact: Contact) -> list[dict]:
+    return [
+        {"written_at": _iso(note.created_at), "by": note.author_label, "text": note.text}
+        for note in _case_notes(contact)
+    ]
 
 
-def _erase_callbacks(session, contact: Contact, now: datetime) -> int:
-    from survey.services import callbacks, retention
+def _erase_case_notes(session, contact: Contact, now: datetime) -> int:
+    from survey.services import retention
 
     erased = 0
-    for request in _callback_requests(contact):
-        callbacks.erase_details(session, request, now, "erasure_request")
-        if request.case is not None:
-            for note in request.case.notes:
-                note.text = retention.ERASED_NOTE
-        erased += 1
+    for note in _case_notes(contact):
+        if note.text != retention.ERASED_NOTE:
+            note.text = retention.ERASED_NOTE
+            erased += 1
     return erased
 
 
-register_part(Part("callback_requests", _export_callbacks, _erase_callbacks))
+register_part(Part("callback_case_notes", _export_case_notes, _erase_case_notes))

@@ -69,7 +69,9 @@ def test_export_shows_what_is_held(held, runner):
     assert data["opted_out"] is False
     [callback] = data["callback_requests"]
     assert (callback["name"], callback["phone"], callback["email"]) == (NAME, PHONE_E164, EMAIL)
-    assert callback["case"]["status"] == "new" and len(callback["case"]["notes"]) == 1
+    assert callback["case_status"] == "new"
+    [note] = data["callback_case_notes"]
+    assert note["text"].startswith(f"{NAME} gebeld op")
 
 
 def test_erase_removes_the_personal_data_and_keeps_the_answers(held, runner):
@@ -104,6 +106,7 @@ def test_erase_removes_the_personal_data_and_keeps_the_answers(held, runner):
     assert entry.target.startswith("contact:") and entry.actor_label == "cli"
     assert entry.after["erased"]["answer_texts"] == 1
     assert entry.after["erased"]["callback_requests"] == 1
+    assert entry.after["erased"]["callback_case_notes"] == 1
     # The reference is gone, so a second request finds nothing.
     again = runner.invoke(args=["kto", "privacy", "export", "--reference", REF])
     assert again.exit_code == 1 and "No contact has this reference." in again.output
