@@ -154,3 +154,15 @@ def test_the_worker_task_runs_the_job(seeded):
     run = db.session.execute(select(RetentionRun)).scalar_one()
     assert run.counts["totals"]["comments"] == 13  # all 13 are old now
     assert found_personal() == {}
+
+
+def test_the_command_runs_the_job_and_prints_its_counts(seeded, runner):
+    import json
+
+    result = runner.invoke(args=["kto", "privacy", "retention"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    assert printed["status"] == "ok" and printed["errors"] == {}
+    # The real clock: the 30-month-old comments are old, the 20-day-old one is not.
+    assert printed["totals"]["comments"] == 12
+    assert found_personal() == {}
