@@ -31,9 +31,11 @@ def kto():
     """Customer-satisfaction platform commands."""
 
 
+from survey.privacy_cli import privacy  # noqa: E402
 from survey.sending_cli import invitations  # noqa: E402
 
 kto.add_command(invitations)
+kto.add_command(privacy)
 
 
 @kto.command("demo")
