@@ -1,7 +1,7 @@
 """Period and unit reports, their runs and subscriptions
 
 Revision ID: 0020_report_periods
-Revises: 0016_viewer_comments
+Revises: 0021_open_data
 Create Date: 2026-12-05 19:33:38.006235
 
 """
@@ -12,7 +12,7 @@ import survey.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0020_report_periods'
-down_revision = '0016_viewer_comments'
+down_revision = '0021_open_data'
 branch_labels = None
 depends_on = None
 

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from survey import messaging
 from survey.database import unit_of_work
-from survey.errors import NotFound
+from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.i18n import in_language
 from survey.models import Organisation, PeriodReport
@@ -323,7 +323,10 @@ def send_due(today: date, now: datetime | None = None) -> list[Outcome]:
 
 def request(org: Organisation, args, language: str, user_id: int | None) -> PeriodReport:
     """A queued report of the dashboard's period and filters in ``args`` (Invalid for bad
-    values); the caller enqueues survey.tasks.build_requested_report with its id."""
+    values); the caller enqueues survey.tasks.build_requested_report with its id. The period
+    kind is required: the dashboard's form always sends it."""
+    if not (args.get("period") or "").strip():
+        raise Invalid("wrong_period", "'period' is required: month, quarter, year or range.")
     period = dashboard.read_period(args, _today())
     filters = dashboard.read_filters(args)
     with unit_of_work() as session:

@@ -208,6 +208,8 @@ def test_make_report_refuses_a_bad_period(client, staff):
         data={"csrf_token": token, "period": "quarter", "at": "2026-Q5"},
     )
     assert bad.status_code == 422
+    missing = client.post("/staff/demo/dashboard/report", data={"csrf_token": token})
+    assert missing.status_code == 422
     assert db.session.query(PeriodReport).count() == before
 
 
