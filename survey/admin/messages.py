@@ -39,6 +39,12 @@ MESSAGES = {
     "logo_type": _l("The logo must be a PNG or SVG file."),
     "logo_unsafe": _l("This SVG contains scripts, links or other content that is not allowed."),
     "logo_broken": _l("This file is not a valid PNG or SVG image."),
+    "code_taken": _l("This code is already in use."),
+    "wrong_code": _l("The code has 1 to 40 lower-case letters, digits and hyphens."),
+    "already_invited": _l("This organisation is already invited to this group."),
+    "unknown_group": _l("This comparison group does not exist."),
+    "unknown_organisation": _l("This organisation does not exist."),
+    "not_invited": _l("This organisation is not in this group."),
 }
 
 
