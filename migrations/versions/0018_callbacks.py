@@ -13,7 +13,7 @@ from survey.models.types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0018_callbacks'
-down_revision = '0021_open_data'
+down_revision = '0020_report_periods'
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from survey.admin import (  # noqa: E402,F401
     audit,
     auth,
     cases,
+    comparison_groups,
     comparisons,
     dashboard,
     home,

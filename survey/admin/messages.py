@@ -47,6 +47,12 @@ MESSAGES = {
     "invalid_offer": _l("Choose when a callback is offered."),
     "required": _l("This field is required."),
     "control_characters": _l("This text contains characters that are not allowed."),
+    "code_taken": _l("This code is already in use."),
+    "wrong_code": _l("The code has 1 to 40 lower-case letters, digits and hyphens."),
+    "already_invited": _l("This organisation is already invited to this group."),
+    "unknown_group": _l("This comparison group does not exist."),
+    "unknown_organisation": _l("This organisation does not exist."),
+    "not_invited": _l("This organisation is not in this group."),
 }
 
 
