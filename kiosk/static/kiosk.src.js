@@ -14,6 +14,7 @@
   /* Server time minus tablet time, learned from the Date of a server reply in this page's life
      (null: none yet, e.g. reloaded while offline); 0 when the tablet's clock is near enough. */
   var clock = null;
+  var COMPLAINT_SECONDS = 30;  /* the thank-you screen with the complaint page's QR code */
   var SEND_TIMEOUT = 15000;  /* a reply that hangs longer is given up; the queue goes on */
   var later = {};  /* id -> [tablet time before which it is not retried, tries] after a timeout */
 
@@ -318,10 +319,31 @@
 
   function thanks() {
     clearTimeout(timer);
+    /* A complaint reason chosen: point to the complaint page (address and QR code come with
+       the config, so this works offline too) and leave time to scan it. */
+    var refer = person && cfg.complaint && complaintChosen(questions, person.answers);
     if (person) save(true);
     person = null;
-    screen('thanks', t('thanks'), [el('p', {class: 'lead'}, t('thanks_lead'))]);
-    timer = setTimeout(start, S.thanks_seconds * 1000);
+    var parts = [el('p', {class: 'lead'}, t('thanks_lead'))];
+    if (refer) parts.push(complaint(cfg.complaint));
+    screen('thanks', t('thanks'), parts);
+    timer = setTimeout(start, Math.max(S.thanks_seconds, refer ? COMPLAINT_SECONDS : 0) * 1000);
+  }
+
+  function complaint(c) {
+    var ns = 'http://www.w3.org/2000/svg', qr = document.createElementNS(ns, 'svg');
+    var p = document.createElementNS(ns, 'path');
+    qr.setAttribute('viewBox', '0 0 ' + c.qr.size + ' ' + c.qr.size);
+    qr.setAttribute('role', 'img'); qr.setAttribute('aria-label', t('complaint_qr'));
+    qr.setAttribute('class', 'qr');
+    p.setAttribute('d', c.qr.path);
+    qr.appendChild(p);
+    var done = el('button', {type: 'button', class: 'next'}, t('done'));
+    done.addEventListener('click', start);
+    return el('section', {class: 'complaint', 'aria-labelledby': 'complaint-h'}, [
+      el('h2', {id: 'complaint-h'}, t('complaint')),
+      el('p', {}, t('complaint_lead')),
+      el('p', {class: 'address', 'data-url': c.url}, c.shown), qr, done]);
   }
 
   /* Someone walked away mid-survey: keep what they answered, clear the screen. */

@@ -129,7 +129,9 @@ def _plain_follow_up(key: str, language, error=None, status=200) -> Response:
         return refused(error_, language)
     language = language or page.language
     if page.question is None:
-        return message("thanks", language, organisation=page.organisation)
+        return message(
+            "thanks", language, organisation=page.organisation, complaint_url=page.complaint_url
+        )
     skips = parse_skipped(request.args.get("skip"), page.definition)
     return question_page(
         page.definition,

@@ -72,7 +72,13 @@ def invitation_next(token: str):
     if page.state == "expired":
         return message("expired", language, 410, organisation=page.organisation, token=token)
     if page.state == "done":
-        return message("thanks", language, organisation=page.organisation, token=token)
+        return message(
+            "thanks",
+            language,
+            organisation=page.organisation,
+            token=token,
+            complaint_url=page.complaint_url,
+        )
     skips = parse_skipped(request.args.get("skip"), page.definition)
     return question_page(
         page.definition, page.question, page.organisation, language, token=token, skips=skips
