@@ -70,3 +70,23 @@ def erase_addresses():
 
     with queue.app().app_context():
         invitations.erase_addresses(datetime.now(UTC))
+
+
+@huey.periodic_task(crontab(minute="*"))
+def callback_case_mail():
+    """Every minute: e-mail the unit's inbox about new callback cases and overdue ones (each
+    mail once per case)."""
+    from survey.services import case_mail
+
+    with queue.app().app_context():
+        case_mail.send_case_mail(datetime.now(UTC))
+
+
+@huey.periodic_task(crontab(minute="17"))
+def purge_callback_details():
+    """Every hour: erase callback contact details of closed cases and of requests older than
+    30 days (the retention job may call the same function; running it twice changes nothing)."""
+    from survey.services import callbacks
+
+    with queue.app().app_context():
+        callbacks.purge_expired_callback_details(datetime.now(UTC))

@@ -1,6 +1,7 @@
 """All tables, importable from one place."""
 
 from survey.models.audit import AuditEntry
+from survey.models.callback import CallbackCase, CallbackNote, CallbackRequest
 from survey.models.device import Device
 from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
 from survey.models.membership import Membership
@@ -14,6 +15,9 @@ from survey.models.user import PasswordToken, User
 __all__ = [
     "Answer",
     "AuditEntry",
+    "CallbackCase",
+    "CallbackNote",
+    "CallbackRequest",
     "ApiKey",
     "Contact",
     "ContactVolume",
