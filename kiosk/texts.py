@@ -22,7 +22,7 @@ def _texts() -> dict[str, str]:
         "complaint": gettext("Do you want to make a complaint?"),
         "complaint_lead": gettext("Scan the QR code with your phone, or go to this address:"),
         "complaint_qr": gettext("QR code for the complaint page"),
-        "done": gettext("Done"),
+        "done": gettext("Back to the start"),
         "out_of_order": gettext("Out of order"),
         "out_of_order_lead": gettext("This screen does not work right now."),
         "not_linked": gettext("This tablet is not linked yet"),

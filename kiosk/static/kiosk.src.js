@@ -338,7 +338,7 @@
     var yes = el('button', {type: 'button', class: 'next'}, C('yes'));
     var no = el('button', {type: 'button', class: 'skip'}, C('no'));
     yes.addEventListener('click', function () {
-      call = {id: uuid(), response: person.id, lang: lang};
+      call = {id: uuid(), response: person.id, lang: lang, complaint: referred()};
       save(true);  /* the answers are complete: send them now */
       person = null;
       form();
@@ -424,18 +424,24 @@
   }
   function confirmed(byPhone) {
     clearTimeout(timer);
-    var texts = cfg.callback.texts[call ? call.lang : lang];
+    var texts = cfg.callback.texts[call ? call.lang : lang], refer = call && call.complaint;
     call = null;
-    screen('thanks', texts.sent, [el('p', {class: 'lead'},
-      byPhone ? texts.confirm_phone : texts.confirm_email)]);
-    timer = setTimeout(start, S.thanks_seconds * 2000);
+    var parts = [el('p', {class: 'lead'}, byPhone ? texts.confirm_phone : texts.confirm_email)];
+    if (refer) parts.push(complaint(cfg.complaint));  /* a callback is no complaint */
+    screen('thanks', texts.sent, parts);
+    timer = setTimeout(start, Math.max(S.thanks_seconds * 2, refer ? COMPLAINT_SECONDS : 0) *
+      1000);
+  }
+
+  /* The complaint reason chosen and a complaint page to point to (it comes with the config,
+     QR code included, so this works offline too). */
+  function referred() {
+    return !!(person && cfg.complaint && complaintChosen(questions, person.answers));
   }
 
   function thanks() {
     clearTimeout(timer);
-    /* A complaint reason chosen: point to the complaint page (address and QR code come with
-       the config, so this works offline too) and leave time to scan it. */
-    var refer = person && cfg.complaint && complaintChosen(questions, person.answers);
+    var refer = referred();  /* then point to the complaint page and leave time to scan */
     if (person) save(true);
     person = null;
     var parts = [el('p', {class: 'lead'}, t('thanks_lead'))];

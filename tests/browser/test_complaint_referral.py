@@ -73,13 +73,15 @@ def kiosk_page(browser, app):
     close_and_settle(context, app)
 
 
-def _complain_at_the_kiosk(page) -> None:
+def _complain_at_the_kiosk(page, callback: bool = False) -> None:
     tap(page, "Nee, niet tevreden")
     tap(page, "Ik moest lang wachten")
     tap(page, "Ik wil een klacht indienen")
     tap(page, "Verder")
     tap(page, "Overslaan")
-    expect(heading(page)).to_have_text("Bedankt!")
+    if not callback:  # the callback offer after a thumbs down: declined
+        tap(page, "Nee, dank u")
+        expect(heading(page)).to_have_text("Bedankt!")
 
 
 def test_kiosk_thanks_shows_the_short_address_and_a_qr_code_offline(
@@ -112,6 +114,7 @@ def test_kiosk_thanks_shows_the_short_address_and_a_qr_code_offline(
     tap(page, "Ik moest lang wachten")
     tap(page, "Verder")
     tap(page, "Overslaan")
+    tap(page, "Nee, dank u")
     expect(heading(page)).to_have_text("Bedankt!")
     expect(page.locator(".complaint")).to_have_count(0)
 
@@ -137,8 +140,24 @@ def test_kiosk_shows_the_platform_short_link_for_a_long_address(
     # The short link leads to the complaint page (the redirect, not the external page).
     reply = page.request.get(live_server.url + "/k/demo", max_redirects=0)
     assert (reply.status, reply.headers["location"]) == (302, LONG_URL)
-    page.get_by_role("button", name="Klaar").click()
+    page.get_by_role("button", name="Terug naar het begin").click()
     expect(page.locator("[data-screen=start]")).to_be_visible()
+
+
+def test_kiosk_callback_confirmation_also_points_to_the_complaint_page(
+    kiosk_page, live_server, demo_org, tmp_path
+):
+    page = kiosk_page
+    enrol(page, live_server.url, settings={"min_interval_seconds": 0})
+    _complain_at_the_kiosk(page, callback=True)
+    tap(page, "Ja, neem contact met mij op")
+    page.locator("#cb-consent").check()
+    page.get_by_label("Telefoonnummer").fill("06 12345678")
+    page.get_by_role("button", name="Versturen").click()
+    expect(heading(page)).to_have_text("Uw verzoek is ontvangen")
+    qr = page.get_by_role("img", name="QR-code naar de klachtenpagina")
+    assert _decode_qr(qr, tmp_path) == COMPLAINT_URL
+    assert axe_violations(page) == []
 
 
 def test_kiosk_without_a_complaint_page_shows_plain_thanks(kiosk_page, live_server, demo_org):
