@@ -366,10 +366,11 @@ function complaintChosen(questions, answers) {
   var call = null;  /* {id, response, lang} while the form is open */
   function C(key) { return cfg.callback.texts[lang][key]; }
   function offered() {
-    var rule = cfg.callback || {}, d = cfg.definition, sat = d.satisfied || {};
+    /* The headline and its satisfied rule as the server reads them (defaults filled in). */
+    var rule = cfg.callback || {}, sat = rule.satisfied || {};
     if (!person || !rule.texts || rule.offer === 'never') return false;
     if (rule.offer === 'always') return true;
-    var v = person.answers[d.headline];
+    var v = person.answers[rule.headline];
     if (v === undefined || v === null || v === 'na') return false;
     return sat.min !== undefined ? !(typeof v === 'number' && v >= sat.min)
       : (sat.values || []).indexOf(v) < 0;

@@ -273,3 +273,9 @@ def purge_expired_callback_details(now: datetime) -> int:
                 erase_details(session, request, now, "case_closed" if closed else "30_days")
                 erased += 1
     return erased
+
+
+# The retention job and the privacy commands take callback requests in, where installed.
+from survey.services import callback_privacy  # noqa: E402
+
+callback_privacy.register()

@@ -121,3 +121,29 @@ def test_english_confirmation_by_email(client, demo_org):
     assert "We will e-mail you within 2 working days." in page
     request = db.session.execute(select(CallbackRequest)).scalar_one()
     assert (request.email, request.phone, request.language) == ("piet@example.org", None, "en")
+
+
+def test_privacy_part_exports_and_erases_a_contacts_callback_request(client, demo_org):
+    from datetime import UTC, datetime
+
+    from survey.database import unit_of_work
+    from survey.models import AuditEntry, Contact, Invitation
+    from survey.services import callback_privacy
+
+    token, invitation_id = make_invitation()
+    _answer_all(client, token, 3)
+    client.post(f"/s/{token}/callback", data={"consent": "yes", "phone": "0612345678",
+                                               "name": "Piet"})
+    contact = db.session.get(Contact, db.session.get(Invitation, invitation_id).contact_id)
+    held = callback_privacy.export(contact)
+    assert [(h["name"], h["phone"], h["case_status"]) for h in held] == [
+        ("Piet", "+31612345678", "new")
+    ]
+    with unit_of_work() as session:
+        assert callback_privacy.erase(session, contact, datetime.now(UTC)) == 1
+    db.session.expire_all()
+    request = db.session.execute(select(CallbackRequest)).scalar_one()
+    assert (request.name, request.phone) == (None, None)
+    assert db.session.execute(
+        select(AuditEntry.after).where(AuditEntry.action == "callback.details_erased")
+    ).scalar_one() == {"reason": "privacy_erase"}
