@@ -14,6 +14,7 @@
   /* Server time minus tablet time, learned from the Date of a server reply in this page's life
      (null: none yet, e.g. reloaded while offline); 0 when the tablet's clock is near enough. */
   var clock = null;
+  var COMPLAINT_SECONDS = 30;  /* the thank-you screen with the complaint page's QR code */
   var SEND_TIMEOUT = 15000;  /* a reply that hangs longer is given up; the queue goes on */
   var later = {};  /* id -> [tablet time before which it is not retried, tries] after a timeout */
 
@@ -338,7 +339,7 @@
     var yes = el('button', {type: 'button', class: 'next'}, C('yes'));
     var no = el('button', {type: 'button', class: 'skip'}, C('no'));
     yes.addEventListener('click', function () {
-      call = {id: uuid(), response: person.id, lang: lang};
+      call = {id: uuid(), response: person.id, lang: lang, complaint: referred()};
       save(true);  /* the answers are complete: send them now */
       person = null;
       form();
@@ -424,19 +425,46 @@
   }
   function confirmed(byPhone) {
     clearTimeout(timer);
-    var texts = cfg.callback.texts[call ? call.lang : lang];
+    var texts = cfg.callback.texts[call ? call.lang : lang], refer = call && call.complaint;
     call = null;
-    screen('thanks', texts.sent, [el('p', {class: 'lead'},
-      byPhone ? texts.confirm_phone : texts.confirm_email)]);
-    timer = setTimeout(start, S.thanks_seconds * 2000);
+    var parts = [el('p', {class: 'lead'}, byPhone ? texts.confirm_phone : texts.confirm_email)];
+    if (refer) parts.push(complaint(cfg.complaint));  /* a callback is no complaint */
+    screen('thanks', texts.sent, parts);
+    timer = setTimeout(start, Math.max(S.thanks_seconds * 2, refer ? COMPLAINT_SECONDS : 0) *
+      1000);
+  }
+
+  /* The complaint reason chosen and a complaint page to point to (it comes with the config,
+     QR code included, so this works offline too). */
+  function referred() {
+    return !!(person && cfg.complaint && complaintChosen(questions, person.answers));
   }
 
   function thanks() {
     clearTimeout(timer);
+    var refer = referred();  /* then point to the complaint page and leave time to scan */
     if (person) save(true);
     person = null;
-    screen('thanks', t('thanks'), [el('p', {class: 'lead'}, t('thanks_lead'))]);
-    timer = setTimeout(start, S.thanks_seconds * 1000);
+    var parts = [el('p', {class: 'lead'}, t('thanks_lead'))];
+    if (refer) parts.push(complaint(cfg.complaint));
+    screen('thanks', t('thanks'), parts);
+    timer = setTimeout(start, Math.max(S.thanks_seconds, refer ? COMPLAINT_SECONDS : 0) * 1000);
+  }
+
+  function complaint(c) {
+    var ns = 'http://www.w3.org/2000/svg', qr = document.createElementNS(ns, 'svg');
+    var p = document.createElementNS(ns, 'path');
+    qr.setAttribute('viewBox', '0 0 ' + c.qr.size + ' ' + c.qr.size);
+    qr.setAttribute('role', 'img'); qr.setAttribute('aria-label', t('complaint_qr'));
+    qr.setAttribute('class', 'qr');
+    p.setAttribute('d', c.qr.path);
+    qr.appendChild(p);
+    var done = el('button', {type: 'button', class: 'next'}, t('done'));
+    done.addEventListener('click', start);
+    return el('section', {class: 'complaint', 'aria-labelledby': 'complaint-h'}, [
+      el('h2', {id: 'complaint-h'}, t('complaint')),
+      el('p', {}, t('complaint_lead')),
+      el('p', {class: 'address', 'data-url': c.url}, c.shown), qr, done]);
   }
 
   /* Someone walked away mid-survey: keep what they answered, clear the screen. */

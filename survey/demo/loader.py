@@ -111,6 +111,7 @@ def load_demo_structure() -> Organisation:
             slug="demo",
             name="Gemeente Voorbeeld",
             allowed_origins=["http://127.0.0.1:8001", "http://localhost:8001"],
+            complaint_url="https://www.voorbeeld.nl/klacht",
         )
         db.session.add(org)
         for slug, name in LOCATIONS:

@@ -36,8 +36,16 @@ VISIT_TOPICS = [
 ]
 
 
+# The reason that refers a person to the complaint page (survey/domain/complaints.py).
+COMPLAINT = "klacht"
+
+
 def _options(rows):
-    return [{"code": code, "text": {"nl": nl, "en": en}} for code, nl, en in rows]
+    return [
+        {"code": code, "text": {"nl": nl, "en": en}}
+        | ({"complaint": True} if code == COMPLAINT else {})
+        for code, nl, en in rows
+    ]
 
 
 def _text(nl: str, en: str) -> dict:

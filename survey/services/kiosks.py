@@ -15,7 +15,7 @@ from survey.errors import Gone, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Device, Location, Organisation, Survey
 from survey.models.types import utcnow
-from survey.services import catalogue, surveys
+from survey.services import catalogue, complaints, surveys
 from survey.services.devices import device_for_secret, secret_hash
 
 ENROLMENT_VALID = timedelta(days=7)
@@ -188,6 +188,7 @@ def kiosk_config(device_secret: str) -> dict:
         "definition": config["definition"],
         "contact_channel": (survey.settings or {}).get("contact_channel", DEFAULT_CHANNEL),
         "settings": settings_from_dict(device.settings).to_dict(),
+        "complaint": complaints.kiosk_complaint(org, config["definition"]),
         "callback": _callback_config(survey, org, config["definition"]),
     }
 

@@ -132,7 +132,10 @@ def _plain_follow_up(key: str, language, error=None, status=200) -> Response:
         from survey.channels.link.callback import offer_url
 
         return message(
-            "thanks", language, organisation=page.organisation,
+            "thanks",
+            language,
+            organisation=page.organisation,
+            complaint_url=page.complaint_url,
             callback_url=offer_url("plain", key, plain_links.response_of(key)),
         )
     skips = parse_skipped(request.args.get("skip"), page.definition)

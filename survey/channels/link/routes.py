@@ -75,7 +75,11 @@ def invitation_next(token: str):
         from survey.channels.link.callback import offer_url
 
         return message(
-            "thanks", language, organisation=page.organisation, token=token,
+            "thanks",
+            language,
+            organisation=page.organisation,
+            token=token,
+            complaint_url=page.complaint_url,
             callback_url=offer_url("invitation", token, invitation_link.response_of(token)),
         )
     skips = parse_skipped(request.args.get("skip"), page.definition)
