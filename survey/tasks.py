@@ -7,7 +7,7 @@ from huey import crontab
 from survey import queue
 from survey.queue import huey
 from survey.reports.period import AMSTERDAM
-from survey.services import dashboard_warm, period_reports, reports, sending, status
+from survey.services import dashboard_warm, partitions, period_reports, reports, sending, status
 
 
 @huey.on_startup()
@@ -149,3 +149,9 @@ def purge_callback_details():
 
     with queue.app().app_context():
         callbacks.purge_expired_callback_details(datetime.now(UTC))
+@huey.periodic_task(crontab(hour="3", minute="30"))
+def create_partitions():
+    """Every night (and at worker start): on PostgreSQL, the monthly partitions of responses
+    and answers for this month and the next two exist before their first answer arrives."""
+    with queue.app().app_context():
+        partitions.create_ahead_now()

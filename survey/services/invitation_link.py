@@ -265,6 +265,7 @@ def _first_answer(session, invitation: Invitation, ref, reply: Reply, language, 
             [
                 {
                     "response_id": response_id,
+                    "submitted_at": values["submitted_at"],
                     "question_key": r.question,
                     "number": r.number,
                     "option": r.option,

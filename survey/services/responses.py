@@ -114,10 +114,11 @@ def prepare_response(
     return values, answer_rows(definition, answers)
 
 
-def _answer_values(response_id: int, rows: list[AnswerRow]) -> list[dict]:
+def _answer_values(response_id: int, rows: list[AnswerRow], submitted_at) -> list[dict]:
     return [
         {
             "response_id": response_id,
+            "submitted_at": submitted_at,
             "question_key": r.question,
             "number": r.number,
             "option": r.option,
@@ -168,7 +169,9 @@ def record_submission(
                 if reason:
                     values.update(suspect=True, suspect_reason=reason)
             response_id = write.execute(_INSERT_RESPONSE, values)
-            write.execute_many(_INSERT_ANSWERS, _answer_values(response_id, rows))
+            write.execute_many(
+                _INSERT_ANSWERS, _answer_values(response_id, rows, values["submitted_at"])
+            )
     except (IntegrityError, db.engine.dialect.loaded_dbapi.IntegrityError):
         existing = _existing(submission)  # the id was stored already, perhaps a moment ago
         if existing is None:
@@ -207,7 +210,9 @@ def _insert_batch(batch: list[tuple[dict, list[AnswerRow]]]) -> int:
             .all()
         )
         answers = [
-            a for rid, (_, rows) in zip(ids, batch, strict=True) for a in _answer_values(rid, rows)
+            a
+            for rid, (values, rows) in zip(ids, batch, strict=True)
+            for a in _answer_values(rid, rows, values["submitted_at"])
         ]
         if answers:
             db.session.execute(insert(Answer), answers)
