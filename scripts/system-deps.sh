@@ -11,6 +11,7 @@ fc-list 2>/dev/null | grep -i dejavu >/dev/null || need+=(fonts-dejavu-core)  # 
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)  # bench/ingest.py
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)  # bench/scale.py
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing system packages: ${need[*]}"
