@@ -241,6 +241,8 @@ ENDPOINT_LIMITS = [
     ("webhooks.cm_inbound", "RATELIMIT_WEBHOOKS", client_ip, None, False),
     ("webhooks.unsubscribe", "RATELIMIT_WEBHOOKS", client_ip, None, False),
     ("webhooks.unsubscribe_page", "RATELIMIT_WEBHOOKS", client_ip, None, False),
+    ("webhooks.whatsapp_verify", "RATELIMIT_WEBHOOKS", client_ip, None, False),
+    ("webhooks.whatsapp_events", "RATELIMIT_WHATSAPP", client_ip, None, False),
     ("admin.login", "RATELIMIT_LOGIN_IP", client_ip, ["POST"], True),
     ("admin.login", "RATELIMIT_LOGIN_ACCOUNT", login_account, ["POST"], True),
 ]

@@ -70,3 +70,22 @@ def erase_addresses():
 
     with queue.app().app_context():
         invitations.erase_addresses(datetime.now(UTC))
+
+
+@huey.task()
+def process_whatsapp(ids):
+    """WhatsApp webhook events taken in by the webhook: statuses, replies, opt-outs."""
+    from survey.services import whatsapp_inbox
+
+    with queue.app().app_context():
+        whatsapp_inbox.process_all(list(ids), datetime.now(UTC))
+
+
+@huey.periodic_task(crontab(minute="*"))
+def whatsapp_leftovers():
+    """Every minute: WhatsApp events the queue lost (a worker that died) are processed."""
+    from survey.services import whatsapp_inbox
+
+    with queue.app().app_context():
+        now = datetime.now(UTC)
+        whatsapp_inbox.process_all(whatsapp_inbox.pending(now), now)

@@ -10,6 +10,12 @@ from survey.models.response import Answer, Response
 from survey.models.survey import Survey, SurveyVersion, WidgetRateChange
 from survey.models.system import WorkerHeartbeat
 from survey.models.user import PasswordToken, User
+from survey.models.whatsapp import (
+    WhatsAppAccount,
+    WhatsAppConversation,
+    WhatsAppEvent,
+    WhatsAppMessage,
+)
 
 __all__ = [
     "Answer",
@@ -35,6 +41,10 @@ __all__ = [
     "Topic",
     "Unit",
     "User",
+    "WhatsAppAccount",
+    "WhatsAppConversation",
+    "WhatsAppEvent",
+    "WhatsAppMessage",
     "WidgetRateChange",
     "WorkerHeartbeat",
 ]
