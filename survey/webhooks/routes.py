@@ -129,7 +129,8 @@ def whatsapp_events():
     from survey.domain.whatsapp import read_webhook
     from survey.services import whatsapp_inbox
 
-    ids = whatsapp_inbox.take_in(read_webhook(request.get_json(silent=True)), _now())
+    ids = whatsapp_inbox.take_in(read_webhook(request.get_json(force=True, silent=True)),
+                                 _now())
     if ids:
         tasks.process_whatsapp(ids)
     return "", 200

@@ -155,6 +155,8 @@ class FakeGraph(FakeServer):
             return status_, {"Retry-After": str(self.retry_after)}, err
         if mode == "timeout_unaccepted":
             return None, {}, None
+        if mode == "invalid":
+            return graph_error(400, 100, "Invalid parameter", "Invalid 'to' parameter")
         to = body["to"].lstrip("+")
         if to in self.undeliverable:
             return graph_error(400, 131026, "Message undeliverable")
