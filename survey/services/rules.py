@@ -186,11 +186,16 @@ def check_whatsapp_survey(org_slug: str, survey_id: int) -> None:
     problems = setup_problems(catalogue.definition_for(ref.version_id))
     if problems:
         first = problems[0]
-        limit = first.params.get("max")
+        what = {
+            "whatsapp_body": "a message text is longer than {max} characters",
+            "whatsapp_button": "a reply button's title is longer than {max} characters",
+            "whatsapp_row": "a list row's title is longer than {max} characters",
+            "whatsapp_rows": "a question has more options than a list shows (at most {max})",
+        }.get(first.code, "a text is too long").format(**first.params)
         raise Invalid(
             "whatsapp_limits",
-            f"Survey '{slug}' does not fit WhatsApp: {first.field} is too long or has too "
-            f"many options ({first.code}, at most {limit}).",
+            f"Survey '{slug}' does not fit WhatsApp: {what} ({first.field}; at most "
+            f"{first.params.get('max')}).",
             first.field,
         )
 
