@@ -12,6 +12,7 @@ import re
 
 from sqlalchemy import select
 
+from survey import caches
 from survey.database import unit_of_work
 from survey.errors import Invalid
 from survey.extensions import db
@@ -70,6 +71,7 @@ def set_account(org_slug: str, phone_number_id: str, templates: dict,
         account.templates = {**(account.templates or {}), **templates}
         audit.record(session, actor, org.id, "whatsapp.set", phone_number_id, before,
                      {"phone_number_id": phone_number_id, "templates": account.templates})
+    caches.cache("kto.lookups").clear()  # this process sees the new number at once
     return account
 
 
@@ -78,11 +80,26 @@ def account_of(organisation_id: int) -> WhatsAppAccount | None:
         WhatsAppAccount.organisation_id == organisation_id)).scalar_one_or_none()
 
 
+CACHE_SECONDS = 30
+
+
 def organisations_by_number(number_ids) -> dict[str, int]:
-    """{phone-number id: organisation id} of the ids that are ours."""
-    ids = list({n for n in number_ids if n})
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(WhatsAppAccount.phone_number_id,
-                                          WhatsAppAccount.organisation_id)
-                                   .where(WhatsAppAccount.phone_number_id.in_(ids))).all())
+    """{phone-number id: organisation id} of the ids that are ours (kept 30 s per process:
+    every webhook delivery asks)."""
+    recent = caches.cache("kto.lookups")
+    found: dict[str, int] = {}
+    missing = []
+    for number_id in {n for n in number_ids if n}:
+        known = recent.get(("whatsapp-number", number_id))
+        if known is None:
+            missing.append(number_id)
+        elif known:
+            found[number_id] = known
+    if missing:
+        rows = dict(db.session.execute(
+            select(WhatsAppAccount.phone_number_id, WhatsAppAccount.organisation_id)
+            .where(WhatsAppAccount.phone_number_id.in_(missing))).all())
+        for number_id in missing:
+            recent.put(("whatsapp-number", number_id), rows.get(number_id, 0), CACHE_SECONDS)
+        found.update(rows)
+    return found

@@ -39,11 +39,19 @@ ERRORS = {"131047": "whatsapp_window_closed", "131026": "whatsapp_undeliverable"
 STALE = timedelta(minutes=2)
 
 
-def _insert_new(rows: list[dict]):
+_INSERTS: dict = {}
+
+
+def _insert_new():
+    """INSERT ... ON CONFLICT (key) DO NOTHING RETURNING id, built once per dialect (run with
+    a list of rows, so SQLAlchemy compiles it once)."""
     dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return (module.insert(EVENTS).values(rows)
-            .on_conflict_do_nothing(index_elements=["key"]).returning(EVENTS.c.id))
+    if dialect not in _INSERTS:
+        module = postgresql if dialect == "postgresql" else sqlite
+        _INSERTS[dialect] = (module.insert(EVENTS)
+                             .on_conflict_do_nothing(index_elements=["key"])
+                             .returning(EVENTS.c.id))
+    return _INSERTS[dialect]
 
 
 def take_in(events: list[wa.Event], now: datetime) -> list[int]:
@@ -59,8 +67,9 @@ def take_in(events: list[wa.Event], now: datetime) -> list[int]:
                      "received_at": now, "processed_at": None})
     if not rows:
         return []
-    with unit_of_work() as session:
-        return list(session.execute(_insert_new(rows)).scalars())
+    with unit_of_work() as session:  # a delivery holds one event, rarely a few
+        found = [session.execute(_insert_new(), row).scalar() for row in rows]
+    return [i for i in found if i is not None]
 
 
 def process_all(ids: list[int], now: datetime) -> int:
@@ -153,9 +162,9 @@ def _notice(organisation_id, hashed, number, event, org_slug, language, now) -> 
     """One polite fixed answer a day per number, after the conversation or from a stranger."""
     key = f"n:{organisation_id}:{hashed}:{now.date().isoformat()}"
     with unit_of_work() as session:
-        new = session.execute(_insert_new([{
+        new = session.execute(_insert_new(), {
             "key": key, "organisation_id": organisation_id, "data": None,
-            "received_at": now, "processed_at": now}])).first()
+            "received_at": now, "processed_at": now}).first()
     if new is None:
         return
     text = whatsapp_chat.fixed_text("notice", language or _language(organisation_id, hashed))
