@@ -298,3 +298,7 @@ _add_invitation_commands()
 from survey.cli_surveys import survey as _survey_commands  # noqa: E402
 
 kto.add_command(_survey_commands)
+
+from survey.cli_groups import groups as _group_commands  # noqa: E402
+
+kto.add_command(_group_commands)

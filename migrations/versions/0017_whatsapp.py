@@ -1,7 +1,7 @@
 """WhatsApp: business numbers, conversations, sent messages, webhook events; a rule's mode
 
 Revision ID: 0017_whatsapp
-Revises: 0016_viewer_comments
+Revises: 0021_open_data
 Create Date: 2026-12-05 19:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_whatsapp'
-down_revision = '0016_viewer_comments'
+down_revision = '0021_open_data'
 branch_labels = None
 depends_on = None
 

@@ -14,6 +14,7 @@ from survey.admin import (  # noqa: E402,F401
     apikeys,
     audit,
     auth,
+    comparisons,
     dashboard,
     home,
     kiosks,

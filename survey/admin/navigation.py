@@ -26,6 +26,7 @@ class Section:
 SECTIONS = (
     Section("admin.dashboard", _l("Dashboard"), "viewer", ("admin.dashboard",)),
     Section("admin.report_list", _l("Reports"), "viewer", ("admin.report",)),
+    Section("admin.comparisons", _l("Comparison"), "viewer", ("admin.comparison",)),
     Section("admin.survey_list", _l("Surveys"), "admin", ("admin.survey",)),
     Section("admin.places", _l("Places"), "admin", ("admin.place", "admin.location",
                                                     "admin.unit", "admin.topic")),

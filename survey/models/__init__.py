@@ -1,6 +1,7 @@
 """All tables, importable from one place."""
 
 from survey.models.audit import AuditEntry
+from survey.models.comparison import ComparisonGroup, ComparisonMember
 from survey.models.device import Device
 from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
 from survey.models.membership import Membership
@@ -22,6 +23,8 @@ __all__ = [
     "AuditEntry",
     "ApiKey",
     "Contact",
+    "ComparisonGroup",
+    "ComparisonMember",
     "ContactVolume",
     "Delivery",
     "Device",

@@ -33,6 +33,8 @@ class Organisation(db.Model):
     viewers_see_comments: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # Whether the monthly headline figures are published at /open/<slug>/ (off by default).
+    open_data: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     units: Mapped[list[Unit]] = relationship(back_populates="organisation")
     locations: Mapped[list[Location]] = relationship(back_populates="organisation")
