@@ -241,17 +241,14 @@ ENDPOINT_LIMITS = [
     ("webhooks.cm_inbound", "RATELIMIT_WEBHOOKS", client_ip, None, False),
     ("webhooks.unsubscribe", "RATELIMIT_WEBHOOKS", client_ip, None, False),
     ("webhooks.unsubscribe_page", "RATELIMIT_WEBHOOKS", client_ip, None, False),
-<<<<<<< HEAD
     ("webhooks.whatsapp_verify", "RATELIMIT_WEBHOOKS", client_ip, None, False),
     ("webhooks.whatsapp_events", "RATELIMIT_WHATSAPP", client_ip, None, False),
-=======
     *(
         (f"open.{name}", "RATELIMIT_OPEN_DATA", client_ip, None, False)
         for name in (
             "index", "months_json", "month_page", "month_csv", "month_machine_csv", "month_json"
         )
     ),
->>>>>>> main
     ("admin.login", "RATELIMIT_LOGIN_IP", client_ip, ["POST"], True),
     ("admin.login", "RATELIMIT_LOGIN_ACCOUNT", login_account, ["POST"], True),
 ]
