@@ -13,7 +13,8 @@ status (sent, delivered, read, failed with 131047), in a mix of 60% replies and 
 one in fifty is a replay of an earlier delivery. The webhook checks the signature on the raw
 body, keeps each event once and queues it for the worker (no worker runs here, so this is the
 webhook's own cost). The SQLite file and the queue live on /dev/shm unless --on-disk.
-Prints deliveries/s, p50/p99 latency, the status codes, and the events
+Prints deliveries/s, p50/p99 latency, the web workers' CPU per delivery, the status
+codes, and the events
 queued against the unique events sent (replays must add none).
 """
 
@@ -77,6 +78,18 @@ def delivery(i: int, rng: random.Random) -> dict:
                                                              "value": value}]}]}
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (from /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def signed(body: bytes) -> dict:
     digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
     return {"Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={digest}"}
@@ -136,9 +149,12 @@ def main() -> None:
             warm = [json.dumps(delivery(10**9 + i, rng)).encode() for i in range(args.warmup)]
             asyncio.run(run(url, warm, args.connections))
             load_before = os.getloadavg()
+            pids = web.worker_pids()
+            cpu_before = cpu_seconds(pids)
             started = time.perf_counter()
             latencies, codes = asyncio.run(run(url, bodies, args.connections))
             seconds = time.perf_counter() - started
+            cpu = cpu_seconds(pids) - cpu_before
             load_after = os.getloadavg()
         queued = int(database.run_python(
             "from app import create_app\nfrom survey.extensions import db\n"
@@ -158,6 +174,8 @@ def main() -> None:
     print(f"deliveries/s: {len(bodies) / seconds:.0f}")
     print(f"latency p50: {pct(0.50):.1f} ms, p99: {pct(0.99):.1f} ms, "
           f"max: {latencies[-1] * 1000:.1f} ms")
+    print(f"gunicorn CPU per delivery: {cpu / len(bodies) * 1000:.2f} ms "
+          f"(so about {len(bodies) / cpu:.0f} deliveries/s per core)")
     print(f"status codes: {dict(sorted(codes.items()))}")
     print(f"events kept: {queued} (expected {distinct}: each distinct delivery once)")
     print(f"load average before/after: {load_before[0]:.2f} / {load_after[0]:.2f} "
