@@ -213,9 +213,10 @@ def seed_demo_rules(org_slug: str = "demo") -> None:
     """The demo's rules: every call, e-mail, form and WhatsApp chat invited (rate 1, so a
     contact posted to try it out is always invited), with the default delay, quiet hours,
     throttle and expiry; and the demo's WhatsApp number for the development backend."""
-    from survey.services.whatsapp_accounts import account_of, set_account
+    from survey.services.whatsapp_accounts import account_of, seed_account
 
     for channel, survey in DEMO_RULES.items():
         set_rule(org_slug, channel, survey=survey, sampling_rate=1.0)
-    if account_of(catalogue.organisation(org_slug).id) is None:
-        set_account(org_slug, DEMO_WHATSAPP_NUMBER, DEMO_TEMPLATES, actor=None)
+    org_id = catalogue.organisation(org_slug).id
+    if account_of(org_id) is None:
+        seed_account(org_id, DEMO_WHATSAPP_NUMBER, DEMO_TEMPLATES)

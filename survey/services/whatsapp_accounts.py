@@ -75,6 +75,15 @@ def set_account(org_slug: str, phone_number_id: str, templates: dict,
     return account
 
 
+def seed_account(organisation_id: int, phone_number_id: str, templates: dict) -> None:
+    """The demo's number for the development backend (loading the demo is not a staff
+    change, so it is not in the audit log)."""
+    with unit_of_work() as session:
+        session.add(WhatsAppAccount(organisation_id=organisation_id,
+                                    phone_number_id=phone_number_id, templates=templates))
+    caches.cache("kto.lookups").clear()
+
+
 def account_of(organisation_id: int) -> WhatsAppAccount | None:
     return db.session.execute(select(WhatsAppAccount).where(
         WhatsAppAccount.organisation_id == organisation_id)).scalar_one_or_none()
