@@ -66,7 +66,9 @@ class Sender:
     def start(self, jobs) -> list[Future]:
         futures = []
         for job in jobs:
-            provider = self.provider("email" if job.mode == "email" else "sms")
+            provider = self.provider(job.mode if job.mode in ("email", "whatsapp") else "sms")
+            if getattr(job, "failure", None) is not None:  # could not be composed
+                provider = job.failure
             if isinstance(provider, SendFailed):
                 done: Future = Future()
                 done.set_result(Outcome(job, failure=provider))
