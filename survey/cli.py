@@ -31,9 +31,11 @@ def kto():
     """Customer-satisfaction platform commands."""
 
 
+from survey.privacy_cli import privacy  # noqa: E402
 from survey.sending_cli import invitations  # noqa: E402
 
 kto.add_command(invitations)
+kto.add_command(privacy)
 
 
 @kto.command("demo")
@@ -336,10 +338,11 @@ def restore(source: str, force: bool):
 
 
 def _add_invitation_commands() -> None:
-    from survey.invitation_cli import contacts, rules
+    from survey.invitation_cli import contacts, rules, whatsapp
 
     kto.add_command(contacts)
     kto.add_command(rules)
+    kto.add_command(whatsapp)
 
 
 _add_invitation_commands()

@@ -7,7 +7,7 @@ from huey import crontab
 from survey import queue
 from survey.queue import huey
 from survey.reports.period import AMSTERDAM
-from survey.services import dashboard_warm, period_reports, reports, sending, status
+from survey.services import dashboard_warm, partitions, period_reports, reports, sending, status
 
 
 @huey.on_startup()
@@ -111,3 +111,68 @@ def erase_addresses():
 
     with queue.app().app_context():
         invitations.erase_addresses(datetime.now(UTC))
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def evaluate_alerts():
+    """Every 5 minutes: each organisation's alert rules, e-mailed once per cooldown."""
+    from survey.services import alerts
+
+    with queue.app().app_context():
+        alerts.evaluate(datetime.now(UTC))
+
+
+@huey.periodic_task(amsterdam_crontab(hour="3", minute="30"))
+def retention():
+    """Daily at 03:30 Amsterdam time: personal data past its term erased, the run logged."""
+    from survey.services import retention as job
+
+    with queue.app().app_context():
+        job.run(datetime.now(UTC))
+
+
+@huey.periodic_task(crontab(minute="*"))
+def callback_case_mail():
+    """Every minute: e-mail the unit's inbox about new callback cases and overdue ones (each
+    mail once per case)."""
+    from survey.services import case_mail
+
+    with queue.app().app_context():
+        case_mail.send_case_mail(datetime.now(UTC))
+
+
+@huey.periodic_task(crontab(minute="17"))
+def purge_callback_details():
+    """Every hour: erase callback contact details of closed cases and of requests older than
+    30 days (the retention job may call the same function; running it twice changes nothing)."""
+    from survey.services import callbacks
+
+    with queue.app().app_context():
+        callbacks.purge_expired_callback_details(datetime.now(UTC))
+
+
+@huey.periodic_task(crontab(hour="3", minute="30"))
+def create_partitions():
+    """Every night (and at worker start): on PostgreSQL, the monthly partitions of responses
+    and answers for this month and the next two exist before their first answer arrives."""
+    with queue.app().app_context():
+        partitions.create_ahead_now()
+
+
+@huey.task()
+def process_whatsapp(ids):
+    """WhatsApp webhook events taken in by the webhook: statuses, replies, opt-outs."""
+    from survey.services import whatsapp_inbox
+
+    with queue.app().app_context():
+        whatsapp_inbox.process_all(list(ids), datetime.now(UTC))
+
+
+@huey.periodic_task(crontab(minute="*"))
+def whatsapp_leftovers():
+    """Every minute: WhatsApp events the queue lost (a worker that died) are processed."""
+    from survey.services import whatsapp_inbox
+
+    with queue.app().app_context():
+        now = datetime.now(UTC)
+        whatsapp_inbox.process_all(whatsapp_inbox.pending(now), now)

@@ -8,7 +8,7 @@ from flask import Response, abort, render_template, stream_with_context
 
 from survey.admin import bp
 from survey.admin.permissions import allows, current_organisation, may_read_comments, requires
-from survey.reports import funnel
+from survey.reports import follow_up, funnel
 from survey.services import period_reports, reports
 
 
@@ -39,6 +39,7 @@ def report_page(report_id: int):
         charts=reports.charts.CHARTS,
         report_texts=reports.texts,
         funnel=funnel,
+        follow_up=follow_up,
     )
 
 

@@ -17,7 +17,7 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import CondPageBreak, PageBreak, SimpleDocTemplate, Spacer
 
 from survey import safetext
-from survey.reports import charts, fonts, pdf_first, texts
+from survey.reports import charts, fonts, pdf_first, pdf_follow_up, texts
 from survey.reports import pdf_sections as sections
 from survey.reports import story as story_module
 from survey.reports.data import ReportData
@@ -118,6 +118,8 @@ def render(data: ReportData) -> bytes:
         story.append(_p(w("no_data"), s["body"]))
     if data.funnel:
         story += [PageBreak()] + sections.funnel_tables(data, s, lang)
+    if data.follow_up.shown:
+        story += [PageBreak()] + pdf_follow_up.follow_up_tables(data, s, lang)
     story += [PageBreak(), _p(w("method"), s["h2"])] + sections.method(data, s, w, lang)
 
     buffer = io.BytesIO()

@@ -250,6 +250,9 @@ SHEETS = {
     "method": _l("Method"),
     "not_applicable": _l("Not applicable"),
     "funnel": _l("Invitation funnel"),
+    "referrals": _l("Complaint referrals"),
+    "callbacks": _l("Callback requests"),
+    "callback_outcomes": _l("Callback outcomes"),
 }
 
 # The charts of the staff report page, named for their alternative text.
