@@ -11,7 +11,7 @@ PORT ?= 8000
 DEMO_PORT ?= 8001
 PYTEST_ARGS ?=
 
-.PHONY: js widget kiosk-js run test test-sqlite test-postgres install install-dev translations messages migrate demo lint bench clean
+.PHONY: js widget kiosk-js scale-demo run test test-sqlite test-postgres install install-dev translations messages migrate demo lint bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,13 @@ bench: install-dev
 	$(PY) bench/ingest.py
 	$(PY) bench/widget.py
 
+# nginx, two gunicorn instances, PostgreSQL, Redis and two Huey workers on this machine, the load
+# harness through nginx and the scheduled report with two workers up (docs/RELIABILITY.md).
+# SCALE_ARGS="--responses 2000" for a shorter run; SCALE_ARGS="--single" for the comparison.
+SCALE_ARGS ?=
+scale-demo: install-dev
+	VENV=$(VENV) scripts/scale-demo.sh $(SCALE_ARGS)
+
 # Browser code built from readable sources; both builds inline the shared question flow
 # (static/js/flow.js, the show-if rule once for the browser). Tests check the built files are
 # made from the current sources: run `make js` after editing any of them.
@@ -83,8 +90,8 @@ js: widget kiosk-js
 
 # The shipped website widget: the source with flow.js inlined, minified. A test rebuilds it and
 # compares, so the shipped file cannot drift from its sources.
-WIDGET_BANNER := /*! KTO widget v1: built by make widget from static/widget/v1.src.js */
-TERSER_OPTIONS := --compress passes=3,unsafe_arrows=true --mangle --ecma 2017
+WIDGET_BANNER := /*! KTO widget v1: make widget */
+TERSER_OPTIONS := --compress passes=3,unsafe_arrows=true,pure_getters=true --mangle --ecma 2017
 widget: node_modules/.installed
 	{ echo '$(WIDGET_BANNER)'; $(PYTHON) scripts/inline_js.py static/widget/v1.src.js \
 	  | $(TERSER) $(TERSER_OPTIONS); } > static/widget/v1.js

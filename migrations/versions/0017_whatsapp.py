@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_whatsapp'
-down_revision = '0021_open_data'
+down_revision = '0022_partitions'
 branch_labels = None
 depends_on = None
 

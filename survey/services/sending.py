@@ -79,6 +79,7 @@ class Job:
     attempts: int
     recover_since: datetime | None  # look the message up first (an unknown earlier outcome)
     message: Message | None = None
+    send_by: float = float("inf")  # time.monotonic() after which it is not sent (the lease)
     # WhatsApp: what the first message is built from (the 24-hour window, the survey's
     # headline, the organisation's number and templates).
     contact_channel: str = ""
@@ -99,9 +100,11 @@ class Summary:
     failed: int = 0
     expired: int = 0
     codes: dict = field(default_factory=dict)
+    too_late: int = 0  # claims left to the recovery rule (not sent within half the lease)
 
     def add(self, other: Summary) -> None:
-        for name in ("claimed", "sent", "recovered", "retrying", "failed", "expired"):
+        for name in ("claimed", "sent", "recovered", "retrying", "failed", "expired",
+                     "too_late"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for code, n in other.codes.items():
             self.codes[code] = self.codes.get(code, 0) + n
@@ -161,6 +164,7 @@ def claim(now: datetime, limit: int) -> list[Job]:
     """Claim up to `limit` messages in one unit of work and return what to send."""
     config = current_app.config
     lease = timedelta(seconds=float(config["SEND_CLAIM_LEASE_SECONDS"]))
+    send_by = time.monotonic() + lease.total_seconds() / 2
     names = _provider_names()
     jobs: list[Job] = []
     with unit_of_work() as session:
@@ -241,6 +245,8 @@ def claim(now: datetime, limit: int) -> list[Job]:
         if not claimed:
             return []
         jobs = _jobs(session, claimed, now)
+    for job in jobs:
+        job.send_by = send_by
     return jobs
 
 
@@ -351,6 +357,9 @@ def record(outcomes: list[Outcome], now: datetime) -> Summary:
     deliveries, invitations, now_sent = [], [], []
     for o in outcomes:
         job = o.job
+        if o.too_late:
+            summary.too_late += 1
+            continue
         if o.sent is not None:
             summary.sent += 1
             if job.recover_since is not None:

@@ -64,12 +64,15 @@ def _cm_proven(secret: str) -> None:
 @bp.post("/sms/cm/<secret>/status")
 def cm_status(secret: str):
     _cm_proven(secret)
-    data = request.get_json(silent=True) or {}
-    msgs = (data.get("messages") or {}).get("msg") if isinstance(data, dict) else None
+    data = request.get_json(silent=True)
+    messages = data.get("messages") if isinstance(data, dict) else None
+    msgs = messages.get("msg") if isinstance(messages, dict) else None
     for msg in msgs if isinstance(msgs, list) else [msgs]:
         if not isinstance(msg, dict):
             abort(400)
         status = msg.get("status") or {}
+        if not isinstance(status, dict):
+            abort(400)
         state = CM_STATES.get(str(status.get("code")))
         if state and msg.get("reference"):
             delivery_reports.record_report(Report(
@@ -85,8 +88,10 @@ def cm_inbound(secret: str):
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         abort(400)
-    sender = (data.get("from") or {}).get("number", "")
-    text = (data.get("message") or {}).get("text", "")
+    sender, message = data.get("from") or {}, data.get("message") or {}
+    if not isinstance(sender, dict) or not isinstance(message, dict):
+        abort(400)
+    sender, text = sender.get("number", ""), message.get("text", "")
     result = delivery_reports.inbound_sms(str(sender), str(text), _now())
     if result.acknowledge:  # CM.com has no reply in the answer: a message of its own
         delivery_reports.acknowledge_by_sms(str(sender), result.acknowledge)

@@ -185,3 +185,35 @@ def test_an_unknown_channel_chart_is_404(client, group):
     login(client, "viewer@demo.nl")
     assert fresh(client).get(f"/staff/demo/comparisons/{group}/chart/social.svg"
                              "?period=month&at=2026-10").status_code == 404
+
+
+def test_operator_makes_a_group_and_invites_on_the_staff_page(client, group, staff):
+    login(client, staff.users["operator"].email)
+    page = fresh(client).get("/staff/operator/groups")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Regio Voorbeeld" in text and "nog niet ingestemd" in text  # derde
+    made = fresh(client).post("/staff/operator/groups", data={"code": "bench", "name": "Bench"})
+    assert made.status_code == 303
+    before = count_rows()
+    again = fresh(client).post("/staff/operator/groups", data={"code": "bench", "name": "B"})
+    assert again.status_code == 409
+    assert "Deze code is al in gebruik." in again.get_data(as_text=True)
+    bad = fresh(client).post("/staff/operator/groups", data={"code": "Niet Goed!", "name": "B"})
+    assert bad.status_code == 422
+    assert count_rows() == before
+    invited = fresh(client).post("/staff/operator/groups/invite",
+                                 data={"group": "bench", "organisation": "alpha"})
+    assert invited.status_code == 303
+    twice = fresh(client).post("/staff/operator/groups/invite",
+                               data={"group": "bench", "organisation": "alpha"})
+    assert twice.status_code == 409
+    assert "al uitgenodigd" in twice.get_data(as_text=True)
+    member = db.session.query(ComparisonMember).filter_by(organisation_id=staff.alpha.id).one()
+    assert member.joined_at is None  # invited only: alpha's administrator decides
+    removed = fresh(client).post("/staff/operator/groups/remove",
+                                 data={"group": "bench", "organisation": "alpha"})
+    assert removed.status_code == 303
+    assert db.session.query(ComparisonMember).filter_by(organisation_id=staff.alpha.id).count() == 0
+    login(client, "admin@demo.nl")
+    assert fresh(client).get("/staff/operator/groups").status_code == 403

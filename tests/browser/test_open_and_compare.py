@@ -100,3 +100,27 @@ def test_comparison_pages_in_dutch_and_english(page, live_server, group):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_label("Publish the monthly figures as open data").is_checked()
     assert axe_violations(page) == []
+
+
+def test_operator_groups_page_in_dutch_and_english(page, live_server, group):
+    from survey.database import unit_of_work
+    from survey.extensions import db
+    from survey.models import User
+    from survey.services.users import hash_password
+
+    with unit_of_work():
+        db.session.add(User(email="platform@kto.nl", password_hash=hash_password(PASSWORD),
+                            is_operator=True))
+    _log_in(page, live_server.url, "platform@kto.nl", "/staff/operator/groups")
+    page.wait_for_url("**/staff/operator/groups")
+    assert page.get_by_role("heading", level=1).inner_text() == "Vergelijkingsgroepen"
+    assert page.get_by_text("uitgenodigd, nog niet ingestemd").is_visible()  # derde
+    assert axe_violations(page) == []
+    page.get_by_label("Code").fill("regio")
+    page.get_by_label("Naam").fill("Nog een keer")
+    page.get_by_role("button", name="Groep maken").click()
+    assert page.get_by_text("Deze code is al in gebruik.").is_visible()
+    assert axe_violations(page) == []
+    page.goto(live_server.url + "/staff/operator/groups?lang=en")
+    assert page.get_by_role("heading", name="Invite an organisation").is_visible()
+    assert axe_violations(page) == []
