@@ -82,3 +82,23 @@ def test_the_cli_sets_the_number_the_templates_and_the_mode(demo_org, runner):
                                  "--survey", "past", "--mode", "whatsapp"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].endswith("by whatsapp")
+
+
+def test_a_survey_sent_by_whatsapp_keeps_to_its_limits_when_edited(demo_org):
+    from survey.services import survey_editor as editor
+    from survey.services.survey_editor import DefinitionProblems
+
+    org_id = db.session.scalar(select(Organisation.id).where(Organisation.slug == "demo"))
+    question = {"key": "waarover", "kind": "choice", "text": {"nl": "Waarover ging het?"},
+                "options": [{"code": "a", "text": {"nl": "Een paspoort of identiteitskaart"}},
+                            {"code": "b", "text": {"nl": "Iets anders"}}]}
+    before = count_rows()
+    # The demo's WhatsApp rule sends the survey 'whatsapp': a 32-character button is refused.
+    with pytest.raises(DefinitionProblems) as refused:
+        editor.save_question(org_id, "tester", "whatsapp", None, question)
+    assert [(p.code, p.field) for p in refused.value.problems] == [
+        ("whatsapp_button", "questions[3].options[0].text.nl")]
+    db.session.rollback()
+    assert count_rows() == before
+    # A survey no rule sends by WhatsApp takes it.
+    editor.save_question(org_id, "tester", "balie", None, question)
