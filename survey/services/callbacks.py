@@ -86,13 +86,13 @@ def kiosk_request(device_secret: str, payload, now: datetime) -> Requested:
     `response` the UUID of the response it follows, from the same device. A response not
     stored yet is a 409 `response_pending` (the tablet sends it later, after the response).
     """
+    device = device_for_secret(device_secret)  # 401/403 before anything else is read
     if not isinstance(payload, dict):
         raise Invalid("wrong_type", "Send a JSON object.")
     fields = {k: v for k, v in payload.items() if k not in ("id", "response")}
-    details = parse_details(fields)  # first: bad input stores nothing, whatever else is wrong
+    details = parse_details(fields)  # bad input: a 422 before any lookup or write
     request_uuid = _uuid(payload.get("id"), "id")
     response_uuid = _uuid(payload.get("response"), "response")
-    device = device_for_secret(device_secret)
     response = db.session.execute(
         select(Response).where(Response.uuid == response_uuid)
     ).scalar_one_or_none()
