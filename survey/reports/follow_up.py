@@ -118,7 +118,8 @@ def callback_rows(data: ReportData, language: str, formatted: bool = True) -> li
         if est is None:
             share = [display.DASH if formatted else None] * 3 + [None]
         elif display.suppressed(est):
-            share = [_suppressed(language), None, None, texts.word("suppressed", language)]
+            blank = "" if formatted else None
+            share = [_suppressed(language), blank, blank, texts.word("suppressed", language)]
         else:
             values = [round_percent(getattr(est, k)) for k in ("estimate", "low", "high")]
             if formatted:

@@ -26,6 +26,7 @@ from survey.reports import spreadsheet
 from survey.reports.follow_up_build import working_days_elapsed
 from survey.services import reports
 from survey.services.responses import record_many
+from survey.services.users import add_user
 from tests.reports.data import load_month, october, payload
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -257,8 +258,17 @@ def test_xlsx_and_dutch_csv_carry_the_section(report_data):
     assert outcomes[1][:3] == ["Alle kanalen", "12", "5"]
 
 
-def test_pdf_and_staff_page_show_the_section(report_data):
+def test_pdf_and_staff_page_show_the_section(report_data, client):
     report, _ = report_data
+    add_user("viewer@voorbeeld.nl", "a long password for reports", "demo", "viewer")
+    client.post("/staff/login", data={"email": "viewer@voorbeeld.nl",
+                                      "password": "a long password for reports"})  # fmt: skip
+    page = client.get(f"/staff/demo/reports/{report.id}").get_data(as_text=True)
+    assert "<caption>Terugbelverzoeken</caption>" in page
+    assert "<caption>Doorverwijzingen naar klachten</caption>" in page
+    assert '<th scope="row">Alle kanalen</th><td>16</td><td>1</td><td>80%</td>' in page
+    assert ">None<" not in page and "te weinig reacties" in page
+    assert client.get(f"/staff/demo/reports/{report.id}/csv/callbacks").status_code == 200
     with pdfplumber.open(io.BytesIO(report.pdf)) as doc:
         text = " ".join(" ".join((page.extract_text() or "").split()) for page in doc.pages)
     assert "De cirkel rond" in text and "Binnen de norm" in text
