@@ -234,6 +234,7 @@ ENDPOINT_LIMITS = [
     ("widget.config", "RATELIMIT_WIDGET", client_ip, None, False),
     ("kiosk.config", "RATELIMIT_KIOSK", client_ip, None, False),
     ("kiosk.heartbeat", "RATELIMIT_KIOSK", client_ip, None, False),
+    ("kiosk.callback", "RATELIMIT_KIOSK", client_ip, None, False),
     ("kiosk.enrol", "RATELIMIT_KIOSK_ENROL", client_ip, None, False),
     ("webhooks.twilio_status", "RATELIMIT_WEBHOOKS", client_ip, None, False),
     ("webhooks.twilio_inbound", "RATELIMIT_WEBHOOKS", client_ip, None, False),

@@ -118,7 +118,8 @@ def load_demo_structure() -> Organisation:
                                     opening_hours=OPENING_HOURS.get(slug, {})))
         units: dict[str, Unit] = {}
         for slug, name, parent in UNITS:
-            units[slug] = Unit(organisation=org, slug=slug, name=name, parent=units.get(parent))
+            units[slug] = Unit(organisation=org, slug=slug, name=name, parent=units.get(parent),
+                               inbox_email=f"{slug}@voorbeeld.nl")
             db.session.add(units[slug])
         for slug, nl, en in TOPICS:
             db.session.add(Topic(organisation=org, slug=slug, name_nl=nl, name_en=en))

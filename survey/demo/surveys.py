@@ -269,7 +269,9 @@ WEBSITE_SETTINGS = {
 }
 
 SURVEYS = [
-    ("balie", "Balie: tevredenheid na bezoek", BALIE, {"contact_channel": "counter"}),
+    # A callback request after a thumbs down at the counter goes to Burgerzaken.
+    ("balie", "Balie: tevredenheid na bezoek", BALIE,
+     {"contact_channel": "counter", "callback": {"offer": "negative", "unit": "burgerzaken"}}),
     ("website", "Website: was deze pagina nuttig?", WEBSITE, WEBSITE_SETTINGS),
     ("telefoon", "Telefoon: na het gesprek", TELEFOON, {"contact_channel": "phone"}),
     ("contact", "E-mail, formulier en brief: na ons antwoord", CONTACT, {}),

@@ -82,7 +82,7 @@ def tables(data: ReportData) -> dict[str, Table]:
     words in the report's language.
     """
     lang = data.meta.language
-    w = lambda key: texts.word(key, lang)  # noqa: E731
+    w = lambda key: texts.word(texts.period_key(key, data.meta.month), lang)  # noqa: E731
     s = data.summary
     result: dict[str, Table] = {}
     headers = [

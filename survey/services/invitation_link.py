@@ -87,6 +87,11 @@ def _response_id(invitation_id: int) -> int | None:
     ).scalar()
 
 
+def response_of(token: str) -> int | None:
+    """The id of the response given through this invitation (None: not answered yet)."""
+    return _response_id(_invitation(token).id)
+
+
 def _language(invitation: Invitation) -> str:
     return (invitation.contact.language if invitation.contact else None) or "nl"
 

@@ -185,6 +185,11 @@ def _response_for(key: str) -> int:
     return found
 
 
+def response_of(key: str) -> int:
+    """The id of the response a follow-up key authorises (Gone when expired, else NotFound)."""
+    return _response_for(key)
+
+
 @dataclass(frozen=True)
 class FollowUp:
     organisation: str
