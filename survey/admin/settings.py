@@ -59,8 +59,8 @@ class SettingsForm(FlaskForm):
         _l("Publish the monthly figures as open data"),
         description=_l("Anyone may then read the headline figures per channel of every "
                        "monthly report (satisfied with interval, n, NPS; no comments, no "
-                       "figures from fewer than 10 responses) at /open/<code>/, as a page, "
-                       "CSV and JSON. Off by default."),
+                       "figures from fewer than 10 responses) on a public page under /open/, "
+                       "as CSV and as JSON. Off by default."),
     )
 
 
