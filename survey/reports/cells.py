@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import pandas as pd
+from flask import current_app
 from sqlalchemy import and_, case, distinct, false, func, or_, select
 
 from survey.extensions import db
@@ -72,6 +73,18 @@ def _month_case(bounds: list[datetime]):
     return case(*whens, else_=len(bounds) - 2)
 
 
+def _partitioned() -> bool:
+    """Whether answers are partitioned by month here (PostgreSQL after migration 0022); asked
+    once per app."""
+    found = current_app.extensions.get("kto.partitioned")
+    if found is None:
+        from survey.services.partitions import is_partitioned
+
+        found = current_app.extensions["kto.partitioned"] = is_partitioned(
+            db.session.connection())
+    return found
+
+
 class CellQueries:
     """The cell tables of one organisation and report month (suspect responses left out)."""
 
@@ -101,7 +114,7 @@ class CellQueries:
             submitted >= start,
             submitted < self.end,
         )
-        if via_answers and db.engine.dialect.name == "postgresql":
+        if via_answers and _partitioned():
             # Answers carry their response's submitted_at: the same range lets PostgreSQL
             # read only the months' answer partitions (survey/services/partitions.py).
             query = query.where(Answer.submitted_at >= start, Answer.submitted_at < self.end)
