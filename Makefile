@@ -90,8 +90,8 @@ js: widget kiosk-js
 
 # The shipped website widget: the source with flow.js inlined, minified. A test rebuilds it and
 # compares, so the shipped file cannot drift from its sources.
-WIDGET_BANNER := /*! KTO widget v1: built by make widget from static/widget/v1.src.js */
-TERSER_OPTIONS := --compress passes=3,unsafe_arrows=true --mangle --ecma 2017
+WIDGET_BANNER := /*! KTO widget v1: make widget */
+TERSER_OPTIONS := --compress passes=3,unsafe_arrows=true,pure_getters=true --mangle --ecma 2017
 widget: node_modules/.installed
 	{ echo '$(WIDGET_BANNER)'; $(PYTHON) scripts/inline_js.py static/widget/v1.src.js \
 	  | $(TERSER) $(TERSER_OPTIONS); } > static/widget/v1.js

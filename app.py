@@ -55,12 +55,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(ops_bp)
 
+    from survey.opendata import bp as open_bp
     from survey.outbox import bp as outbox_bp
     from survey.webhooks import bp as webhooks_bp
 
     csrf.exempt(webhooks_bp)  # providers and mail clients post without a session
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(outbox_bp)
+    app.register_blueprint(open_bp)  # public open data: no session, no forms
 
     from survey import channels
 

@@ -13,6 +13,13 @@ query; the chart images are separate requests and are timed on their own):
 - filter: another filter on cached cells (a location, a channel, a survey mode),
 - quarter / year: views of longer periods once their months are cached,
 - charts: each SVG of a view.
+
+With ``--warm`` the worker's part runs first in a process of its own (the current months'
+cells stored in ``dashboard_cells``, survey.services.dashboard_warm), then a fresh web
+process measures its first views, which read the stored cells:
+
+    .venv/bin/python bench/dashboard.py --warm                 # generate, store, measure
+    .venv/bin/python bench/dashboard.py --warm --measure-only  # on data generated before
 """
 
 from __future__ import annotations
@@ -62,6 +69,13 @@ def measure(url: str) -> None:
         except Conflict:
             pass  # --measure-only again on the same data
         location = Location.query.first().id
+        # "cold" means queried: forget what the worker stored (measure_stored ran before).
+        from survey.extensions import db
+        from survey.models import StoredMonthCells
+
+        if db.inspect(db.engine).has_table("dashboard_cells"):
+            db.session.execute(db.delete(StoredMonthCells))
+            db.session.commit()
     client = app.test_client()
     client.post("/staff/login", data={"email": "bench@example.nl", "password": PASSWORD})
 
@@ -105,16 +119,77 @@ def measure(url: str) -> None:
         print(f"{name:50} {statistics.median(times):10.0f} {max(times):8.0f}  {len(times)}")
 
 
+def warm_only(url: str) -> None:
+    """The worker's nightly step: store the current months' cells."""
+    from survey.extensions import db
+    from survey.reports.period import AMSTERDAM
+    from survey.services import dashboard_warm
+
+    app = _app(url)
+    with app.app_context():
+        db.create_all()  # a database generated before dashboard_cells existed
+        from datetime import datetime
+
+        started = time.perf_counter()
+        stored = dashboard_warm.warm(datetime.now(AMSTERDAM).date())
+        seconds = time.perf_counter() - started
+    print(f"worker: stored {stored} months of cells in {seconds:.1f} s")
+
+
+def measure_stored(url: str) -> None:
+    """A fresh web process's first views, the cells stored by the worker."""
+    app = _app(url)
+    app.config["WTF_CSRF_ENABLED"] = False
+    app.config["RATELIMIT_ENABLED"] = False
+    with app.app_context():
+        from survey.errors import Conflict
+        from survey.services.users import add_user
+
+        try:
+            add_user("bench@example.nl", PASSWORD, "demo", role="analyst")
+        except Conflict:
+            pass
+    client = app.test_client()
+    client.post("/staff/login", data={"email": "bench@example.nl", "password": PASSWORD})
+    base = "/staff/demo/dashboard"
+    results = {
+        # The process's first page (templates compiled, catalogues read), not the dashboard.
+        "first page of the process (reports list)": _timed(client, "/staff/demo/reports", 1),
+        "first view after start: default (last month)": _timed(client, base, 1),
+        "first view after start: month 2026-10": _timed(
+            client, f"{base}?period=month&at=2026-10", 1
+        ),
+        "first view after start: quarter 2026-Q4": _timed(
+            client, f"{base}?period=quarter&at=2026-Q4", 1
+        ),
+    }
+    print(f"{'view (cells stored by the worker)':50} {'ms':>10}")
+    for name, times in results.items():
+        print(f"{name:50} {times[0]:10.0f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--measure-only", action="store_true")
+    parser.add_argument("--warm", action="store_true", help="the worker stores cells first")
+    parser.add_argument("--step", choices=["warm", "stored"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL") or "sqlite:////tmp/kto-bench-dashboard.sqlite3"
+    if args.step == "warm":
+        warm_only(url)
+        return
+    if args.step == "stored":
+        measure_stored(url)
+        return
+    if not args.measure_only:
+        generate(url, args.responses, "2025-12-31 23:00:00", 365 * 24 * 3600, YEAR)
+    if args.warm:
+        for step in ("warm", "stored"):
+            subprocess.run([sys.executable, __file__, "--step", step], check=True, env=os.environ)
     if args.measure_only:
         measure(url)
         return
-    generate(url, args.responses, "2025-12-31 23:00:00", 365 * 24 * 3600, YEAR)
     subprocess.run([sys.executable, __file__, "--measure-only"], check=True, env=os.environ)
 
 

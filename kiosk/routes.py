@@ -7,7 +7,8 @@ from werkzeug.exceptions import BadRequest, Unauthorized
 
 from kiosk import assets, bp
 from kiosk.texts import kiosk_texts, title
-from survey.services import kiosks
+from survey.models.types import utcnow
+from survey.services import callbacks, kiosks
 
 
 def _device_secret() -> str:
@@ -74,3 +75,18 @@ def heartbeat():
     """The kiosk reports its version, queue length and last submission."""
     kiosks.record_heartbeat(_device_secret(), _json_body())
     return "", 204
+
+
+@bp.post("/api/callback")
+def callback():
+    """A callback request after a negative answer: its own idempotent request, sent after the
+    response it follows (kiosk.src.js queues it behind that response)."""
+    done = callbacks.kiosk_request(_device_secret(), _json_body(), utcnow())
+    response = jsonify({
+        "id": done.case_id,
+        "due_at": done.due_at.isoformat(),
+        "norm_days": done.norm_days,
+    })
+    response.status_code = 201 if done.created else 200
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -31,9 +31,11 @@ def kto():
     """Customer-satisfaction platform commands."""
 
 
+from survey.privacy_cli import privacy  # noqa: E402
 from survey.sending_cli import invitations  # noqa: E402
 
 kto.add_command(invitations)
+kto.add_command(privacy)
 
 
 @kto.command("demo")
@@ -258,6 +260,57 @@ def report_build(org_slug: str, month: str, language: str, send: bool):
             click.echo(f"Not e-mailed: {error}")
 
 
+@report.command("subscribe")
+@click.option("--org", "org_slug", required=True, help="Organisation code, e.g. demo.")
+@click.option("--email", required=True, help="A member of the organisation.")
+@click.option("--kind", type=click.Choice(["month", "quarter", "year"]), required=True)
+@click.option("--unit", "unit_slug", default=None, help="A unit's code: its report only.")
+@with_appcontext
+def report_subscribe(org_slug: str, email: str, kind: str, unit_slug: str | None):
+    """E-mail a member the organisation's (or one unit's) report of each month, quarter or
+    year, when the period has ended."""
+    from survey.services import subscriptions
+
+    try:
+        subscriptions.subscribe(org_slug, email, kind, unit_slug)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    scope = f"{org_slug} / {unit_slug}" if unit_slug else org_slug
+    click.echo(f"{email} gets the {kind} report of {scope}.")
+
+
+@report.command("unsubscribe")
+@click.option("--org", "org_slug", required=True)
+@click.option("--email", required=True)
+@click.option("--kind", type=click.Choice(["month", "quarter", "year"]), required=True)
+@click.option("--unit", "unit_slug", default=None)
+@with_appcontext
+def report_unsubscribe(org_slug: str, email: str, kind: str, unit_slug: str | None):
+    """Stop e-mailing a member a kind of report."""
+    from survey.services import subscriptions
+
+    try:
+        removed = subscriptions.unsubscribe(org_slug, email, kind, unit_slug)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Removed {removed} subscription(s).")
+
+
+@report.command("subscriptions")
+@click.option("--org", "org_slug", required=True)
+@with_appcontext
+def report_subscriptions(org_slug: str):
+    """Who gets which report by e-mail (e-mail, kind, unit)."""
+    from survey.services import catalogue, subscriptions
+
+    try:
+        org = catalogue.organisation(org_slug)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    for email, kind, unit in subscriptions.listing(org.id):
+        click.echo(f"{email}\t{kind}\t{unit or '-'}")
+
+
 @kto.command("backup")
 @click.option("--to", "target", required=True, type=click.Path(dir_okay=False),
               help="The backup file to write (SQLite file, or pg_dump's custom format).")
@@ -285,10 +338,11 @@ def restore(source: str, force: bool):
 
 
 def _add_invitation_commands() -> None:
-    from survey.invitation_cli import contacts, rules
+    from survey.invitation_cli import contacts, rules, whatsapp
 
     kto.add_command(contacts)
     kto.add_command(rules)
+    kto.add_command(whatsapp)
 
 
 _add_invitation_commands()
@@ -297,3 +351,7 @@ _add_invitation_commands()
 from survey.cli_surveys import survey as _survey_commands  # noqa: E402
 
 kto.add_command(_survey_commands)
+
+from survey.cli_groups import groups as _group_commands  # noqa: E402
+
+kto.add_command(_group_commands)

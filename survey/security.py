@@ -234,6 +234,7 @@ ENDPOINT_LIMITS = [
     ("widget.config", "RATELIMIT_WIDGET", client_ip, None, False),
     ("kiosk.config", "RATELIMIT_KIOSK", client_ip, None, False),
     ("kiosk.heartbeat", "RATELIMIT_KIOSK", client_ip, None, False),
+    ("kiosk.callback", "RATELIMIT_KIOSK", client_ip, None, False),
     ("kiosk.enrol", "RATELIMIT_KIOSK_ENROL", client_ip, None, False),
     ("webhooks.twilio_status", "RATELIMIT_WEBHOOKS", client_ip, None, False),
     ("webhooks.twilio_inbound", "RATELIMIT_WEBHOOKS", client_ip, None, False),
@@ -241,6 +242,14 @@ ENDPOINT_LIMITS = [
     ("webhooks.cm_inbound", "RATELIMIT_WEBHOOKS", client_ip, None, False),
     ("webhooks.unsubscribe", "RATELIMIT_WEBHOOKS", client_ip, None, False),
     ("webhooks.unsubscribe_page", "RATELIMIT_WEBHOOKS", client_ip, None, False),
+    ("webhooks.whatsapp_verify", "RATELIMIT_WEBHOOKS", client_ip, None, False),
+    ("webhooks.whatsapp_events", "RATELIMIT_WHATSAPP", client_ip, None, False),
+    *(
+        (f"open.{name}", "RATELIMIT_OPEN_DATA", client_ip, None, False)
+        for name in (
+            "index", "months_json", "month_page", "month_csv", "month_machine_csv", "month_json"
+        )
+    ),
     ("admin.login", "RATELIMIT_LOGIN_IP", client_ip, ["POST"], True),
     ("admin.login", "RATELIMIT_LOGIN_ACCOUNT", login_account, ["POST"], True),
 ]

@@ -14,6 +14,7 @@
   /* Server time minus tablet time, learned from the Date of a server reply in this page's life
      (null: none yet, e.g. reloaded while offline); 0 when the tablet's clock is near enough. */
   var clock = null;
+  var COMPLAINT_SECONDS = 30;  /* the thank-you screen with the complaint page's QR code */
   var SEND_TIMEOUT = 15000;  /* a reply that hangs longer is given up; the queue goes on */
   var later = {};  /* id -> [tablet time before which it is not retried, tries] after a timeout */
 
@@ -115,7 +116,7 @@
         return report().then(function () { sending = false; drain(); });
       }
       return seal(next).then(function () {
-        return post('/api/v1/responses', JSON.stringify(next.payload));
+        return post(next.url || '/api/v1/responses', JSON.stringify(next.payload));
       }).then(learn).then(function (res) {
           delete later[next.id];
           if (res.status === 401 || res.status === 403) { sending = false; outOfOrder(); return; }
@@ -127,6 +128,8 @@
           }
           /* Refused for good (another 4xx): kept on the tablet and counted in the heartbeat. */
           return res.json().catch(function () { return {}; }).then(function (body) {
+            /* A callback request sent before its response arrived: try again later. */
+            if (body && body.error === 'response_pending') throw res.status;
             next.refused = {status: res.status, error: (body && body.error) || null,
                             at: iso(Date.now())};
             return store('readwrite', function (s) { s.put(next); });
@@ -214,6 +217,7 @@
     if (newer) { use(newer); newer = null; }
     clearTimeout(timer);
     person = null;
+    call = null;  /* someone walked away from the callback form: nothing is kept */
     lang = 'nl';
     ask(0);
   }
@@ -311,17 +315,156 @@
 
   function follow(i) {
     var j = nextShown(questions, person ? person.answers : {}, i);
-    if (j < 0) return thanks();
+    if (j < 0) return offered() ? offer() : thanks();
     ask(j);
     arm();
   }
 
+  /* ---- callback request (terugbelverzoek): offered after a negative headline answer (the
+     survey's rule, cfg.callback.offer). The response is sent first; the contact details go in
+     their own request that names it, straight away when online, else queued behind it. */
+  var call = null;  /* {id, response, lang} while the form is open */
+  function C(key) { return cfg.callback.texts[lang][key]; }
+  function offered() {
+    /* The headline and its satisfied rule as the server reads them (defaults filled in). */
+    var rule = cfg.callback || {}, sat = rule.satisfied || {};
+    if (!person || !rule.texts || rule.offer === 'never') return false;
+    if (rule.offer === 'always') return true;
+    var v = person.answers[rule.headline];
+    if (v === undefined || v === null || v === 'na') return false;
+    return sat.min !== undefined ? !(typeof v === 'number' && v >= sat.min)
+      : (sat.values || []).indexOf(v) < 0;
+  }
+  function offer() {
+    var yes = el('button', {type: 'button', class: 'next'}, C('yes'));
+    var no = el('button', {type: 'button', class: 'skip'}, C('no'));
+    yes.addEventListener('click', function () {
+      call = {id: uuid(), response: person.id, lang: lang, complaint: referred()};
+      save(true);  /* the answers are complete: send them now */
+      person = null;
+      form();
+    });
+    no.addEventListener('click', thanks);
+    screen('callback-offer', C('offer'), [el('p', {class: 'lead'}, C('offer_lead')),
+      el('div', {class: 'nav'}, [yes, no])]);
+    arm();
+  }
+  function input(name, attrs, label) {
+    var id = 'cb-' + name, box = el('div', {class: 'field'});
+    attrs.id = id; attrs.name = name; attrs.autocomplete = 'off';
+    var control = el(name === 'message' ? 'textarea' : 'input', attrs);
+    box.appendChild(el('label', {for: id}, label));
+    box.appendChild(control);
+    return box;
+  }
+  function form() {
+    var consent = el('input', {type: 'checkbox', id: 'cb-consent', name: 'consent'});
+    var parts = [
+      el('p', {class: 'summary', id: 'cb-summary', role: 'alert'}),
+      el('form', {class: 'callback', novalidate: ''}, [
+        el('div', {class: 'field check'}, [consent, el('label', {for: 'cb-consent'},
+          C('consent'))]),
+        input('name', {type: 'text', maxlength: '100'}, C('name')),
+        el('p', {class: 'hint', id: 'cb-contact-hint'}, C('contact_hint')),
+        input('phone', {type: 'tel', maxlength: '40', 'aria-describedby': 'cb-contact-hint'},
+          C('phone')),
+        input('email', {type: 'email', maxlength: '254', 'aria-describedby': 'cb-contact-hint'},
+          C('email')),
+        input('message', {rows: '3', maxlength: '1000'}, C('message')),
+        el('div', {class: 'nav'}, [el('button', {type: 'submit', class: 'next'}, C('send')),
+          el('button', {type: 'button', class: 'skip', 'data-action': 'cancel'}, C('cancel'))])
+      ])];
+    screen('callback', C('form'), parts);
+    app.querySelector('[data-action=cancel]').addEventListener('click', thanks);
+    app.querySelector('form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      send();
+    });
+    arm();
+  }
+  function field(name) { return app.querySelector('[name=' + name + ']'); }
+  function problem(code, name) {
+    var summary = document.getElementById('cb-summary'), text = C('error_' + code) ||
+      C('error_other');
+    app.querySelectorAll('[aria-invalid]').forEach(function (n) {
+      n.removeAttribute('aria-invalid');
+    });
+    app.querySelectorAll('.field-error').forEach(function (n) { n.remove(); });
+    summary.textContent = text;
+    var target = field(name) || field('phone');
+    var note = el('p', {class: 'field-error', id: 'cb-error'}, text);
+    target.setAttribute('aria-invalid', 'true');
+    target.setAttribute('aria-describedby', 'cb-error' + (name === 'phone' ||
+      name === 'email' ? ' cb-contact-hint' : ''));
+    target.parentNode.appendChild(note);
+    target.focus();
+  }
+  function send() {
+    if (!call) return thanks();
+    var body = {id: call.id, response: call.response, consent: field('consent').checked,
+      name: field('name').value, phone: field('phone').value, email: field('email').value,
+      message: field('message').value, language: call.lang};
+    if (!body.consent) return problem('consent_required', 'consent');
+    if (!body.phone.trim() && !body.email.trim()) return problem('contact_required', 'phone');
+    var byPhone = !!body.phone.trim();
+    function queued() {  /* offline or the response still on its way: sent after it */
+      return store('readwrite', function (s) {
+        s.put({id: call.id, at: Date.now(), ready: true, sealed: true,
+               url: '/kiosk/api/callback', payload: body});
+      }).then(function () { confirmed(byPhone); drain(); });
+    }
+    post('/kiosk/api/callback', JSON.stringify(body)).then(function (res) {
+      if (res.ok) return confirmed(byPhone);
+      if (res.status === 401 || res.status === 403) return outOfOrder();
+      return res.json().catch(function () { return {}; }).then(function (answer) {
+        if (res.status === 409 && answer.error === 'response_pending') return queued();
+        if (res.status >= 500 || res.status === 408 || res.status === 429) return queued();
+        problem(answer.error, answer.field);
+      });
+    }).catch(queued);
+  }
+  function confirmed(byPhone) {
+    clearTimeout(timer);
+    var texts = cfg.callback.texts[call ? call.lang : lang], refer = call && call.complaint;
+    call = null;
+    var parts = [el('p', {class: 'lead'}, byPhone ? texts.confirm_phone : texts.confirm_email)];
+    if (refer) parts.push(complaint(cfg.complaint));  /* a callback is no complaint */
+    screen('thanks', texts.sent, parts);
+    timer = setTimeout(start, Math.max(S.thanks_seconds * 2, refer ? COMPLAINT_SECONDS : 0) *
+      1000);
+  }
+
+  /* The complaint reason chosen and a complaint page to point to (it comes with the config,
+     QR code included, so this works offline too). */
+  function referred() {
+    return !!(person && cfg.complaint && complaintChosen(questions, person.answers));
+  }
+
   function thanks() {
     clearTimeout(timer);
+    var refer = referred();  /* then point to the complaint page and leave time to scan */
     if (person) save(true);
     person = null;
-    screen('thanks', t('thanks'), [el('p', {class: 'lead'}, t('thanks_lead'))]);
-    timer = setTimeout(start, S.thanks_seconds * 1000);
+    var parts = [el('p', {class: 'lead'}, t('thanks_lead'))];
+    if (refer) parts.push(complaint(cfg.complaint));
+    screen('thanks', t('thanks'), parts);
+    timer = setTimeout(start, Math.max(S.thanks_seconds, refer ? COMPLAINT_SECONDS : 0) * 1000);
+  }
+
+  function complaint(c) {
+    var ns = 'http://www.w3.org/2000/svg', qr = document.createElementNS(ns, 'svg');
+    var p = document.createElementNS(ns, 'path');
+    qr.setAttribute('viewBox', '0 0 ' + c.qr.size + ' ' + c.qr.size);
+    qr.setAttribute('role', 'img'); qr.setAttribute('aria-label', t('complaint_qr'));
+    qr.setAttribute('class', 'qr');
+    p.setAttribute('d', c.qr.path);
+    qr.appendChild(p);
+    var done = el('button', {type: 'button', class: 'next'}, t('done'));
+    done.addEventListener('click', start);
+    return el('section', {class: 'complaint', 'aria-labelledby': 'complaint-h'}, [
+      el('h2', {id: 'complaint-h'}, t('complaint')),
+      el('p', {}, t('complaint_lead')),
+      el('p', {class: 'address', 'data-url': c.url}, c.shown), qr, done]);
   }
 
   /* Someone walked away mid-survey: keep what they answered, clear the screen. */
@@ -334,7 +477,8 @@
   }
   function touched() {
     var s = app.getAttribute('data-screen');
-    if (s === 'question' || (s === 'start' && lang !== 'nl')) arm();
+    if (s === 'question' || s === 'callback' || s === 'callback-offer' ||
+        (s === 'start' && lang !== 'nl')) arm();
   }
 
   function outOfOrder() {

@@ -27,7 +27,7 @@ import survey.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0022_partitions'
-down_revision = '0016_viewer_comments'
+down_revision = '0019_alerts_retention'
 branch_labels = None
 depends_on = None
 

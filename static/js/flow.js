@@ -27,3 +27,14 @@ function nextShown(questions, answers, i) {
   }
   return -1;
 }
+
+/* Did these answers choose an option flagged as the complaint reason ("I want to make a
+   complaint")? Then the thank-you screen points to the complaint page
+   (survey/domain/complaints.py: complaint_chosen). */
+function complaintChosen(questions, answers) {
+  return questions.some(function (q) {
+    return (q.options || []).some(function (o) {
+      return o.complaint && [].concat(answers[q.key]).indexOf(o.code) > -1;
+    });
+  });
+}

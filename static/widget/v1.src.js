@@ -41,7 +41,7 @@
   // Icons are inline SVG, hidden from screen readers: a button is named by its text alone, and
   // nothing depends on an emoji font being installed.
   function thumb(down) {
-    var s = el("svg", { viewBox: "0 0 24 24", "aria-hidden": "true", focusable: "false",
+    var s = el("svg", { viewBox: "0 0 24 24", "aria-hidden": "true",
       class: down ? "dn" : "" }, null, SVG);
     s.appendChild(el("path", { d: "M2 10h4v11H2zm6 11V10l4-8q3 0 2 4l-1 3h7l-2 12" }, null, SVG));
     return s;
@@ -130,6 +130,10 @@
         send();
         offs.forEach(function (f) { f(); });
         box.replaceChildren(el("p", { tabindex: "-1" }, T.thanks));
+        // The complaint reason chosen: a link to the organisation's complaint page.
+        if (cfg.complaint && [].concat(answers[cfg.complaint.key]).includes(cfg.complaint.code)) {
+          box.append(el("a", { href: cfg.complaint.href }, T.complaint));
+        }
         if (focus) box.firstChild.focus();
         done && done();
       }
@@ -197,7 +201,7 @@
         var m = load().s[id];
         if (!(m.answered >= m.shown)) mark("dismissed");
         root.host.remove();
-        back && back.focus && back.focus();
+        back?.focus?.();
       });
       on(dlg, "keydown", function (e) { // keep Tab inside the dialog
         var f = dlg.querySelectorAll("button,input,textarea"), a = root.activeElement;
@@ -209,18 +213,18 @@
       dlg.showModal();
     }
 
-    var slot = P.indexOf("inline") > -1 && d.querySelector("[data-kto-inline]");
+    var slot = P.includes("inline") && d.querySelector("[data-kto-inline]");
     if (slot) {
       var box = el("div", { class: "w", "aria-live": "polite" });
       shadow(slot).appendChild(box);
       flow(box, "inline", "click");
     }
-    if (P.indexOf("tab") > -1) {
+    if (P.includes("tab")) {
       var tab = el("button", { type: "button", class: "tab" }, T.tab);
       shadow(d.body).appendChild(tab);
       on(tab, "click", function () { dialog("tab", "click"); });
     }
-    if (slot || P.indexOf("popup") < 0 || !(st.s[id].u < W.sampling_rate)) return;
+    if (slot || !P.includes("popup") || !(st.s[id].u < W.sampling_rate)) return;
 
     // The pop-up: never on arrival; after the visit's Nth page view, on the first trigger.
     function allowed() {

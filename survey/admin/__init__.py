@@ -11,13 +11,19 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/staff")
 
 from survey.admin import (  # noqa: E402,F401
+    alerts,
     apikeys,
     audit,
     auth,
+    cases,
+    comparison_groups,
+    comparisons,
     dashboard,
     home,
     kiosks,
     places,
+    privacy,
+    report_runs,
     reports,
     settings,
     staff_session,

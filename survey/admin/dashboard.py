@@ -7,16 +7,14 @@ survey.reports.charts (the PDF's chart code), each with a data table on the page
 
 from __future__ import annotations
 
-import dataclasses
-
 from flask import Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 
+from survey import tasks
 from survey.admin import bp
 from survey.admin.permissions import current_organisation, may_read_comments, requires
-from survey.reports import charts, display, pdf, spreadsheet, story, texts
+from survey.reports import charts, display, spreadsheet, story, texts
 from survey.reports import dashboard_cells as cells
-from survey.reports.data import Organisation
 from survey.services import dashboard
 
 VIEW_SECONDS = 60
@@ -37,6 +35,9 @@ def _current() -> dashboard.View:
     if found is None:
         found = dashboard.view(organisation, request.args, _language())
         cells.put(key, found, VIEW_SECONDS)
+        if found.cold:
+            # The worker stores this organisation's current months for every web process.
+            tasks.warm_dashboard(organisation.id)
     return found
 
 
@@ -72,6 +73,7 @@ def dashboard_page():
         choices=dashboard.choices(current_organisation(), lang),
         overall=display.percent(data.summary.satisfied, lang),
         sentence=story.overall_sentence(data),
+        nps_line=story.nps_line(data),
         tiles=story.tiles(data),
         changes=story.changes(data, top=10),
         targets=story.targets(data),
@@ -103,27 +105,6 @@ def dashboard_spark(row: str):
     if found is None:
         abort(404)
     return _svg(_cached_svg(("spark", row), lambda data: charts.sparkline_svg(found, data)))
-
-
-@bp.get("/<org>/dashboard/report.pdf")
-@requires("viewer")
-def dashboard_report():
-    """ "Maak rapport": the report of the dashboard's period and filters as a PDF, built by
-    the monthly report's renderer from the same data (a quarter, a year, one unit)."""
-    current = _current()
-    lang = _language()
-    scope = dashboard.scope(current_organisation(), current.filters, lang)
-    data = current.data
-    if scope:
-        meta = data.meta
-        named = Organisation(meta.organisation.slug, f"{meta.organisation.name} · {scope}")
-        data = dataclasses.replace(data, meta=dataclasses.replace(meta, organisation=named))
-    name = f"{current_organisation().slug}-{current.period.at().replace('..', '-')}.pdf"
-    return Response(
-        pdf.render(data),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
 
 
 def _cached_svg(what: tuple, make) -> str:

@@ -39,6 +39,20 @@ MESSAGES = {
     "logo_type": _l("The logo must be a PNG or SVG file."),
     "logo_unsafe": _l("This SVG contains scripts, links or other content that is not allowed."),
     "logo_broken": _l("This file is not a valid PNG or SVG image."),
+    # callback cases (survey/admin/cases.py)
+    "outcome_required": _l("Choose the outcome before you close the case."),
+    "case_closed": _l("This case is closed already."),
+    "invalid_norm": _l("Give 1 to 60 working days."),
+    "unknown_unit": _l("Choose one of the units."),
+    "invalid_offer": _l("Choose when a callback is offered."),
+    "required": _l("This field is required."),
+    "control_characters": _l("This text contains characters that are not allowed."),
+    "code_taken": _l("This code is already in use."),
+    "wrong_code": _l("The code has 1 to 40 lower-case letters, digits and hyphens."),
+    "already_invited": _l("This organisation is already invited to this group."),
+    "unknown_group": _l("This comparison group does not exist."),
+    "unknown_organisation": _l("This organisation does not exist."),
+    "not_invited": _l("This organisation is not in this group."),
 }
 
 

@@ -26,6 +26,8 @@ class Section:
 SECTIONS = (
     Section("admin.dashboard", _l("Dashboard"), "viewer", ("admin.dashboard",)),
     Section("admin.report_list", _l("Reports"), "viewer", ("admin.report",)),
+    Section("admin.comparisons", _l("Comparison"), "viewer", ("admin.comparison",)),
+    Section("admin.case_list", _l("Callbacks"), "viewer", ("admin.case",)),
     Section("admin.survey_list", _l("Surveys"), "admin", ("admin.survey",)),
     Section("admin.places", _l("Places"), "admin", ("admin.place", "admin.location",
                                                     "admin.unit", "admin.topic")),
@@ -33,6 +35,8 @@ SECTIONS = (
     Section("admin.widget_sites", _l("Website"), "admin", ("admin.widget",)),
     Section("admin.volumes", _l("Volumes"), "admin", ("admin.volume",)),
     Section("admin.targets", _l("Targets"), "admin", ("admin.target",)),
+    Section("admin.alert_log", _l("Alerts"), "analyst", ("admin.alert",)),
+    Section("admin.privacy", _l("Privacy"), "admin", ("admin.privacy",)),
     Section("admin.users", _l("Users"), "admin", ("admin.user",)),
     Section("admin.api_keys", _l("API keys"), "admin", ("admin.api_key",)),
     Section("admin.audit_log", _l("Audit log"), "admin", ("admin.audit",)),

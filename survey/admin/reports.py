@@ -8,8 +8,8 @@ from flask import Response, abort, render_template, stream_with_context
 
 from survey.admin import bp
 from survey.admin.permissions import allows, current_organisation, may_read_comments, requires
-from survey.reports import funnel
-from survey.services import reports
+from survey.reports import follow_up, funnel
+from survey.services import period_reports, reports
 
 
 @bp.get("/<org>/reports")
@@ -17,7 +17,8 @@ from survey.services import reports
 def report_list():
     """Every stored monthly report of the organisation."""
     listing = reports.reports_for(current_organisation().id)
-    return render_template("admin/reports.html", reports=listing)
+    runs = period_reports.runs_for(current_organisation().id)
+    return render_template("admin/reports.html", reports=listing, runs=runs)
 
 
 @bp.get("/<org>/reports/<int:report_id>")
@@ -38,6 +39,7 @@ def report_page(report_id: int):
         charts=reports.charts.CHARTS,
         report_texts=reports.texts,
         funnel=funnel,
+        follow_up=follow_up,
     )
 
 

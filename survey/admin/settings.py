@@ -55,6 +55,13 @@ class SettingsForm(FlaskForm):
                        "only when this is on (on the report page, in the PDF, XLSX and CSV "
                        "files and on the dashboard)."),
     )
+    open_data = BooleanField(
+        _l("Publish the monthly figures as open data"),
+        description=_l("Anyone may then read the headline figures per channel of every "
+                       "monthly report (satisfied with interval, n, NPS; no comments, no "
+                       "figures from fewer than 10 responses) on a public page under /open/, "
+                       "as CSV and as JSON. Off by default."),
+    )
 
 
 class LogoForm(FlaskForm):
@@ -115,6 +122,7 @@ def settings_save():
             complaint_url=form.complaint_url.data or "",
             subscribers=set(form.subscribers.data or []),
             viewers_see_comments=bool(form.viewers_see_comments.data),
+            open_data=bool(form.open_data.data),
         )
     except ServiceError as error:
         show_on_form(form, error)

@@ -98,6 +98,12 @@ class OptionForm(Form):
     )
     text_nl = StringField(_l("Dutch text"), validators=[Optional(), Length(max=OPTION_TEXT_MAX)])
     text_en = StringField(_l("English text"), validators=[Optional(), Length(max=OPTION_TEXT_MAX)])
+    complaint = BooleanField(
+        _l("Complaint reason"),
+        description=_l(
+            "Whoever chooses this is pointed to your complaint page on the thank-you screen."
+        ),
+    )
 
     def is_empty(self) -> bool:
         return not any(
@@ -206,6 +212,7 @@ def question_to_form(form: QuestionForm, question: dict) -> None:
                 "code": option.get("code"),
                 "text_nl": texts.get("nl", ""),
                 "text_en": texts.get("en", ""),
+                "complaint": option.get("complaint") is True,
             }
         )
     for _ in range(OPTION_ROWS_EXTRA):
@@ -244,7 +251,10 @@ def form_to_question(form: QuestionForm, earlier: list[dict]) -> dict:
             texts = {"nl": (row.form.text_nl.data or "").strip()}
             if (row.form.text_en.data or "").strip():
                 texts["en"] = row.form.text_en.data.strip()
-            options.append({"code": (row.form.code.data or "").strip(), "text": texts})
+            option = {"code": (row.form.code.data or "").strip(), "text": texts}
+            if row.form.complaint.data:
+                option["complaint"] = True
+            options.append(option)
         question["options"] = options
     if kind == "text" and form.max_length.data:
         question["max_length"] = form.max_length.data

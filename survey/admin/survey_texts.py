@@ -21,6 +21,8 @@ MESSAGES = {
     "options_required": _l("A choice needs at least one option."),
     "code_invalid": _l("Give each option a code: letters, digits, '_', '.' or '-'."),
     "code_duplicate": _l("The code %(code)s is used twice in this question."),
+    "complaint_once": _l("Only one option of the survey can be the complaint reason."),
+    "complaint_invalid": _l("Whether an option is the complaint reason is yes or no."),
     "condition_invalid": _l("This condition is not complete."),
     "condition_unknown": _l(
         "The condition refers to a question that does not exist (%(question)s)."
@@ -70,7 +72,7 @@ def message(problem: Problem) -> str:
 
 
 QUESTION_FIELD = re.compile(r"^questions\[(\d+)\](?:\.(.*))?$")
-OPTION_FIELD = re.compile(r"^options\[(\d+)\]\.(code|text\.(nl|en))")
+OPTION_FIELD = re.compile(r"^options\[(\d+)\]\.(code|complaint|text\.(nl|en))")
 SIMPLE = {
     "key": "key",
     "kind": "kind",
@@ -112,7 +114,10 @@ def place_on_question_form(form, problems, index: int, definition: dict) -> None
         option = OPTION_FIELD.match(inner)
         if option:
             row = int(option.group(1))
-            sub = "code" if option.group(2) == "code" else f"text_{option.group(3)}"
+            sub = (
+                option.group(2) if option.group(2) in ("code", "complaint")
+                else f"text_{option.group(3)}"
+            )
             if row < len(form.options):
                 target = getattr(form.options[row].form, sub)
                 target.errors = [*target.errors, text]

@@ -111,6 +111,7 @@ def load_demo_structure() -> Organisation:
             slug="demo",
             name="Gemeente Voorbeeld",
             allowed_origins=["http://127.0.0.1:8001", "http://localhost:8001"],
+            complaint_url="https://www.voorbeeld.nl/klacht",
         )
         db.session.add(org)
         for slug, name in LOCATIONS:
@@ -118,7 +119,8 @@ def load_demo_structure() -> Organisation:
                                     opening_hours=OPENING_HOURS.get(slug, {})))
         units: dict[str, Unit] = {}
         for slug, name, parent in UNITS:
-            units[slug] = Unit(organisation=org, slug=slug, name=name, parent=units.get(parent))
+            units[slug] = Unit(organisation=org, slug=slug, name=name, parent=units.get(parent),
+                               inbox_email=f"{slug}@voorbeeld.nl")
             db.session.add(units[slug])
         for slug, nl, en in TOPICS:
             db.session.add(Topic(organisation=org, slug=slug, name_nl=nl, name_en=en))

@@ -36,8 +36,16 @@ VISIT_TOPICS = [
 ]
 
 
+# The reason that refers a person to the complaint page (survey/domain/complaints.py).
+COMPLAINT = "klacht"
+
+
 def _options(rows):
-    return [{"code": code, "text": {"nl": nl, "en": en}} for code, nl, en in rows]
+    return [
+        {"code": code, "text": {"nl": nl, "en": en}}
+        | ({"complaint": True} if code == COMPLAINT else {})
+        for code, nl, en in rows
+    ]
 
 
 def _text(nl: str, en: str) -> dict:
@@ -269,7 +277,9 @@ WEBSITE_SETTINGS = {
 }
 
 SURVEYS = [
-    ("balie", "Balie: tevredenheid na bezoek", BALIE, {"contact_channel": "counter"}),
+    # A callback request after a thumbs down at the counter goes to Burgerzaken.
+    ("balie", "Balie: tevredenheid na bezoek", BALIE,
+     {"contact_channel": "counter", "callback": {"offer": "negative", "unit": "burgerzaken"}}),
     ("website", "Website: was deze pagina nuttig?", WEBSITE, WEBSITE_SETTINGS),
     ("telefoon", "Telefoon: na het gesprek", TELEFOON, {"contact_channel": "phone"}),
     ("contact", "E-mail, formulier en brief: na ons antwoord", CONTACT, {}),

@@ -199,7 +199,24 @@ def check_definition(data: dict, modes=()) -> list[Problem]:
             if mode in CHECKED_MODES:
                 out.extend(channel_problems(question, where, mode))
     _check_headline(data, index, out)
+    _check_complaint(questions, out)
     return out
+
+
+def _check_complaint(questions: list, out: list[Problem]) -> None:
+    """At most one option is the complaint reason (survey/domain/complaints.py): the widget
+    and the report look for one, and a person needs one way to say it."""
+    seen = False
+    for i, question in enumerate(questions):
+        options = question.get("options") if isinstance(question, dict) else None
+        for j, option in enumerate(options if isinstance(options, list) else []):
+            flag = option.get("complaint", False) if isinstance(option, dict) else False
+            where = f"questions[{i}].options[{j}].complaint"
+            if not isinstance(flag, bool):
+                out.append(Problem("complaint_invalid", where))
+            elif flag and seen:
+                out.append(Problem("complaint_once", where))
+            seen = seen or flag is True
 
 
 def sms_message(question: dict, lang: str) -> str:

@@ -25,9 +25,14 @@ DEFAULT_SATISFIED = {
 class Option:
     code: str
     text: dict[str, str]
+    # "I want to make a complaint": the thank-you screen points to the complaint page.
+    complaint: bool = False
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "text": dict(self.text)}
+        data = {"code": self.code, "text": dict(self.text)}
+        if self.complaint:
+            data["complaint"] = True
+        return data
 
 
 @dataclass(frozen=True)
@@ -138,7 +143,20 @@ def _options(raw, where: str) -> tuple[Option, ...]:
                 f"Duplicate option code '{code}'.",
                 f"{where}.options[{j}].code",
             )
-        options.append(Option(code=str(code), text=_texts(o.get("text"), f"{where}.options")))
+        complaint = o.get("complaint", False)
+        if not isinstance(complaint, bool):
+            raise ValidationError(
+                "invalid_definition",
+                "'complaint' is true or false.",
+                f"{where}.options[{j}].complaint",
+            )
+        options.append(
+            Option(
+                code=str(code),
+                text=_texts(o.get("text"), f"{where}.options"),
+                complaint=complaint,
+            )
+        )
     return tuple(options)
 
 

@@ -8,7 +8,7 @@ Alerts (no kiosk answers while open) read `is_open`.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from survey.domain.errors import ValidationError
 
@@ -96,3 +96,22 @@ def is_open(hours: dict, moment: datetime) -> bool:
 def opening_minutes(hours: dict, day: str) -> int:
     """How many minutes the location is open on a weekday."""
     return sum(_minutes(e, day) - _minutes(s, day) for s, e in (hours or {}).get(day, []))
+
+
+def open_minutes_between(hours: dict, start: datetime, end: datetime) -> int:
+    """How many whole minutes the location was open from `start` to `end` (local times, the
+    same tz-awareness); 0 when `end` is not after `start`."""
+    if end <= start:
+        return 0
+    total = 0
+    day = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    while day < end:
+        name = WEEKDAYS[day.weekday()]
+        for open_at, close_at in (hours or {}).get(name, []):
+            period_start = day + timedelta(minutes=_minutes(open_at, name))
+            period_end = day + timedelta(minutes=_minutes(close_at, name))
+            overlap = min(end, period_end) - max(start, period_start)
+            if overlap > timedelta(0):
+                total += int(overlap.total_seconds() // 60)
+        day = (day + timedelta(days=1)).replace(hour=0, minute=0)
+    return total

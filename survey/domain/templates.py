@@ -25,6 +25,15 @@ def _options(rows) -> list[dict]:
     return [{"code": code, "text": _t(nl, en)} for code, nl, en in rows]
 
 
+# "I want to make a complaint": flagged, so the thank-you screen points to the organisation's
+# complaint page and the report counts the referral (survey/domain/complaints.py).
+COMPLAINT_OPTION = {
+    "code": "klacht",
+    "text": _t("Ik wil een klacht indienen", "I want to make a complaint"),
+    "complaint": True,
+}
+
+
 def _yes_no_na(key: str, nl: str, en: str, **extra) -> dict:
     return {"key": key, "kind": "yes_no_na", "text": _t(nl, en), **extra}
 
@@ -228,7 +237,8 @@ DEN_HAAG_TELEFOON = {
                     ("afspraken", "Afspraken niet nagekomen", "Agreements not kept"),
                     ("zoek_zelf_uit", "Niet actief geholpen", "Not actively helped"),
                 ]
-            ),
+            )
+            + [COMPLAINT_OPTION],
         },
         {
             "key": "meteen",

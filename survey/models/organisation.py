@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, LargeBinary, String, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
@@ -33,6 +42,17 @@ class Organisation(db.Model):
     viewers_see_comments: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # Whether the monthly headline figures are published at /open/<slug>/ (off by default).
+    open_data: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Service norm for callback requests: the citizen is contacted within this many working
+    # days (weekends and Dutch public holidays excluded; survey/domain/working_days.py).
+    callback_norm_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+
+    # How long citizens' free-text comments are kept (survey.services.retention); the
+    # figures stay, the words go.
+    comment_retention_months: Mapped[int] = mapped_column(
+        Integer, default=24, server_default="24"
+    )
 
     units: Mapped[list[Unit]] = relationship(back_populates="organisation")
     locations: Mapped[list[Location]] = relationship(back_populates="organisation")
@@ -50,6 +70,8 @@ class Unit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     slug: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
+    # The unit's shared mailbox: new and overdue callback cases are announced there.
+    inbox_email: Mapped[str | None] = mapped_column(String(254))
 
     organisation: Mapped[Organisation] = relationship(back_populates="units")
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")

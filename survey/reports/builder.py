@@ -14,7 +14,7 @@ from babel.dates import format_date
 from survey.domain.channels import CONTACT_CHANNELS
 from survey.domain.scrub import scrub
 from survey.reports import data as d
-from survey.reports import display, texts
+from survey.reports import display, follow_up_build, texts
 from survey.reports.inputs import COMMENTS, ReportInput
 from survey.reports.period import AMSTERDAM, label
 from survey.reports.weighting import (
@@ -201,6 +201,7 @@ def build(inp: ReportInput) -> d.ReportData:
         method=_method(inp, cur, channels),
         funnel=inp.funnel,
         not_applicable=_not_applicable(inp),
+        follow_up=follow_up_build.build(inp.follow_up, lang, inp.names.get("unit", {})),
     )
 
 

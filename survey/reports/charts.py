@@ -83,11 +83,30 @@ def _label(drawing: Drawing, x, y, value, size=7) -> None:
 
 def channel_chart(data: ReportData) -> Drawing:
     """Weighted satisfied % per channel, a bar with its 95% interval as a whisker."""
+    target = next(
+        (
+            t
+            for t in data.summary.targets
+            if not t.question and not t.channel and not t.is_nps
+        ),
+        None,
+    )
+    return interval_bars(
+        [(row.name, row.satisfied) for row in data.channels],
+        data.meta.language,
+        None if target is None else target.share,
+    )
+
+
+def interval_bars(rows, lang: str, target: float | None = None) -> Drawing:
+    """A bar per (name, figure) with its 95% interval as a whisker, 0-100%; a suppressed or
+    missing figure says "too few responses" / "no data" instead (the channel chart, and the
+    organisations of a comparison group side by side)."""
     fonts.register()
-    lang = data.meta.language
-    rows = data.channels
-    left, right, row_h, top = 120, 40, 22, 24
-    height = top + row_h * max(len(rows), 1) + 30
+    left, right, top = 120, 40, 24
+    names = [wrap(name, left - 10, 8) for name, _ in rows]
+    heights = [max(22.0, 9.0 * len(lines) + 8) for lines in names]
+    height = top + (sum(heights) if rows else 22) + 30
     drawing = Drawing(WIDTH, height)
     plot_w = WIDTH - left - right
     base_y = 24
@@ -99,28 +118,23 @@ def channel_chart(data: ReportData) -> Drawing:
         x = x_of(tick / 100)
         drawing.add(Line(x, base_y, x, height - top + 6, strokeColor=GRID, strokeWidth=0.5))
         drawing.add(_text(x, base_y - 12, display.percentage(tick, lang), 7, "middle"))
-    target = next(
-        (
-            t
-            for t in data.summary.targets
-            if not t.question and not t.channel and not t.is_nps
-        ),
-        None,
-    )
-    if target:
-        x = x_of(target.share)
+    if target is not None:
+        x = x_of(target)
         drawing.add(
             Line(x, base_y, x, height - top + 6, strokeColor=TARGET, strokeDashArray=[3, 2])
         )
         drawing.add(
             _text(x, height - top + 9, texts.word("target", lang), 7, "middle", color=TARGET)
         )
-    for i, row in enumerate(rows):
-        y = height - top - (i + 1) * row_h + 6
-        drawing.add(_text(left - 6, y + 4, row.name, 8, "end"))
-        est = row.satisfied
+    y_top = height - top
+    for (_, est), lines, row_h in zip(rows, names, heights, strict=True):
+        y_top -= row_h
+        y = y_top + (row_h - 12) / 2 + 1
+        for k, line in enumerate(lines):
+            drawing.add(_text(left - 6, y + 4 + 4.5 * (len(lines) - 1) - 9 * k, line, 8, "end"))
         if not isinstance(est, Estimate):
-            drawing.add(_text(left + 4, y + 4, texts.word("suppressed", lang), 7, color=MUTED))
+            word = "no_data" if est is None else "suppressed"
+            drawing.add(_text(left + 4, y + 4, texts.word(word, lang), 7, color=MUTED))
             continue
         fill = FIRM if est.reliability == "ok" else PALE
         drawing.add(Rect(left, y, plot_w * est.estimate, 12, fillColor=fill, strokeColor=None))

@@ -23,7 +23,13 @@ from survey.reports.dashboard_cells import MonthCells, cached_index, month_cells
 from survey.reports.inputs import _names, _targets
 from survey.reports.periods import Period
 from survey.reports.weighting import summarise
-from survey.stats import compare_proportions, proportion_from_counts
+from survey.stats import (
+    compare_nps,
+    compare_proportions,
+    mean_estimate,
+    nps_estimate,
+    proportion_from_counts,
+)
 
 SPARK_PERIODS = 13
 
@@ -124,6 +130,41 @@ class _Window:
             return None
         return proportion_from_counts(y, w, c)
 
+    def scores(self, kind: str, filters: Filters, channel: str | None = None):
+        """One value and weight per answer to the NPS or grade questions of the period's
+        months (each month's own weights), under the filters; None when there are none."""
+        values, weights = [], []
+        for cells in self.months:
+            frame = cells.nps if kind == "nps" else cells.grades
+            frame = filters.apply(frame) if not frame.empty else frame
+            if channel is not None and not frame.empty:
+                frame = frame[frame["channel"] == channel]
+            if frame.empty:
+                continue
+            w = np.array(
+                [cells.weights.weights.get((c, float(p)), np.nan)
+                 for c, p in zip(frame["channel"], frame["p"], strict=True)],
+                dtype=float,
+            )
+            counts = frame["count"].to_numpy(dtype=np.int64)
+            y = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+            keep = np.isfinite(w) & np.isfinite(y)
+            values.append(np.repeat(y[keep], counts[keep]))
+            weights.append(np.repeat(w[keep], counts[keep]))
+        if not values or not sum(len(v) for v in values):
+            return None
+        y, w = np.concatenate(values), np.concatenate(weights)
+        return nps_estimate(y, w) if kind == "nps" else mean_estimate(y, w)
+
+    def asked(self, kind: str, filters: Filters) -> tuple[str, ...]:
+        """The channels whose answers to the kind's questions are in the period."""
+        found: set[str] = set()
+        for cells in self.months:
+            frame = cells.nps if kind == "nps" else cells.grades
+            if not frame.empty:
+                found |= set(filters.apply(frame)["channel"])
+        return tuple(c for c in CONTACT_CHANNELS if c in found)
+
     def responses(self, filters: Filters, channel: str | None = None, dimension=None, key=None):
         return int(self._masked(filters, channel, dimension, key)[2].sum())
 
@@ -144,9 +185,12 @@ class _Window:
         return bool(used) and all(c.weights.calibrated for c in used)
 
 
-def build(org, period: Period, filters: Filters, language: str, today: date) -> d.ReportData:
+def build(
+    org, period: Period, filters: Filters, language: str, today: date, monthly_trend=False
+) -> d.ReportData:
     """The dashboard's report data for one period and filters (no comments: see
-    survey.services.dashboard.comments, for analysts)."""
+    survey.services.dashboard.comments, for analysts). With ``monthly_trend`` the trend is
+    the period's own months (a year report: its 12 months) instead of 13 periods."""
     index = cached_index(org.id)
     now = _Window(org.id, period, today, index)
     before = _Window(org.id, period.shifted(-1), today, index)
@@ -166,16 +210,20 @@ def build(org, period: Period, filters: Filters, language: str, today: date) -> 
     ]
 
     satisfied = now.estimate(filters)
+    nps_now = now.scores("nps", filters)
     summary = d.Summary(
         responses=now.responses(filters),
         satisfied=summarise(satisfied),
-        nps=None,
-        nps_channels=(),
+        nps=summarise(nps_now),
+        nps_channels=now.asked("nps", filters),
         satisfied_changes=d.Changes(
             previous=change(satisfied, before.estimate(filters), compare_proportions),
             last_year=change(satisfied, year.estimate(filters), compare_proportions),
         ),
-        nps_changes=d.Changes(None, None),
+        nps_changes=d.Changes(
+            previous=change(nps_now, before.scores("nps", filters), compare_nps),
+            last_year=change(nps_now, year.scores("nps", filters), compare_nps),
+        ),
         targets=tuple(
             _target_status(t, now.estimate(filters, t["channel"]))
             for t in targets
@@ -193,8 +241,8 @@ def build(org, period: Period, filters: Filters, language: str, today: date) -> 
                 responses=now.responses(filters, channel),
                 contacts=now.contacts(channel),
                 satisfied=summarise(est),
-                nps=None,
-                grade=None,
+                nps=summarise(now.scores("nps", filters, channel)),
+                grade=summarise(now.scores("grade", filters, channel)),
                 change_previous=change(est, before.estimate(filters, channel), compare_proportions),
                 change_last_year=change(est, year.estimate(filters, channel), compare_proportions),
                 target=None if target is None else _target_status(target, est),
@@ -210,7 +258,9 @@ def build(org, period: Period, filters: Filters, language: str, today: date) -> 
         ),
         summary=summary,
         channels=tuple(rows),
-        trend=_trend(org.id, period, filters, channels, language, today, index, now),
+        trend=_trend(
+            org.id, period, filters, channels, language, today, index, now, monthly_trend
+        ),
         breakdowns=_breakdowns(org.id, now, filters, language),
         heatmap=d.Heatmap(
             tuple((0,) * 24 for _ in range(7)),
@@ -236,10 +286,18 @@ def build(org, period: Period, filters: Filters, language: str, today: date) -> 
     )
 
 
-def _trend(org_id, period, filters, channels, language, today, index, now) -> d.Trend:
+def trend_periods(period: Period, monthly_trend: bool = False) -> list[Period]:
+    """The periods of a view's trend: the 13 periods up to this one, or its own months."""
+    if monthly_trend:
+        return [Period("month", m, m) for m in period.months()]
+    return [period.shifted(k) for k in range(-SPARK_PERIODS + 1, 1)]
+
+
+def _trend(org_id, period, filters, channels, language, today, index, now, monthly_trend):
     windows = [
-        _Window(org_id, period.shifted(k), today, index) for k in range(-SPARK_PERIODS + 1, 0)
-    ] + [now]
+        now if p == period else _Window(org_id, p, today, index)
+        for p in trend_periods(period, monthly_trend)
+    ]
     rows = [
         d.TrendRow(
             None,

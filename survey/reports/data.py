@@ -16,6 +16,8 @@ Versions of the stored shape:
      rates are derived). Older data has none and is read with an empty funnel.
   5  ``not_applicable``: the share of "n.v.t." answers per yes/no/n.v.t. question
      (``NotApplicableRow``); older data reads as none.
+  6  ``follow_up``: complaint referrals and callback requests per channel and unit
+     (``FollowUp``, survey/reports/follow_up_data.py); older data reads as none.
   A target may also carry ``measure: "nps"`` (its share, estimate and interval are then NPS
   points, -100..100); without it a target is a share, as before (any version reads so).
 """
@@ -55,6 +57,11 @@ from survey.reports.figures import (  # noqa: F401
     figure,
     number,
 )
+from survey.reports.follow_up_data import (  # noqa: F401
+    CallbackRow,
+    FollowUp,
+    ReferralRow,
+)
 from survey.reports.sections import (  # noqa: F401
     DIMENSIONS,
     BreakdownRow,
@@ -69,7 +76,7 @@ from survey.reports.sections import (  # noqa: F401
     TrendRow,
 )
 
-VERSION = 5
+VERSION = 6
 
 
 class UnknownVersion(ValueError):
@@ -93,6 +100,7 @@ class ReportData:
     method: Method
     funnel: tuple[FunnelRow, ...] = ()
     not_applicable: tuple[NotApplicableRow, ...] = ()
+    follow_up: FollowUp = field(default_factory=FollowUp)
     version: int = field(default=VERSION)
 
     @property
@@ -119,6 +127,7 @@ class ReportData:
                 "method": self.method.to_dict(),
                 "funnel": [r.to_dict() for r in self.funnel],
                 "not_applicable": [r.to_dict() for r in self.not_applicable],
+                "follow_up": self.follow_up.to_dict(),
             }
         )
 
@@ -144,6 +153,7 @@ class ReportData:
             method=Method.from_dict(d["method"]),
             funnel=_tuple(d.get("funnel"), FunnelRow.from_dict),
             not_applicable=_tuple(d.get("not_applicable"), NotApplicableRow.from_dict),
+            follow_up=FollowUp.from_dict(d.get("follow_up")),
             version=VERSION,
         )
 

@@ -11,8 +11,10 @@ from sqlalchemy import or_, select
 
 from survey.extensions import db
 from survey.models import ContactVolume, Location, Organisation, ReportTarget, Topic, Unit
+from survey.reports import follow_up_build
 from survey.reports.cells import CellQueries, question_index
 from survey.reports.data import FunnelRow, LeftOut
+from survey.reports.follow_up_build import FollowUpInput
 from survey.reports.period import label
 from survey.reports.screening import split, usable_probability, usable_score
 from survey.services.funnel import funnel_rows
@@ -44,6 +46,8 @@ class ReportInput:
     labels: dict = field(default_factory=dict)
     left_out: LeftOut = LeftOut()  # stored rows the build could not use
     funnel: tuple[FunnelRow, ...] = ()  # the invitation funnel per contact channel
+    # complaint referrals and callback requests (survey/reports/follow_up_build.py)
+    follow_up: FollowUpInput | None = None
 
 
 def _as_share(column: pd.Series) -> pd.Series:
@@ -158,6 +162,7 @@ def collect(org: Organisation, month: date, language: str = "nl") -> ReportInput
         labels=index.labels,
         left_out=left_out,
         funnel=funnel_rows(org.id, month),
+        follow_up=follow_up_build.collect(org, month),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -16,7 +17,7 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import CondPageBreak, PageBreak, SimpleDocTemplate, Spacer
 
 from survey import safetext
-from survey.reports import charts, fonts, pdf_first, texts
+from survey.reports import charts, fonts, pdf_first, pdf_follow_up, texts
 from survey.reports import pdf_sections as sections
 from survey.reports import story as story_module
 from survey.reports.data import ReportData
@@ -66,7 +67,7 @@ def render(data: ReportData) -> bytes:
     fonts.register()
     lang = data.meta.language
     s = styles()
-    w = lambda key: texts.word(key, lang)  # noqa: E731
+    w = lambda key: texts.word(texts.period_key(key, data.meta.month), lang)  # noqa: E731
     meta = data.meta
     org = meta.organisation.name
     story = [
@@ -88,7 +89,7 @@ def render(data: ReportData) -> bytes:
     ]
     story += [
         PageBreak(),
-        _p(w("trend") if story_module.monthly(data) else w("trend_periods"), s["h2"]),
+        _p(w(_trend_title(data)), s["h2"]),
         charts.trend_chart(data),
         Spacer(1, 6),
         sections.trend_table(data, lang, w),
@@ -117,6 +118,8 @@ def render(data: ReportData) -> bytes:
         story.append(_p(w("no_data"), s["body"]))
     if data.funnel:
         story += [PageBreak()] + sections.funnel_tables(data, s, lang)
+    if data.follow_up.shown:
+        story += [PageBreak()] + pdf_follow_up.follow_up_tables(data, s, lang)
     story += [PageBreak(), _p(w("method"), s["h2"])] + sections.method(data, s, w, lang)
 
     buffer = io.BytesIO()
@@ -138,3 +141,12 @@ def render(data: ReportData) -> bytes:
     )
     doc.build(story, canvasmaker=canvasmaker)
     return buffer.getvalue()
+
+
+def _trend_title(data: ReportData) -> str:
+    """The trend's heading: 13 months, 13 periods, or a year report's own months."""
+    if story_module.monthly(data):
+        return "trend"
+    if all(re.fullmatch(r"\d{4}-\d{2}", m) for m in data.trend.months):
+        return "trend_months"
+    return "trend_periods"

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from survey import safetext
-from survey.reports import display, funnel, texts
+from survey.reports import display, follow_up, funnel, texts
 from survey.reports.data import Change, Figure, ReportData, SuppressedPage, Target
 from survey.stats import round_half_up, round_percent
 
@@ -82,7 +82,7 @@ def tables(data: ReportData) -> dict[str, Table]:
     words in the report's language.
     """
     lang = data.meta.language
-    w = lambda key: texts.word(key, lang)  # noqa: E731
+    w = lambda key: texts.word(texts.period_key(key, data.meta.month), lang)  # noqa: E731
     s = data.summary
     result: dict[str, Table] = {}
     headers = [
@@ -270,6 +270,17 @@ def tables(data: ReportData) -> dict[str, Table]:
                 for r in data.funnel
                 for cells in funnel.rows(r, lang, formatted=False)
             ],
+        )
+    if data.follow_up.referrals:
+        result["referrals"] = (
+            follow_up.referral_headers(lang), follow_up.referral_rows(data, lang, False)
+        )
+    if data.follow_up.callbacks:
+        result["callbacks"] = (
+            follow_up.callback_headers(lang), follow_up.callback_rows(data, lang, False)
+        )
+        result["callback_outcomes"] = (
+            follow_up.outcome_headers(lang), follow_up.outcome_rows(data, lang, False)
         )
     return result
 

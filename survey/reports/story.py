@@ -27,6 +27,23 @@ class Tile:
     reliability: str  # the code: ok, indicative, suppressed, none
     flag: str  # the word
     target: str  # "" or the target's outcome in words
+    # The NPS and average grade of the channel, only when the channel asked them, each with
+    # its own n and reliability: ("NPS +40° (n = 20, indicatief)", ...).
+    scores: tuple[str, ...] = ()
+
+
+def score_lines(row: ChannelRow, lang: str) -> tuple[str, ...]:
+    out = []
+    for est, key, written in (
+        (row.nps, "nps", display.nps),
+        (row.grade, "grade_long", display.grade),
+    ):
+        if est is None:
+            continue
+        value = display.mark(written(est, lang), est)
+        flag = display.flag(est, lang)
+        out.append(f"{texts.word(key, lang)} {value} (n = {display.n(est, lang)}, {flag})")
+    return tuple(out)
 
 
 def _channel_value(row: ChannelRow, lang: str) -> str:
@@ -52,6 +69,7 @@ def tiles(data: ReportData) -> list[Tile]:
                 reliability="none" if sat is None else sat.reliability,
                 flag=display.flag(sat, lang),
                 target="" if row.target is None else display.target(row.target, lang),
+                scores=score_lines(row, lang),
             )
         )
     return out

@@ -42,6 +42,7 @@ WORDS = {
     "satisfied_u": _l("Satisfied unweighted"),
     "nps": _l("NPS"),
     "grade": _l("Mean grade"),
+    "grade_long": _l("Average grade"),
     "interval": _l("95%% interval"),
     "n": _l("n"),
     "n_eff": _l("n_eff"),
@@ -68,6 +69,7 @@ WORDS = {
     "per_channel": _l("Per contact channel"),
     "trend": _l("Trend: the last 13 months"),
     "trend_periods": _l("Trend: the last 13 periods"),
+    "trend_months": _l("Trend: month by month"),
     "breakdowns": _l("Breakdowns"),
     "location": _l("Location"),
     "unit": _l("Unit"),
@@ -189,6 +191,48 @@ WORDS = {
     "col_comment": _l("Comment"),
 }
 
+# The comparison words of a quarter, a year or a range (a month uses the plain key).
+PERIOD_WORDS = {
+    "change_prev.quarter": _l("vs previous quarter"),
+    "change_prev.year": _l("vs previous year"),
+    "change_prev.range": _l("vs previous period"),
+    "change_year.quarter": _l("vs same quarter last year"),
+    "change_year.year": _l("vs the year before"),
+    "change_year.range": _l("vs same period last year"),
+    "col_change_previous.quarter": _l("Change vs previous quarter"),
+    "col_change_previous.year": _l("Change vs previous year"),
+    "col_change_previous.range": _l("Change vs previous period"),
+    "col_significant_previous.quarter": _l("Significant vs previous quarter"),
+    "col_significant_previous.year": _l("Significant vs previous year"),
+    "col_significant_previous.range": _l("Significant vs previous period"),
+    "col_change_last_year.quarter": _l("Change vs same quarter last year"),
+    "col_change_last_year.year": _l("Change vs the year before"),
+    "col_change_last_year.range": _l("Change vs same period last year"),
+    "col_significant_last_year.quarter": _l("Significant vs same quarter last year"),
+    "col_significant_last_year.year": _l("Significant vs the year before"),
+    "col_significant_last_year.range": _l("Significant vs same period last year"),
+}
+WORDS.update(PERIOD_WORDS)
+
+
+def period_kind(code: str) -> str:
+    """'month', 'quarter', 'year' or 'range' of a report's period code (meta.month:
+    '2026-10', '2026-Q4', '2026', '2026-01..2026-06')."""
+    if ".." in code:
+        return "range"
+    if "-Q" in code:
+        return "quarter"
+    return "year" if code.isdigit() else "month"
+
+
+def period_key(key: str, code: str) -> str:
+    """The word key that names a comparison for this period: 'change_prev' of a quarter is
+    'vs previous quarter', never 'vs previous month'."""
+    kind = period_kind(code)
+    found = f"{key}.{kind}"
+    return found if found in WORDS else key
+
+
 # Sheet names (at most 31 characters) and CSV file titles of the report's tables.
 SHEETS = {
     "summary": _l("Summary"),
@@ -206,6 +250,9 @@ SHEETS = {
     "method": _l("Method"),
     "not_applicable": _l("Not applicable"),
     "funnel": _l("Invitation funnel"),
+    "referrals": _l("Complaint referrals"),
+    "callbacks": _l("Callback requests"),
+    "callback_outcomes": _l("Callback outcomes"),
 }
 
 # The charts of the staff report page, named for their alternative text.
@@ -213,6 +260,7 @@ CHARTS = {
     "channels": _l("Satisfied per contact channel"),
     "trend": _l("Trend: the last 13 months"),
     "trend_periods": _l("Trend: the last 13 periods"),
+    "trend_months": _l("Trend: month by month"),
     "heatmap": _l("When: volume and satisfaction by hour and day"),
     "reasons": _l("Why: reasons after a negative answer"),
     "mix": _l("Contacts per channel"),

@@ -15,7 +15,7 @@ from survey.errors import Invalid
 from survey.extensions import db
 from survey.models import Answer, Response
 from survey.reports import dashboard_data, texts
-from survey.reports.dashboard_cells import cached_index
+from survey.reports.dashboard_cells import cached_index, take_cold
 from survey.reports.data import Comment, ReportData
 from survey.reports.inputs import _names
 from survey.reports.period import AMSTERDAM, utc_bounds
@@ -30,6 +30,7 @@ class View:
     period: Period
     filters: dashboard_data.Filters
     data: ReportData
+    cold: bool = False  # a month had to be queried: ask the worker to store the current ones
 
 
 def _number(args, name: str) -> int | None:
@@ -65,7 +66,7 @@ def view(organisation, args, language: str, today: date | None = None) -> View:
     today = today or datetime.now(AMSTERDAM).date()
     period, filters = read_period(args, today), read_filters(args)
     data = dashboard_data.build(organisation, period, filters, language, today)
-    return View(period, filters, data)
+    return View(period, filters, data, cold=take_cold(organisation.id))
 
 
 def choices(organisation, language: str) -> dict[str, list[tuple[str, str]]]:

@@ -25,7 +25,7 @@ from survey.domain.submission import parse_submission
 from survey.errors import Gone, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Answer, Invitation, Response
-from survey.services import catalogue, invitations
+from survey.services import catalogue, complaints, invitations
 from survey.services.link_answers import (
     Reply,
     add_answer,
@@ -49,6 +49,8 @@ class LinkPage:
     definition: SurveyDefinition | None = None
     question: str | None = None
     language: str = "nl"
+    # "done" after a complaint reason: the organisation's complaint page to point to.
+    complaint_url: str | None = None
 
 
 def _unknown() -> NotFound:
@@ -85,6 +87,11 @@ def _response_id(invitation_id: int) -> int | None:
     return db.session.execute(
         select(Response.id).where(Response.invitation_id == invitation_id)
     ).scalar()
+
+
+def response_of(token: str) -> int | None:
+    """The id of the response given through this invitation (None: not answered yet)."""
+    return _response_id(_invitation(token).id)
 
 
 def _language(invitation: Invitation) -> str:
@@ -142,7 +149,8 @@ def follow_up(token: str, skipped: frozenset[str] | str | None, now: datetime) -
     answers = stored_answers(db.session, definition, response_id)
     question = next_key(definition, answers, _skips(skipped, definition))
     if question is None or _is_expired(invitation, now):
-        return _page(invitation, "done", definition=definition)
+        referral = complaints.referral_for(invitation.organisation_id, definition, answers)
+        return _page(invitation, "done", definition=definition, complaint_url=referral)
     return _page(invitation, "ask", definition=definition, question=question)
 
 
@@ -221,10 +229,10 @@ def _store(
         ref, current = _newest(invitation)
         if current != definition:
             return  # the survey changed between reading and writing: ask again
-        _first_answer(session, invitation, ref, reply, language, now)
+        first_answer(session, invitation, ref, reply, language, now)
 
 
-def _first_answer(session, invitation: Invitation, ref, reply: Reply, language, now) -> None:
+def first_answer(session, invitation: Invitation, ref, reply: Reply, language, now) -> None:
     contact = invitation.contact
     payload = {
         "id": str(derived_uuid("invitation", invitation.id)),

@@ -15,7 +15,7 @@ from survey.errors import Gone, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Device, Location, Organisation, Survey
 from survey.models.types import utcnow
-from survey.services import catalogue, surveys
+from survey.services import catalogue, complaints, surveys
 from survey.services.devices import device_for_secret, secret_hash
 
 ENROLMENT_VALID = timedelta(days=7)
@@ -188,7 +188,30 @@ def kiosk_config(device_secret: str) -> dict:
         "definition": config["definition"],
         "contact_channel": (survey.settings or {}).get("contact_channel", DEFAULT_CHANNEL),
         "settings": settings_from_dict(device.settings).to_dict(),
+        "complaint": complaints.kiosk_complaint(org, config["definition"]),
+        "callback": _callback_config(survey, org, config["definition"]),
     }
+
+
+def _callback_config(survey: Survey, org: Organisation, definition: dict) -> dict:
+    """Whether and when the kiosk offers a callback request: the rule, the headline question
+    and its satisfied rule as the server reads them (defaults filled in), the norm and the
+    words in both languages."""
+    from survey.domain.callbacks import callback_rule
+    from survey.domain.definition import parse_definition
+    from survey.domain.errors import ValidationError
+    from survey.services.callback_texts import kiosk_texts
+
+    try:
+        offer = callback_rule(survey.settings).offer
+        parsed = parse_definition(definition)
+    except ValidationError:
+        offer = "never"
+    if offer == "never":
+        return {"offer": "never"}
+    return {"offer": offer, "headline": parsed.headline,
+            "satisfied": parsed.satisfied.to_dict(), "norm_days": org.callback_norm_days,
+            "texts": kiosk_texts(org.callback_norm_days)}
 
 
 def record_heartbeat(device_secret: str, payload) -> None:

@@ -22,7 +22,9 @@ CODE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 # Codes that are staff paths of their own (/staff/<code>).
 RESERVED = {"login", "logout", "password", "account", "operator", "static", "api", "staff"}
 LANGUAGES = ("nl", "en")
-SETTINGS = ("name", "default_language", "timezone", "complaint_url", "viewers_see_comments")
+SETTINGS = (
+    "name", "default_language", "timezone", "complaint_url", "viewers_see_comments", "open_data"
+)
 
 
 @dataclass(frozen=True)
@@ -107,11 +109,12 @@ def _check_url(url: str | None) -> str:
 def update_settings(
     actor: User, organisation_id: int, *, name: str, default_language: str, timezone: str,
     complaint_url: str, subscribers: set[int] | None = None,
-    viewers_see_comments: bool | None = None,
+    viewers_see_comments: bool | None = None, open_data: bool | None = None,
 ) -> Organisation:
     """Name, default language, time zone, complaint page and (given) the report subscribers
     (user ids of active members) of an organisation, and (given) whether viewers may read
-    comments, in one transaction."""
+    comments and whether the monthly headline figures are published at /open/<code>/, in
+    one transaction."""
     values = {
         "name": check_name(name),
         "default_language": default_language,
@@ -120,6 +123,8 @@ def update_settings(
     }
     if viewers_see_comments is not None:
         values["viewers_see_comments"] = bool(viewers_see_comments)
+    if open_data is not None:
+        values["open_data"] = bool(open_data)
     if default_language not in LANGUAGES:
         raise Invalid("wrong_language", "The language is nl or en.", "default_language")
     if timezone not in timezones():

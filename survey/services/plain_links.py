@@ -30,7 +30,7 @@ from survey.domain.submission import parse_submission
 from survey.errors import Conflict, Gone, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Organisation, Response
-from survey.services import catalogue
+from survey.services import catalogue, complaints
 from survey.services.link_answers import (
     add_answer,
     definition_of_response,
@@ -185,12 +185,18 @@ def _response_for(key: str) -> int:
     return found
 
 
+def response_of(key: str) -> int:
+    """The id of the response a follow-up key authorises (Gone when expired, else NotFound)."""
+    return _response_for(key)
+
+
 @dataclass(frozen=True)
 class FollowUp:
     organisation: str
     definition: SurveyDefinition
     question: str | None  # None: thanks
     language: str
+    complaint_url: str | None = None  # thanks after a complaint reason: its page
 
 
 def follow_up(key: str, skipped: str | None) -> FollowUp:
@@ -199,12 +205,13 @@ def follow_up(key: str, skipped: str | None) -> FollowUp:
     _, definition = definition_of_response(db.session, response_id)
     answers = stored_answers(db.session, definition, response_id)
     row = db.session.execute(
-        select(Organisation.name, Response.language)
+        select(Organisation.id, Organisation.name, Response.language)
         .join(Response, Response.organisation_id == Organisation.id)
         .where(Response.id == response_id)
     ).one()
     question = next_key(definition, answers, parse_skipped(skipped, definition))
-    return FollowUp(row.name, definition, question, row.language)
+    referral = None if question else complaints.referral_for(row.id, definition, answers)
+    return FollowUp(row.name, definition, question, row.language, referral)
 
 
 def answer_follow_up(

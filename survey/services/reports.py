@@ -25,8 +25,9 @@ from survey.reports.builder import build
 from survey.reports.data import ReportData, UnknownVersion
 from survey.reports.inputs import collect
 from survey.reports.period import AMSTERDAM, label, parse_month, previous_month, shift, utc_bounds
-from survey.services import report_jobs
+from survey.services import report_jobs, subscriptions
 from survey.services.exports import BASE_COLUMNS, iter_responses, question_keys
+from survey.services.subscriptions import recipients
 from survey.services.users import subscribers
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,8 @@ def filename(report: Report, suffix: str) -> str:
 
 def send_report(report: Report) -> int:
     """E-mail the PDF to the organisation's subscribers; returns how many got it."""
-    to = subscribers(report.organisation_id)
+    organisation_wide = subscriptions.Group(report.organisation_id, "month", None)
+    to = sorted(set(subscribers(report.organisation_id)) | set(recipients(organisation_wide)))
     if not to:
         return 0
     subject, body = report_mail_text(report)

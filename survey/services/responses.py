@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from survey.database import DriverStatement, DriverWrite, unit_of_work
+from survey.database import DriverStatement, unit_of_work
 from survey.domain.channels import settled_inclusion_probability
 from survey.domain.errors import ValidationError
 from survey.domain.submission import Submission, parse_submission
@@ -162,8 +162,7 @@ def record_submission(
         return existing
     window = visitors.window_days(values["survey_id"]) if values["visitor_hash"] else 0
     try:
-        with unit_of_work() as session:
-            write = DriverWrite(session)
+        with unit_of_work(driver=True) as write:
             if not values["suspect"]:
                 reason = visitors.duplicate_reason(values, now, window, write)
                 if reason:

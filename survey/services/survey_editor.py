@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from survey.database import unit_of_work
 from survey.domain import editing
@@ -79,6 +79,18 @@ def working_definition(survey: Survey) -> dict:
 def modes_of(survey: Survey) -> list[str]:
     modes = (survey.settings or {}).get("modes") or []
     return [m for m in modes if m in SURVEY_MODES]
+
+
+def whatsapp_mode(session, survey: Survey) -> list[str]:
+    """["whatsapp"] when an invitation rule sends this survey by WhatsApp: a new version is
+    then held to WhatsApp's limits too, as the rule was when it was set up."""
+    from survey.models import InvitationRule
+
+    used = session.execute(select(InvitationRule.id).where(
+        InvitationRule.survey_id == survey.id, InvitationRule.active.is_(True),
+        or_(InvitationRule.contact_channel == "whatsapp",
+            InvitationRule.survey_mode == "whatsapp")).limit(1)).first()
+    return ["whatsapp"] if used is not None and "whatsapp" not in modes_of(survey) else []
 
 
 def version_count(organisation_id: int, slug: str) -> int:
@@ -156,7 +168,7 @@ def _edit(organisation_id: int, actor, slug: str, action: str, change) -> dict:
         survey = _locked(session, organisation_id, slug)
         before = working_definition(survey)
         after = change(before)
-        _check(after, modes_of(survey))
+        _check(after, modes_of(survey) + whatsapp_mode(session, survey))
         survey.draft = after
         audit.record(
             session,
@@ -260,7 +272,7 @@ def publish(organisation_id: int, actor, slug: str) -> SurveyVersion | None:
     with unit_of_work() as session:
         survey = _locked(session, organisation_id, slug)
         definition = working_definition(survey)
-        _check(definition, modes_of(survey))
+        _check(definition, modes_of(survey) + whatsapp_mode(session, survey))
         current = survey.current_version
         if current is not None and current.definition == definition:
             survey.draft = None

@@ -19,6 +19,7 @@ from survey.domain import ValidationError
 from survey.domain.widget import origin_allowed, widget_settings
 from survey.extensions import db
 from survey.models import Organisation, Survey
+from survey.services import complaints
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,13 @@ def _load_config(
     org_slug: str, survey_slug: str, language: str | None = None
 ) -> WidgetConfig | None:
     row = db.session.execute(
-        select(Survey, Organisation.allowed_origins)
+        select(Survey, Organisation.allowed_origins, Organisation.complaint_url)
         .join(Organisation)
         .where(Organisation.slug == org_slug, Survey.slug == survey_slug)
     ).first()
     if row is None or row[0].current_version is None:
         return None
-    survey, origins = row
+    survey, origins, complaint_url = row
     try:
         settings = widget_settings((survey.settings or {})["widget"])
     except (KeyError, ValidationError):
@@ -111,6 +112,12 @@ def _load_config(
         "widget": settings,
         "texts": ui_texts((language,) if language else LANGUAGES),
     }
+    complaint = complaints.widget_complaint(complaint_url, definition)
+    if complaint:  # only then the link and its words: what the widget loads stays small
+        config["complaint"] = complaint
+        for language_, words in config["texts"].items():
+            with force_locale(language_):
+                words["complaint"] = gettext("Make a complaint on our complaint page")
     if language:  # the page's language only: what the widget loads stays small
         config["title"] = _in_language(config["title"], language)
         config["questions"] = _questions_in(config["questions"], language)

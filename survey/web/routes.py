@@ -1,7 +1,8 @@
 """Start page and health check."""
 
-from flask import jsonify, render_template
+from flask import jsonify, redirect, render_template
 
+from survey.services.complaints import complaint_page
 from survey.services.overview import public_overview
 from survey.services.status import worker_state
 from survey.web import bp
@@ -24,3 +25,10 @@ def health():
             "worker_last_seen": worker.last_seen.isoformat() if worker.last_seen else None,
         }
     )
+
+
+@bp.get("/k/<org>")
+def complaint_redirect(org: str):
+    """The short link on the kiosk's thank-you screen: on to the organisation's complaint
+    page (404 when it has none). Nothing is recorded."""
+    return redirect(complaint_page(org), code=302)

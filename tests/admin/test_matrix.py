@@ -21,6 +21,8 @@ SAMPLE_TEXT = {
     "slug": "s",
     "key": "oordeel",
     "channel": "kiosk",
+    # alerts
+    "rule": "kiosk_offline",
 }
 MEMBER_ROLES = ("admin", "analyst", "viewer")
 

@@ -60,6 +60,9 @@ def test_enrol_then_thumbs_up_and_thumbs_down_with_reason(kiosk_page, live_serve
     tap(page, "Verder")
     expect(heading(page)).to_have_text("Waar ging uw bezoek over?")
     tap(page, "Rijbewijs")
+    # A negative answer is offered a callback request (tests/browser/test_callbacks.py).
+    expect(heading(page)).to_have_text("Wilt u dat wij contact met u opnemen?")
+    tap(page, "Nee, dank u")
     expect(heading(page)).to_have_text("Bedankt!")
 
     rows = wait_until(lambda: len(stored()) == 2 and stored())

@@ -60,6 +60,10 @@ def test_every_kiosk_screen_passes_axe(a11y_context, live_server, demo_org):
     screens["topic"] = axe_violations(page)
     assert _smallest_button(page) >= 88
     tap(page, "Overslaan")
+    expect(heading(page)).to_have_text("Wilt u dat wij contact met u opnemen?")
+    screens["callback offer"] = axe_violations(page)
+    assert _smallest_button(page) >= 88
+    tap(page, "Nee, dank u")
     expect(heading(page)).to_have_text("Bedankt!")
     screens["thanks"] = axe_violations(page)
 

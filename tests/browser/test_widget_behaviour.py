@@ -243,7 +243,7 @@ def test_thumbs_are_svg_icons_and_the_buttons_are_named_by_their_text(site, page
         button = page.get_by_role("button", name=name, exact=True)
         button.wait_for()
         assert button.text_content() == name
-        icon = button.locator('svg[aria-hidden="true"][focusable="false"]')
+        icon = button.locator('svg[aria-hidden="true"]')
         assert icon.count() == 1
         assert icon.locator("path").count() == 1
         box = icon.bounding_box()

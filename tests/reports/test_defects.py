@@ -265,10 +265,11 @@ def test_version_3_report_data_still_renders(demo_org):
 
     load_month()
     stored = _report().to_dict()
-    assert stored["version"] == VERSION == 5
+    assert stored["version"] == VERSION == 6
     del stored["not_applicable"]
+    del stored["follow_up"]
     stored["version"] = 3
     old = ReportData.from_dict(stored)
-    assert old.not_applicable == ()
+    assert old.not_applicable == () and not old.follow_up.shown
     assert "Klanttevredenheid" in _text(old)
     assert spreadsheet.tables(old)["not_applicable"][1] == []

@@ -129,7 +129,15 @@ def _plain_follow_up(key: str, language, error=None, status=200) -> Response:
         return refused(error_, language)
     language = language or page.language
     if page.question is None:
-        return message("thanks", language, organisation=page.organisation)
+        from survey.channels.link.callback import offer_url
+
+        return message(
+            "thanks",
+            language,
+            organisation=page.organisation,
+            complaint_url=page.complaint_url,
+            callback_url=offer_url("plain", key, plain_links.response_of(key)),
+        )
     skips = parse_skipped(request.args.get("skip"), page.definition)
     return question_page(
         page.definition,

@@ -72,7 +72,16 @@ def invitation_next(token: str):
     if page.state == "expired":
         return message("expired", language, 410, organisation=page.organisation, token=token)
     if page.state == "done":
-        return message("thanks", language, organisation=page.organisation, token=token)
+        from survey.channels.link.callback import offer_url
+
+        return message(
+            "thanks",
+            language,
+            organisation=page.organisation,
+            token=token,
+            complaint_url=page.complaint_url,
+            callback_url=offer_url("invitation", token, invitation_link.response_of(token)),
+        )
     skips = parse_skipped(request.args.get("skip"), page.definition)
     return question_page(
         page.definition, page.question, page.organisation, language, token=token, skips=skips
@@ -151,4 +160,4 @@ def stop_confirmed(token: str):
     kind = "opted_out" if added else "opted_out_before"
     return message(kind, language, organisation=organisation)
 
-from survey.channels.link import plain  # noqa: E402,F401  (the plain links' routes)
+from survey.channels.link import callback, plain  # noqa: E402,F401  (plain links, callbacks)
