@@ -11,7 +11,7 @@ PORT ?= 8000
 DEMO_PORT ?= 8001
 PYTEST_ARGS ?=
 
-.PHONY: js widget kiosk-js run test test-sqlite test-postgres install install-dev translations messages migrate demo lint bench clean
+.PHONY: js widget kiosk-js scale-demo run test test-sqlite test-postgres install install-dev translations messages migrate demo lint bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,13 @@ test-postgres: install-dev
 bench: install-dev
 	$(PY) bench/ingest.py
 	$(PY) bench/widget.py
+
+# nginx, two gunicorn instances, PostgreSQL, Redis and two Huey workers on this machine, the load
+# harness through nginx and the scheduled report with two workers up (docs/RELIABILITY.md).
+# SCALE_ARGS="--responses 2000" for a shorter run; SCALE_ARGS="--single" for the comparison.
+SCALE_ARGS ?=
+scale-demo: install-dev
+	VENV=$(VENV) scripts/scale-demo.sh $(SCALE_ARGS)
 
 # Browser code built from readable sources; both builds inline the shared question flow
 # (static/js/flow.js, the show-if rule once for the browser). Tests check the built files are

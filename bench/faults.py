@@ -13,6 +13,8 @@ Scenarios (each starts its own database and gunicorn on free loopback ports and 
                     (immediate)
   pg-connections    at 30% every free PostgreSQL connection is taken and the app's own are
                     ended, for 5 s (connection-limit exhaustion)
+  worker-kill-sending  the task-queue worker SIGKILLed twice while it sends --invitations
+                    SMS invitations to the fake Twilio (bench/worker_faults.py)
 
 Prints a Markdown row (docs/RELIABILITY.md) and exits 1 when an acknowledged response was
 lost, anything was stored twice, the server answered 500, or a client had to give up.
@@ -35,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.load import HEADER, Reconciliation, Tally, reconcile, run_load  # noqa: E402
 from bench.stack import Database, Gunicorn, PostgresCluster  # noqa: E402
+from bench.worker_faults import SENDING_HEADER, kill_sending  # noqa: E402
 
 HOLD_SECONDS = 5.0
 
@@ -137,6 +140,16 @@ SCENARIOS = {
 }
 
 
+def worker_kill_sending(invitations: int, database: str) -> object:
+    if database == "postgres":
+        with PostgresCluster() as pg:
+            return kill_sending(invitations, "postgres", pg.url)
+    return kill_sending(invitations)
+
+
+WORKER_SCENARIOS = {"worker-kill-sending": worker_kill_sending}
+
+
 def run(scenario: str, responses: int, connections: int, workers: int,
         database: str | None = None) -> Reconciliation:
     kind, fault = SCENARIOS[scenario]
@@ -178,22 +191,34 @@ def healthy(result: Reconciliation) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scenario", choices=[*SCENARIOS, "all"])
+    parser.add_argument("scenario", choices=[*SCENARIOS, *WORKER_SCENARIOS, "all"])
     parser.add_argument("--responses", type=int, default=20000)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--invitations", type=int, default=5000,
+                        help="worker-kill-sending: invitations to send")
     parser.add_argument("--database", choices=["sqlite", "postgres"],
-                        help="run a generic scenario (baseline, kill-worker, stop-worker) here")
+                        help="run a generic scenario (baseline, kill-worker, stop-worker, "
+                             "worker-kill-sending) here")
     args = parser.parse_args()
-    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
-    print(HEADER)
+    every = [*SCENARIOS, *WORKER_SCENARIOS]
+    names = every if args.scenario == "all" else [args.scenario]
     ok = True
-    for name in names:
+    if any(name in SCENARIOS for name in names):
+        print(HEADER)
+    for name in (n for n in names if n in SCENARIOS):
         result = run(name, args.responses, args.connections, args.workers, args.database)
         label = name if not args.database else f"{name} ({args.database})"
         print(result.row(label), flush=True)
         print(json.dumps({"scenario": label, **result.__dict__}), file=sys.stderr)
         ok = ok and healthy(result)
+    for name in (n for n in names if n in WORKER_SCENARIOS):
+        print(SENDING_HEADER)
+        result = WORKER_SCENARIOS[name](args.invitations, args.database or "sqlite")
+        label = name if not args.database else f"{name} ({args.database})"
+        print(result.row(label), flush=True)
+        print(json.dumps({"scenario": label, **result.__dict__}), file=sys.stderr)
+        ok = ok and result.healthy
     return 0 if ok else 1
 
 

@@ -51,10 +51,11 @@ def generate(
     start: str = "2026-09-30 22:00:00",
     seconds: int = 31 * 24 * 3600,
     months: tuple[date, ...] = (MONTH,),
+    create: bool = True,
 ) -> None:
     """n responses spread evenly from ``start`` (UTC) over ``seconds``, with contact volumes
-    for each of ``months``."""
-    from sqlalchemy import select, text
+    for each of ``months``. ``create=False``: into the tables a migration made."""
+    from sqlalchemy import inspect, select, text
 
     from survey.demo.loader import load_demo_structure
     from survey.extensions import db
@@ -63,8 +64,9 @@ def generate(
 
     app = _app(url)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        if create:
+            db.drop_all()
+            db.create_all()
         org = load_demo_structure()
         for month in months:
             for _, channel, _, _, contacts in CHANNELS:
@@ -133,21 +135,26 @@ def generate(
         # Answers: a grade for phone/e-mail, NPS for WhatsApp, reasons after a low grade,
         # a comment now and then.
         wa, tel = versions["whatsapp"], versions["telefoon"]
+        # Answers carry their response's submitted_at (migration 0022); a database at an
+        # earlier revision has no such column.
+        dated = "submitted_at" in {c["name"] for c in inspect(db.engine).get_columns("answers")}
+        carried = "submitted_at, " if dated else ""
         inserts = [
-            "SELECT id, 'cijfer', headline_score, NULL, NULL FROM responses "
+            f"SELECT id, {carried}'cijfer', headline_score, NULL, NULL FROM responses "
             "WHERE headline_score IS NOT NULL",
-            f"SELECT id, 'aanbevelen', (id * 13) % 11, NULL, NULL FROM responses "
+            f"SELECT id, {carried}'aanbevelen', (id * 13) % 11, NULL, NULL FROM responses "
             f"WHERE survey_version_id = {wa}",
-            f"SELECT id, 'reden', NULL, CASE id % 3 WHEN 0 THEN 'lang_wachten' "
+            f"SELECT id, {carried}'reden', NULL, CASE id % 3 WHEN 0 THEN 'lang_wachten' "
             f"WHEN 1 THEN 'niet_in_een_keer' ELSE 'kastje_muur' END, NULL FROM responses "
             f"WHERE survey_version_id = {tel} AND headline_score <= 6",
-            f"SELECT id, 'toelichting', NULL, NULL, 'Lang gewacht, bel 06-12345678' "
+            f"SELECT id, {carried}'toelichting', NULL, NULL, 'Lang gewacht, bel 06-12345678' "
             f"FROM responses WHERE survey_version_id = {tel} AND id % 50 = 0",
         ]
         for query in inserts:
             db.session.execute(
                 text(
-                    f"INSERT INTO answers (response_id, question_key, number, option, text) {query}"
+                    f"INSERT INTO answers (response_id, {carried}question_key, number, option, "
+                    f"text) {query}"
                 )
             )
         db.session.commit()
@@ -165,13 +172,13 @@ def generate(
         )
 
 
-def build(url: str) -> None:
+def build(url: str, month: date = MONTH) -> None:
     from survey.services.reports import build_monthly_report
 
     app = _app(url)
     with app.app_context():
         started, cpu_start = time.perf_counter(), time.process_time()
-        report = build_monthly_report("demo", MONTH)
+        report = build_monthly_report("demo", month)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_start
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         summary = report.data["summary"]["satisfied"]

@@ -23,6 +23,11 @@ export KTO_ENV="${KTO_ENV:-development}"
 # /staff/<org>/outbox with their links (survey/messaging/outbox.py).
 export MAIL_PROVIDER="${MAIL_PROVIDER:-outbox}"
 export SMS_PROVIDER="${SMS_PROVIDER:-console}"
+# WhatsApp through Meta only with an access token; otherwise the development backend: files
+# under instance/outbox/whatsapp and the page /staff/<org>/whatsapp to tap and type replies.
+if [ -z "${WHATSAPP_ACCESS_TOKEN:-}" ]; then
+  export WHATSAPP_PROVIDER="${WHATSAPP_PROVIDER:-whatsapp_outbox}"
+fi
 DEMO_URL="http://$HOST:$DEMO_PORT"
 
 "$BIN/flask" kto demo --if-empty --site-origin "$DEMO_URL" || exit 1
@@ -33,6 +38,7 @@ cat <<EOF
   API description:   $PUBLIC_URL/api/v1/openapi.json
   Health:            $PUBLIC_URL/healthz
   Outbox:            $PUBLIC_URL/staff/demo/outbox  (invitations kept, not sent; staff login)
+  WhatsApp:          $PUBLIC_URL/staff/demo/whatsapp  (tap and type the citizen's replies)
   Demo website:      $DEMO_URL/  (embeds the widget from $PUBLIC_URL)
   A kiosk link:      PUBLIC_URL=$PUBLIC_URL $BIN/flask kto kiosk add --org demo \\
                        --location stadhuis --survey balie --name "Stadhuis uitgang"

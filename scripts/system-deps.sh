@@ -11,7 +11,9 @@ fc-list 2>/dev/null | grep -i dejavu >/dev/null || need+=(fonts-dejavu-core)  # 
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
-[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)  # bench/scale.py
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)  # bench/scale.py, make scale-demo
+command -v faketime >/dev/null 2>&1 || need+=(faketime)  # bench/scale.py: the monthly job at 06:00 on the 1st
+command -v wrk >/dev/null 2>&1 || need+=(wrk)  # bench/ingest.py
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing system packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

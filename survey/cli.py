@@ -338,10 +338,11 @@ def restore(source: str, force: bool):
 
 
 def _add_invitation_commands() -> None:
-    from survey.invitation_cli import contacts, rules
+    from survey.invitation_cli import contacts, rules, whatsapp
 
     kto.add_command(contacts)
     kto.add_command(rules)
+    kto.add_command(whatsapp)
 
 
 _add_invitation_commands()

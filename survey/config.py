@@ -81,6 +81,16 @@ def from_environment(env=None) -> dict:
         # The secret in CM.com's callback URLs (/webhooks/sms/cm/<secret>/...): CM.com does
         # not sign its status reports or inbound messages.
         "CM_WEBHOOK_SECRET": env.get("CM_WEBHOOK_SECRET") or None,
+        # WhatsApp (Meta's Cloud API; one Meta app for the platform): meta, or whatsapp_outbox
+        # (development: files in OUTBOX_DIR/whatsapp and the page /staff/<org>/whatsapp).
+        "WHATSAPP_PROVIDER": env.get("WHATSAPP_PROVIDER") or "meta",
+        "WHATSAPP_ACCESS_TOKEN": env.get("WHATSAPP_ACCESS_TOKEN") or None,
+        # The app secret signs every webhook (X-Hub-Signature-256); the verify token answers
+        # Meta's GET handshake when the webhook is set up.
+        "WHATSAPP_APP_SECRET": env.get("WHATSAPP_APP_SECRET") or None,
+        "WHATSAPP_VERIFY_TOKEN": env.get("WHATSAPP_VERIFY_TOKEN") or None,
+        "WHATSAPP_API_BASE": env.get("WHATSAPP_API_BASE") or "https://graph.facebook.com",
+        "WHATSAPP_API_VERSION": env.get("WHATSAPP_API_VERSION") or "v21.0",
         # The sender: messages per batch, parallel requests, a provider's timeout, attempts.
         "SEND_BATCH_SIZE": int(env.get("SEND_BATCH_SIZE") or 500),
         "SMS_CONCURRENCY": int(env.get("SMS_CONCURRENCY") or 64),
@@ -163,6 +173,9 @@ RATE_LIMITS = {
     # Provider callbacks (Twilio, CM.com) and one-click unsubscribes: providers call from
     # few addresses, in bursts after a batch.
     "RATELIMIT_WEBHOOKS": "3000 per minute",
+    # Meta's WhatsApp webhooks: one delivery per message and per status, in bursts; every
+    # POST must carry the app secret's signature anyway.
+    "RATELIMIT_WHATSAPP": "60000 per minute",
     "RATELIMIT_OPEN_DATA": "120 per minute",  # each open data page and file (/open/...)
 }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from sqlalchemy import Executable, Insert, event
 from sqlalchemy import exc as sa_exc
@@ -108,22 +108,53 @@ def _writer_lock(engine: Engine) -> Iterator[None]:
 
 
 @contextmanager
-def unit_of_work(session: Session | None = None) -> Iterator[Session]:
+def unit_of_work(session: Session | None = None, driver: bool = False) -> Iterator:
     """The one write path of services: a short transaction that commits on success.
 
     Any read transaction the session has open is ended first, so the write starts from a fresh
     snapshot. On SQLite it then takes the advisory writer lock and BEGIN IMMEDIATE, so writers
     from every thread and process queue instead of failing with "database is locked"; on
     PostgreSQL it is the session's own transaction. Rolls back on error. Yields the session.
-    """
-    if session is None:
-        from survey.extensions import db
 
+    `driver=True` (the ingest's hot path): the same transaction (writer lock, BEGIN IMMEDIATE,
+    commit on success, rollback on error, a connection that met an unavailable database
+    thrown away) on a pooled driver connection instead of the session's, and yields a
+    DriverWrite on it. The session's read is ended all the same; it writes nothing here.
+    """
+    from survey.extensions import db
+
+    if session is None:
         session = db.session
     session.rollback()
+    if driver:
+        with _driver_transaction(session.get_bind()) as write:
+            yield write
+        return
     with _writer_lock(session.get_bind()), session.begin():
         session.connection(execution_options={"sqlite_immediate": True})
         yield session
+
+
+@contextmanager
+def _driver_transaction(engine: Engine) -> Iterator[DriverWrite]:
+    connection = engine.raw_connection()
+    try:
+        with _writer_lock(engine):
+            write = DriverWrite(raw=connection, engine=engine)
+            try:
+                if engine.dialect.name == "sqlite":  # the driver is in autocommit (tune_sqlite)
+                    with write._watched():
+                        write.cursor.execute("BEGIN IMMEDIATE")
+                yield write
+            except BaseException:
+                if connection.is_valid:  # not thrown away by _watched
+                    with suppress(engine.dialect.loaded_dbapi.Error):
+                        connection.rollback()
+                raise
+            with write._watched():
+                connection.commit()
+    finally:
+        connection.close()
 
 
 class DriverStatement:
@@ -174,10 +205,15 @@ class DriverWrite:
     (dialect.loaded_dbapi), not SQLAlchemy's.
     """
 
-    def __init__(self, session: Session) -> None:
-        self.connection = session.connection()
-        self.cursor = self.connection.connection.dbapi_connection.cursor()
-        self.dialect = self.connection.dialect
+    def __init__(self, session: Session | None = None, *, raw=None, engine=None) -> None:
+        if session is not None:
+            self.connection = session.connection()
+            self.cursor = self.connection.connection.dbapi_connection.cursor()
+            self.engine = self.connection.engine
+        else:  # a pooled driver connection (unit_of_work(driver=True))
+            self.connection, self.engine = raw, engine
+            self.cursor = raw.cursor()
+        self.dialect = self.engine.dialect
 
     @contextmanager
     def _watched(self) -> Iterator[None]:
@@ -187,7 +223,7 @@ class DriverWrite:
             yield
         except self.dialect.loaded_dbapi.Error as error:
             if unavailable(error):
-                self.connection.invalidate()
+                _throw_away(self.engine, self.connection)
             raise
 
     def execute(self, statement: DriverStatement, values: dict):
@@ -205,3 +241,33 @@ class DriverWrite:
             bound = [statement.bind(self.dialect, row) for row in rows]
             with self._watched():
                 self.cursor.executemany(bound[0][0], [params for _, params in bound])
+
+
+def driver_read(engine: Engine, statement: DriverStatement, values: dict):
+    """The first column of the first row of one SELECT, run by the driver on a pooled
+    connection outside any transaction of the session (SQLite: in autocommit; PostgreSQL: the
+    pool's reset ends it). For a lookup of committed data before a write (the ingest's API
+    key): the session opens no read transaction that unit_of_work would have to end."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(*statement.bind(engine.dialect, values))
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    except engine.dialect.loaded_dbapi.Error as error:
+        if unavailable(error):
+            _throw_away(engine, connection)
+        raise
+    finally:
+        connection.close()
+    return None if row is None else row[0]
+
+
+def _throw_away(engine: Engine, connection) -> None:
+    """This connection and every pooled one, as SQLAlchemy does on a disconnect: a pooled
+    SQLite connection opened while the file was read-only stays read-only, and a pooled
+    PostgreSQL connection after a restart is dead."""
+    connection.invalidate()
+    engine.dispose(close=False)

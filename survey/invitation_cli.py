@@ -60,6 +60,7 @@ def _describe(rule, survey: str) -> str:
         f"delay {rule.delay_minutes} min, quiet {rule.quiet_start:%H:%M}-{rule.quiet_end:%H:%M}, "
         f"throttle {rule.throttle_days} d, expiry {rule.expiry_days} d, daily cap {cap}, "
         f"reminder {reminder}, {'active' if rule.active else 'inactive'}"
+        + (f", by {rule.survey_mode}" if rule.survey_mode else "")
     )
 
 
@@ -89,6 +90,8 @@ def rules_show(org_slug: str):
 @click.option("--daily-cap", default=None, help="At most N invitations a day, or 'off'.")
 @click.option("--reminder-hours", default=None, help="One reminder after N hours, or 'off'.")
 @click.option("--active/--inactive", default=None, help="Invite (or stop inviting) at all.")
+@click.option("--mode", default=None, help="After a call: 'whatsapp' instead of SMS, or "
+              "'default'.")
 @click.option("--language", default="nl", show_default=True, help="Language of the texts below.")
 @click.option("--sms-text", default=None, help="Own SMS text with {link} (and {organisation}), "
               "or 'default'.")
@@ -108,6 +111,7 @@ def rules_set(
     daily_cap,
     reminder_hours,
     active,
+    mode,
     language,
     sms_text,
     reminder_sms_text,
@@ -125,6 +129,7 @@ def rules_set(
         "throttle_days": throttle_days,
         "expiry_days": expiry_days,
         "active": active,
+        "survey_mode": mode,
     }
     if quiet is not None:
         start, sep, end = quiet.partition("-")
@@ -172,3 +177,45 @@ def _echo_sms_lengths(org_slug: str, channel: str, language: str) -> None:
         )
         if length.segments > 1:
             click.echo(f"Warning: {found.name} costs {length.segments} SMS messages per person.")
+
+
+@click.group("whatsapp")
+def whatsapp():
+    """The organisation's WhatsApp business number and approved templates."""
+
+
+@whatsapp.command("set")
+@click.option("--org", "org_slug", required=True, help="Organisation code, e.g. demo.")
+@click.option("--phone-number-id", required=True,
+              help="Meta's id of the business phone number (WhatsApp Manager, API setup).")
+@click.option("--template", "templates", multiple=True,
+              help="An approved template per language: nl=kto_na_contact or "
+              "en=kto_after_contact:en_GB (language code after the colon).")
+@with_appcontext
+def whatsapp_set(org_slug: str, phone_number_id: str, templates: tuple[str, ...]):
+    """Connect an organisation's WhatsApp number; its webhooks then belong to it."""
+    from survey.services.whatsapp_accounts import parse_templates, set_account
+
+    account = set_account(org_slug, phone_number_id, parse_templates(templates))
+    _echo_account(org_slug, account)
+
+
+@whatsapp.command("show")
+@click.option("--org", "org_slug", required=True, help="Organisation code, e.g. demo.")
+@with_appcontext
+def whatsapp_show(org_slug: str):
+    """Print the organisation's WhatsApp number and templates."""
+    from survey.services import catalogue
+    from survey.services.whatsapp_accounts import account_of
+
+    account = account_of(catalogue.organisation(org_slug).id)
+    if account is None:
+        click.echo(f"'{org_slug}' has no WhatsApp number: no WhatsApp invitation is sent.")
+        return
+    _echo_account(org_slug, account)
+
+
+def _echo_account(org_slug: str, account) -> None:
+    click.echo(f"{org_slug}: WhatsApp phone-number id {account.phone_number_id}")
+    for language, template in sorted((account.templates or {}).items()):
+        click.echo(f"  template {language}: {template['name']} ({template['code']})")

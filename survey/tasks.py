@@ -7,7 +7,7 @@ from huey import crontab
 from survey import queue
 from survey.queue import huey
 from survey.reports.period import AMSTERDAM
-from survey.services import dashboard_warm, period_reports, reports, sending, status
+from survey.services import dashboard_warm, partitions, period_reports, reports, sending, status
 
 
 @huey.on_startup()
@@ -149,3 +149,30 @@ def purge_callback_details():
 
     with queue.app().app_context():
         callbacks.purge_expired_callback_details(datetime.now(UTC))
+
+
+@huey.periodic_task(crontab(hour="3", minute="30"))
+def create_partitions():
+    """Every night (and at worker start): on PostgreSQL, the monthly partitions of responses
+    and answers for this month and the next two exist before their first answer arrives."""
+    with queue.app().app_context():
+        partitions.create_ahead_now()
+
+
+@huey.task()
+def process_whatsapp(ids):
+    """WhatsApp webhook events taken in by the webhook: statuses, replies, opt-outs."""
+    from survey.services import whatsapp_inbox
+
+    with queue.app().app_context():
+        whatsapp_inbox.process_all(list(ids), datetime.now(UTC))
+
+
+@huey.periodic_task(crontab(minute="*"))
+def whatsapp_leftovers():
+    """Every minute: WhatsApp events the queue lost (a worker that died) are processed."""
+    from survey.services import whatsapp_inbox
+
+    with queue.app().app_context():
+        now = datetime.now(UTC)
+        whatsapp_inbox.process_all(whatsapp_inbox.pending(now), now)

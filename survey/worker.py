@@ -12,6 +12,7 @@ def main() -> None:
     # Months whose report was due while no worker ran are built now; the task is safe to
     # run in several workers at once (each month is stored and e-mailed once).
     tasks.catch_up_reports()
+    tasks.create_partitions()  # PostgreSQL: next months' partitions, if the nightly run was missed
     consumer = Consumer(huey, workers=2, periodic=True, check_worker_health=True)
     consumer.run()
 

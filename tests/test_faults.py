@@ -90,3 +90,17 @@ def test_metrics_add_up_over_gunicorn_workers():
                 r'^kto_responses_stored_total\{[^}]*\} (\S+)$', text, re.MULTILINE))
             assert counted == 150
         assert len(web.worker_pids()) == 3
+
+
+def test_task_queue_worker_killed_twice_while_sending_invitations():
+    """bench/faults.py worker-kill-sending, short: the real worker process SIGKILLed twice
+    mid-batch; every number gets exactly one SMS from the fake Twilio, none is lost."""
+    from bench.worker_faults import kill_sending
+
+    kind = "postgres" if ON_POSTGRES else "sqlite"
+    result = kill_sending(400, kind, os.environ.get("TEST_DATABASE_URL"), lease_seconds=4,
+                          give_up_seconds=300)
+    assert len(result.kills) == 2 and all(open_ > 0 for open_, _ in result.kills), result
+    assert sum(unrecorded for _, unrecorded in result.kills) > 0, result  # the window was hit
+    assert (result.numbers, result.lost, result.duplicated) == (400, 0, 0), result
+    assert result.statuses == {"sent": 400} and result.recovered > 0, result

@@ -96,3 +96,29 @@ def test_queue_uses_redis_when_redis_url_is_set(tmp_path):
     finally:
         redis.terminate()
         redis.wait(10)
+
+
+def test_two_worker_threads_announcing_at_once_both_succeed(app, monkeypatch):
+    """Huey's worker threads run the start-up hook together: the second insert of the same
+    worker name (PostgreSQL has no write lock to queue them) is retried, not an error."""
+    from sqlalchemy import func, select
+
+    from survey.models import WorkerHeartbeat
+
+    record_heartbeat(started=True)  # the other thread's row, just committed
+    real_get = db.session.get
+    calls = []
+
+    def get_missing_once(model, key, *args, **kwargs):
+        calls.append(key)
+        return None if len(calls) == 1 else real_get(model, key, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "get", get_missing_once)
+    later = datetime.now(UTC) + timedelta(seconds=5)
+    record_heartbeat(started=True, now=later)  # read "missing", insert fails, retried
+    monkeypatch.undo()
+    assert len(calls) == 2
+    db.session.rollback()
+    assert db.session.execute(select(func.count()).select_from(WorkerHeartbeat)).scalar() == 1
+    beat = db.session.execute(select(WorkerHeartbeat)).scalar_one()
+    assert beat.last_seen.replace(tzinfo=UTC) == later.replace(tzinfo=UTC)

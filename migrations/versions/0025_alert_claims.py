@@ -1,7 +1,7 @@
 """The alert log's mail claim: when a worker started e-mailing an alert
 
 Revision ID: 0025_alert_claims
-Revises: 0019_alerts_retention
+Revises: 0017_whatsapp
 Create Date: 2026-12-05 21:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0025_alert_claims'
-down_revision = '0019_alerts_retention'
+down_revision = '0017_whatsapp'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,9 @@
 """Front ends as channels, registered with the ingest (see survey/channels/base.py).
 
 Built in here: the website widget (survey/channels/widget/) and server-to-server imports with
-an API key (imports.py). The kiosk registers its own channel from kiosk/. The link page, SMS,
-e-mail and WhatsApp will each add one module and one `register` line.
+an API key (imports.py), the link page for SMS, e-mail, QR codes and plain links (link/), and
+WhatsApp (whatsapp.py: the conversation records its own answers). The kiosk registers its own
+channel from kiosk/. A new front end adds one module and one `register` line.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ def init_app(app: Flask) -> None:
     """Give the app its channel registry with the built-in channels."""
     from survey.channels.imports import ImportChannel
     from survey.channels.link import LinkChannel
+    from survey.channels.whatsapp import WhatsAppChannel
     from survey.channels.widget import WidgetChannel
 
     app.extensions[EXTENSION] = Registry()
     register(app, ImportChannel())
     register(app, WidgetChannel())
     register(app, LinkChannel())
+    register(app, WhatsAppChannel())

@@ -33,7 +33,12 @@ MODE_FOR_CHANNEL = {
     "phone": ("sms", "phone"),
     "email": ("email", "email"),
     "contact_form": ("email", "email"),
+    "whatsapp": ("whatsapp", "phone"),
 }
+# Other modes a channel's rule may choose instead of its default: a call may be followed up
+# by WhatsApp (to the number the citizen called from or gave for this contact, mobile only).
+OTHER_MODES = {"phone": ("whatsapp",)}
+ADDRESS_KIND = {"sms": "phone", "whatsapp": "phone", "email": "email"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Rule:
     daily_cap: int | None = None
     reminder_after_hours: int | None = None
     active: bool = True
+    survey_mode: str | None = None  # None: the channel's default mode
 
 
 @dataclass(frozen=True)
@@ -76,9 +82,23 @@ class Decision:
     inclusion_probability: float | None = None
 
 
-def invitation_mode(contact_channel: str) -> tuple[str, str] | None:
-    """(survey mode, address kind) an invitation after this channel uses, or None."""
-    return MODE_FOR_CHANNEL.get(contact_channel)
+def invitation_mode(contact_channel: str, chosen: str | None = None) -> tuple[str, str] | None:
+    """(survey mode, address kind) an invitation after this channel uses, or None: the
+    channel's default, or `chosen` (a rule's mode) when the channel allows it."""
+    default = MODE_FOR_CHANNEL.get(contact_channel)
+    if default is None or chosen is None or chosen == default[0]:
+        return default
+    if chosen in OTHER_MODES.get(contact_channel, ()):
+        return (chosen, ADDRESS_KIND[chosen])
+    return None
+
+
+def allows(contact_channel: str, survey_mode: str, address_kind: str | None) -> bool:
+    """Purpose limitation: may an invitation after this channel go by this mode to this kind
+    of address?"""
+    default = MODE_FOR_CHANNEL.get(contact_channel)
+    allowed = ({default[0]} if default else set()) | set(OTHER_MODES.get(contact_channel, ()))
+    return survey_mode in allowed and ADDRESS_KIND.get(survey_mode) == address_kind
 
 
 def in_quiet_hours(moment: datetime, start: time, end: time) -> bool:
@@ -147,7 +167,7 @@ def decide(
 
     `has_address`: the contact came with an address of the kind its channel's mode needs.
     """
-    mode = invitation_mode(contact_channel)
+    mode = invitation_mode(contact_channel, rule.survey_mode if rule else None)
     if rule is None or not rule.active or mode is None or too_late(rule, ended_at, now):
         return Decision("not_eligible")
     if not facts.draw < rule.sampling_rate:

@@ -1,4 +1,4 @@
-"""Outbound messages (e-mail, SMS; WhatsApp later) through a registry of providers.
+"""Outbound messages (e-mail, SMS, WhatsApp) through a registry of providers.
 
 The app config names the provider per kind (`MAIL_PROVIDER`: smtp or outbox; `SMS_PROVIDER`:
 twilio, cmcom or console); callers send through `send_email` or `provider(kind)` and never
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from survey.messaging import cmcom, outbox, smtp, twilio  # noqa: F401  (one module per provider)
+from survey.messaging import cmcom, outbox, smtp, twilio, whatsapp  # noqa: F401  (one module per provider)
 from survey.messaging.base import (
     PROVIDERS,
     Attachment,
@@ -31,8 +31,9 @@ __all__ = [
     "SendFailed", "Sent", "Setting", "TemporaryFailure", "provider", "register", "send_email",
 ]
 
-PROVIDER_SETTING = {"email": "MAIL_PROVIDER", "sms": "SMS_PROVIDER"}
-DEFAULT_PROVIDER = {"email": "smtp", "sms": "twilio"}
+PROVIDER_SETTING = {"email": "MAIL_PROVIDER", "sms": "SMS_PROVIDER",
+                    "whatsapp": "WHATSAPP_PROVIDER"}
+DEFAULT_PROVIDER = {"email": "smtp", "sms": "twilio", "whatsapp": "meta"}
 
 
 def provider(kind: str) -> Provider:

@@ -1,6 +1,6 @@
 """Outbound messaging providers: a registry, a base class with its settings schema, a message.
 
-One small file per provider (smtp.py, outbox.py; later an SMS gateway, WhatsApp Cloud), each
+One small file per provider (smtp.py, outbox.py, twilio.py, cmcom.py, whatsapp.py), each
 ending in `register(TheProvider)`, and one import line in survey/messaging/__init__.py. A
 provider reads its settings from the app config by the keys its schema names, so
 `configuration_schema()` is the one description of what it needs (and what is secret).
@@ -53,6 +53,12 @@ class Message:
     reference: str | None = None
     status_callback: str | None = None  # where the provider reports delivery (SMS)
     organisation: str | None = None  # the sending organisation's code (the outbox page)
+    # WhatsApp: the message as the Graph API takes it (its "type" and that type's object),
+    # the organisation's phone-number id it goes from, and what to send instead when Meta
+    # answers that the 24-hour window has closed (the approved template).
+    content: dict | None = None
+    sender_id: str | None = None
+    fallback: dict | None = None
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ Errors come as JSON {"code", "message", "more_info", "status"}.
 
 Twilio has no idempotency key for creating messages, so a send whose outcome is unknown (a
 timeout, or a worker killed before it recorded the answer) is looked up before it is sent
-again: GET Messages.json filtered by To and DateSent>= the claim's day, paged, compared by
-body. Every body holds the invitation's own link, so a match is this message and no other.
+again: GET Messages.json filtered by To, paged, compared by body. Every body holds the
+invitation's own link, so a match is this message and no other. No DateSent filter: Twilio
+fills a message's date_sent only when it leaves its queue (which can hold a message for hours
+under a rate limit), and a still queued message must be found too.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from survey.messaging.base import (
 )
 
 API_VERSION = "2010-04-01"
+LOOKUP_PAGES = 20  # at most 2,000 messages to one number are looked through
 
 
 class Twilio(Provider):
@@ -79,9 +82,13 @@ class Twilio(Provider):
 
     def find_sent(self, message: Message, since) -> Sent | None:
         [to] = message.to
-        params = {"To": to, "DateSent>": since.strftime("%Y-%m-%d"), "PageSize": 100}
+        params: dict | None = {"To": to, "PageSize": 100}
         url: str | None = self.messages_url
+        pages = 0
         while url:
+            pages += 1
+            if pages > LOOKUP_PAGES:  # cannot tell: never risk a second message
+                raise PermanentFailure("provider_lookup_too_long", str(LOOKUP_PAGES))
             try:
                 response = self.client.get(url, params=params)
             except httpx.HTTPError as error:

@@ -15,6 +15,12 @@ from survey.models.response import Answer, Response
 from survey.models.survey import Survey, SurveyVersion, WidgetRateChange
 from survey.models.system import WorkerHeartbeat
 from survey.models.user import PasswordToken, User
+from survey.models.whatsapp import (
+    WhatsAppAccount,
+    WhatsAppConversation,
+    WhatsAppEvent,
+    WhatsAppMessage,
+)
 
 __all__ = [
     "AlertEvent",
@@ -52,6 +58,10 @@ __all__ = [
     "Topic",
     "Unit",
     "User",
+    "WhatsAppAccount",
+    "WhatsAppConversation",
+    "WhatsAppEvent",
+    "WhatsAppMessage",
     "WidgetRateChange",
     "WorkerHeartbeat",
 ]

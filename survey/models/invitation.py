@@ -204,6 +204,9 @@ class InvitationRule(db.Model):
     # {"sms": {"nl": "...", "en": "..."}, "email_subject": {...}, "email_body": {...}};
     # a text left out is the built-in default.
     texts: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The mode to invite by when the channel allows more than one (a call: "sms" or
+    # "whatsapp"); NULL is the channel's default (survey.domain.invitation_rules).
+    survey_mode: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

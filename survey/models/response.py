@@ -100,6 +100,9 @@ class Answer(db.Model):
     response_id: Mapped[int] = mapped_column(
         ForeignKey("responses.id", ondelete="CASCADE"), index=True
     )
+    # The response's submitted_at, copied: on PostgreSQL answers are partitioned by month with
+    # their responses (survey/services/partitions.py), so a month is dropped as a whole.
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     question_key: Mapped[str] = mapped_column(String(40))
     number: Mapped[int | None] = mapped_column(SmallInteger)
     option: Mapped[str | None] = mapped_column(String(40))

@@ -14,3 +14,6 @@ def outbox_page():
     """Every invitation (SMS and e-mail) of the organisation, with its link."""
     listing = outbox.messages(current_organisation().id)
     return render_template("outbox/outbox.html", messages=listing)
+
+
+from survey.outbox import whatsapp  # noqa: E402,F401  (the development WhatsApp page)

@@ -101,6 +101,10 @@ class CellQueries:
             submitted >= start,
             submitted < self.end,
         )
+        if via_answers and db.engine.dialect.name == "postgresql":
+            # Answers carry their response's submitted_at: the same range lets PostgreSQL
+            # read only the months' answer partitions (survey/services/partitions.py).
+            query = query.where(Answer.submitted_at >= start, Answer.submitted_at < self.end)
         if not self.include_suspect:
             query = query.where(Response.suspect.is_(false()))
         return query

@@ -15,9 +15,9 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
-from survey.database import unit_of_work
+from survey.database import DriverStatement, driver_read, unit_of_work
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.models import ApiKey, Organisation, User
@@ -121,20 +121,24 @@ def _well_formed(key: str | None) -> bool:
     return bool(key) and key.startswith(PREFIX) and len(key) <= 200
 
 
+_ORGANISATION_FOR_KEY = DriverStatement(
+    select(ApiKey.organisation_id).where(
+        ApiKey.key_hash == bindparam("digest"), ApiKey.revoked_at.is_(None)
+    )
+)
+
+
 def organisation_id_for_key(key: str | None) -> int | None:
     """The id of the organisation a valid, unrevoked key belongs to, else None.
 
-    One indexed lookup of a single column, no ORM objects: the ingest checks a key on every
+    One indexed lookup of a single column, compiled once and run by the driver outside the
+    session's transaction (survey.database.driver_read): the ingest checks a key on every
     import request, and a revoked key stops working at once (no cache).
     """
     if not _well_formed(key):
         return None
     digest = _digest(key)
-    found = db.session.execute(
-        select(ApiKey.organisation_id).where(
-            ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None)
-        )
-    ).scalar_one_or_none()
+    found = driver_read(db.engine, _ORGANISATION_FOR_KEY, {"digest": digest})
     if found is not None:
         with _lock:
             _used[digest] = utcnow()

@@ -4,6 +4,7 @@ HTTP connection pool) per kind for a whole sending run."""
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -20,10 +21,17 @@ class Outcome:
     job: object  # survey.services.sending.Job
     sent: Sent | None = None
     failure: SendFailed | None = None
+    too_late: bool = False  # not sent: its claim was too old (left to the recovery rule)
 
 
 def deliver_one(provider, job) -> Outcome:
-    """Send one message; first ask the provider when an earlier attempt's outcome is unknown."""
+    """Send one message; first ask the provider when an earlier attempt's outcome is unknown.
+
+    A message is not sent once half its claim's lease has passed (the worker was stopped or
+    starved): another worker may be about to take the claim over, look the message up, find
+    nothing and send it. It stays claimed; the recovery rule settles it."""
+    if time.monotonic() > job.send_by:
+        return Outcome(job, too_late=True)
     try:
         if job.recover_since is not None and provider.recoverable:
             try:
@@ -67,7 +75,9 @@ class Sender:
     def start(self, jobs) -> list[Future]:
         futures = []
         for job in jobs:
-            provider = self.provider("email" if job.mode == "email" else "sms")
+            provider = self.provider(job.mode if job.mode in ("email", "whatsapp") else "sms")
+            if getattr(job, "failure", None) is not None:  # could not be composed
+                provider = job.failure
             if isinstance(provider, SendFailed):
                 done: Future = Future()
                 done.set_result(Outcome(job, failure=provider))

@@ -229,10 +229,10 @@ def _store(
         ref, current = _newest(invitation)
         if current != definition:
             return  # the survey changed between reading and writing: ask again
-        _first_answer(session, invitation, ref, reply, language, now)
+        first_answer(session, invitation, ref, reply, language, now)
 
 
-def _first_answer(session, invitation: Invitation, ref, reply: Reply, language, now) -> None:
+def first_answer(session, invitation: Invitation, ref, reply: Reply, language, now) -> None:
     contact = invitation.contact
     payload = {
         "id": str(derived_uuid("invitation", invitation.id)),
@@ -265,6 +265,7 @@ def _first_answer(session, invitation: Invitation, ref, reply: Reply, language, 
             [
                 {
                     "response_id": response_id,
+                    "submitted_at": values["submitted_at"],
                     "question_key": r.question,
                     "number": r.number,
                     "option": r.option,

@@ -115,7 +115,7 @@ def sms_text_lengths(org_slug: str) -> list[SmsTextLength]:
     composer = Composer()
     found = []
     for rule, _survey in list_rules(org_slug):
-        mode = invitation_mode(rule.contact_channel)
+        mode = invitation_mode(rule.contact_channel, rule.survey_mode)
         if mode is None or mode[0] != "sms":
             continue
         for kind in ("invitation", "reminder"):

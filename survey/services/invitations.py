@@ -22,7 +22,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
 from survey.database import unit_of_work
-from survey.domain.invitation_rules import invitation_mode
+from survey.domain.invitation_rules import allows
 from survey.errors import Gone, NotFound, Unavailable
 from survey.extensions import db
 from survey.models import Contact, Invitation, OptOut
@@ -131,11 +131,8 @@ def destination(invitation_id: int) -> Destination:
     if row is None:
         raise NotFound("unknown_invitation", f"No invitation {invitation_id}.")
     invitation, contact = row
-    mode = invitation_mode(contact.contact_channel)
     if (
-        mode is None
-        or mode[0] != invitation.survey_mode
-        or contact.address_kind != mode[1]
+        not allows(contact.contact_channel, invitation.survey_mode, contact.address_kind)
         or contact.organisation_id != invitation.organisation_id
     ):
         raise Gone("no_destination", "This invitation's contact has no address for its mode.")
@@ -143,7 +140,7 @@ def destination(invitation_id: int) -> Destination:
         raise Gone("address_erased", "This invitation's address was erased.")
     if is_opted_out(contact.organisation_id, contact.address_hash):
         raise Gone("opted_out", "This person opted out.")
-    return Destination(mode=mode[0], address=contact.address)
+    return Destination(mode=invitation.survey_mode, address=contact.address)
 
 
 def due_invitations(now: datetime, limit: int = 500) -> list[int]:

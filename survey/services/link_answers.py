@@ -170,11 +170,15 @@ def add_answer(
     rows = answer_rows(definition, new)
     if not rows:
         return False
+    submitted_at = session.execute(
+        select(Response.submitted_at).where(Response.id == response_id)
+    ).scalar_one()
     session.execute(
         insert(Answer),
         [
             {
                 "response_id": response_id,
+                "submitted_at": submitted_at,
                 "question_key": r.question,
                 "number": r.number,
                 "option": r.option,

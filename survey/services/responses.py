@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from survey.database import DriverStatement, DriverWrite, unit_of_work
+from survey.database import DriverStatement, unit_of_work
 from survey.domain.channels import settled_inclusion_probability
 from survey.domain.errors import ValidationError
 from survey.domain.submission import Submission, parse_submission
@@ -114,10 +114,11 @@ def prepare_response(
     return values, answer_rows(definition, answers)
 
 
-def _answer_values(response_id: int, rows: list[AnswerRow]) -> list[dict]:
+def _answer_values(response_id: int, rows: list[AnswerRow], submitted_at) -> list[dict]:
     return [
         {
             "response_id": response_id,
+            "submitted_at": submitted_at,
             "question_key": r.question,
             "number": r.number,
             "option": r.option,
@@ -161,14 +162,15 @@ def record_submission(
         return existing
     window = visitors.window_days(values["survey_id"]) if values["visitor_hash"] else 0
     try:
-        with unit_of_work() as session:
-            write = DriverWrite(session)
+        with unit_of_work(driver=True) as write:
             if not values["suspect"]:
                 reason = visitors.duplicate_reason(values, now, window, write)
                 if reason:
                     values.update(suspect=True, suspect_reason=reason)
             response_id = write.execute(_INSERT_RESPONSE, values)
-            write.execute_many(_INSERT_ANSWERS, _answer_values(response_id, rows))
+            write.execute_many(
+                _INSERT_ANSWERS, _answer_values(response_id, rows, values["submitted_at"])
+            )
     except (IntegrityError, db.engine.dialect.loaded_dbapi.IntegrityError):
         existing = _existing(submission)  # the id was stored already, perhaps a moment ago
         if existing is None:
@@ -207,7 +209,9 @@ def _insert_batch(batch: list[tuple[dict, list[AnswerRow]]]) -> int:
             .all()
         )
         answers = [
-            a for rid, (_, rows) in zip(ids, batch, strict=True) for a in _answer_values(rid, rows)
+            a
+            for rid, (values, rows) in zip(ids, batch, strict=True)
+            for a in _answer_values(rid, rows, values["submitted_at"])
         ]
         if answers:
             db.session.execute(insert(Answer), answers)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from survey.database import unit_of_work
 from survey.domain.channels import CONTACT_CHANNELS
-from survey.domain.invitation_rules import MODE_FOR_CHANNEL, Rule
+from survey.domain.invitation_rules import MODE_FOR_CHANNEL, Rule, invitation_mode
 from survey.errors import Invalid
 from survey.extensions import db
 from survey.models import InvitationRule, Organisation, Survey
@@ -22,7 +22,12 @@ INTEGER_FIELDS = {
     "daily_cap": (0, 1_000_000, True),
     "reminder_after_hours": (1, 24 * 30, True),
 }
-DEMO_RULES = {"phone": "telefoon", "email": "contact", "contact_form": "contact"}
+DEMO_RULES = {"phone": "telefoon", "email": "contact", "contact_form": "contact",
+              "whatsapp": "whatsapp"}
+# The demo's WhatsApp number (the development backend needs no real one) and its templates.
+DEMO_WHATSAPP_NUMBER = "demo-whatsapp"
+DEMO_TEMPLATES = {"nl": {"name": "kto_na_contact", "code": "nl"},
+                  "en": {"name": "kto_after_contact", "code": "en"}}
 
 
 def as_rule(row: InvitationRule) -> Rule:
@@ -37,6 +42,7 @@ def as_rule(row: InvitationRule) -> Rule:
         daily_cap=row.daily_cap,
         reminder_after_hours=row.reminder_after_hours,
         active=row.active,
+        survey_mode=row.survey_mode,
     )
 
 
@@ -129,6 +135,8 @@ def set_rule(org_slug: str, channel: str, **changes) -> InvitationRule:
             values[name] = _time(name, value)
         elif name == "active":
             values[name] = bool(value)
+        elif name == "survey_mode":
+            values[name] = _mode(channel, value)
         elif name != "survey":
             raise Invalid("unknown_field", f"Unknown rule field '{name}'.", name)
     with unit_of_work() as session:
@@ -148,7 +156,48 @@ def set_rule(org_slug: str, channel: str, **changes) -> InvitationRule:
             session.add(rule)
         for name, value in values.items():
             setattr(rule, name, value)
+        mode = invitation_mode(channel, rule.survey_mode)
+        if mode is not None and mode[0] == "whatsapp":
+            check_whatsapp_survey(org.slug, rule.survey_id)
     return rule
+
+
+def _mode(channel: str, value) -> str | None:
+    """A rule's own mode: None (the channel's default) or one the channel allows."""
+    if value in (None, "", "default"):
+        return None
+    if invitation_mode(channel, str(value)) is None or invitation_mode(
+        channel, str(value))[0] != value:
+        raise Invalid(
+            "mode_not_allowed",
+            f"After a contact through '{channel}' no invitation goes by '{value}'.",
+            "survey_mode",
+        )
+    return None if value == MODE_FOR_CHANNEL[channel][0] else str(value)
+
+
+def check_whatsapp_survey(org_slug: str, survey_id: int) -> None:
+    """Refuse (Invalid, naming the question) a survey whose questions do not fit WhatsApp's
+    messages: checked when a rule is set up for WhatsApp, so nothing fails at send time."""
+    from survey.domain.whatsapp import setup_problems
+
+    slug = db.session.execute(select(Survey.slug).where(Survey.id == survey_id)).scalar_one()
+    ref = catalogue.find_survey_version(org_slug, slug, None)
+    problems = setup_problems(catalogue.definition_for(ref.version_id))
+    if problems:
+        first = problems[0]
+        what = {
+            "whatsapp_body": "a message text is longer than {max} characters",
+            "whatsapp_button": "a reply button's title is longer than {max} characters",
+            "whatsapp_row": "a list row's title is longer than {max} characters",
+            "whatsapp_rows": "a question has more options than a list shows (at most {max})",
+        }.get(first.code, "a text is too long").format(**first.params)
+        raise Invalid(
+            "whatsapp_limits",
+            f"Survey '{slug}' does not fit WhatsApp: {what} ({first.field}; at most "
+            f"{first.params.get('max')}).",
+            first.field,
+        )
 
 
 def _survey_id(org: Organisation, slug: str) -> int:
@@ -161,7 +210,13 @@ def _survey_id(org: Organisation, slug: str) -> int:
 
 
 def seed_demo_rules(org_slug: str = "demo") -> None:
-    """The demo's rules: every call, e-mail and form invited (rate 1, so a contact posted to
-    try it out is always invited), with the default delay, quiet hours, throttle and expiry."""
+    """The demo's rules: every call, e-mail, form and WhatsApp chat invited (rate 1, so a
+    contact posted to try it out is always invited), with the default delay, quiet hours,
+    throttle and expiry; and the demo's WhatsApp number for the development backend."""
+    from survey.services.whatsapp_accounts import account_of, seed_account
+
     for channel, survey in DEMO_RULES.items():
         set_rule(org_slug, channel, survey=survey, sampling_rate=1.0)
+    org_id = catalogue.organisation(org_slug).id
+    if account_of(org_id) is None:
+        seed_account(org_id, DEMO_WHATSAPP_NUMBER, DEMO_TEMPLATES)

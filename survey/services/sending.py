@@ -28,11 +28,12 @@ from sqlalchemy import and_, bindparam, exists, insert, select, update
 
 from survey import messaging
 from survey.database import unit_of_work
-from survey.domain.invitation_rules import invitation_mode
+from survey.domain.invitation_rules import allows
 from survey.extensions import db
 from survey.messaging import Message, SendFailed
 from survey.models import Organisation
 from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
+from survey.services import whatsapp_chat
 from survey.services.delivering import Outcome, Sender
 from survey.services.invitation_texts import Composer
 from survey.services.invitations import link_token
@@ -79,6 +80,16 @@ class Job:
     attempts: int
     recover_since: datetime | None  # look the message up first (an unknown earlier outcome)
     message: Message | None = None
+    send_by: float = float("inf")  # time.monotonic() after which it is not sent (the lease)
+    # WhatsApp: what the first message is built from (the 24-hour window, the survey's
+    # headline, the organisation's number and templates).
+    contact_channel: str = ""
+    contact_ended_at: datetime | None = None
+    organisation_id: int = 0
+    survey_id: int = 0
+    address_hash: str | None = None
+    question: str | None = None  # the question the message asks (WhatsApp)
+    failure: SendFailed | None = None  # could not be composed: recorded as this failure
 
 
 @dataclass
@@ -90,9 +101,11 @@ class Summary:
     failed: int = 0
     expired: int = 0
     codes: dict = field(default_factory=dict)
+    too_late: int = 0  # claims left to the recovery rule (not sent within half the lease)
 
     def add(self, other: Summary) -> None:
-        for name in ("claimed", "sent", "recovered", "retrying", "failed", "expired"):
+        for name in ("claimed", "sent", "recovered", "retrying", "failed", "expired",
+                     "too_late"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for code, n in other.codes.items():
             self.codes[code] = self.codes.get(code, 0) + n
@@ -101,7 +114,13 @@ class Summary:
 def _provider_names() -> dict[str, str]:
     config = current_app.config
     return {"sms": config.get("SMS_PROVIDER") or "twilio",
-            "email": config.get("MAIL_PROVIDER") or "smtp"}
+            "email": config.get("MAIL_PROVIDER") or "smtp",
+            "whatsapp": config.get("WHATSAPP_PROVIDER") or "meta"}
+
+
+def provider_kind(mode: str) -> str:
+    """The provider kind that sends an invitation of this survey mode."""
+    return mode if mode in ("email", "whatsapp") else "sms"
 
 
 def _locked(statement):
@@ -146,6 +165,7 @@ def claim(now: datetime, limit: int) -> list[Job]:
     """Claim up to `limit` messages in one unit of work and return what to send."""
     config = current_app.config
     lease = timedelta(seconds=float(config["SEND_CLAIM_LEASE_SECONDS"]))
+    send_by = time.monotonic() + lease.total_seconds() / 2
     names = _provider_names()
     jobs: list[Job] = []
     with unit_of_work() as session:
@@ -180,6 +200,7 @@ def claim(now: datetime, limit: int) -> list[Job]:
             .where(Invitation.status.in_(("sent", "delivered")),
                    Invitation.reminder_due_at <= now, Invitation.reminded_at.is_(None),
                    Invitation.completed_at.is_(None), Invitation.expires_at > now,
+                   Invitation.survey_mode != "whatsapp",  # the conversation is the follow-up
                    ~exists().where(Delivery.invitation_id == Invitation.id,
                                    Delivery.kind == "reminder"))
             .limit(max(room, 0))
@@ -225,6 +246,8 @@ def claim(now: datetime, limit: int) -> list[Job]:
         if not claimed:
             return []
         jobs = _jobs(session, claimed, now)
+    for job in jobs:
+        job.send_by = send_by
     return jobs
 
 
@@ -237,6 +260,7 @@ def _jobs(session, claimed, now) -> list[Job]:
                Contact.organisation_id.label("contact_organisation"),
                Invitation.organisation_id, Contact.address,
                Contact.address_hash, Contact.language, Organisation.slug, Organisation.name,
+               Contact.ended_at, Invitation.survey_id,
                InvitationRule.texts, OptOut.id.label("opted_out"))
         .join(Contact, Contact.id == Invitation.contact_id)
         .join(Organisation, Organisation.id == Invitation.organisation_id)
@@ -254,8 +278,7 @@ def _jobs(session, claimed, now) -> list[Job]:
         seen.add(row.id)
         # Purpose limitation: the contact's own address, through the one mode its channel
         # allows (the rule of survey.services.invitations.destination, checked in bulk).
-        mode = invitation_mode(row.contact_channel)
-        if (mode is None or mode != (row.survey_mode, row.address_kind)
+        if (not allows(row.contact_channel, row.survey_mode, row.address_kind)
                 or row.contact_organisation != row.organisation_id):
             _final(session, delivery_id, invitation_id, kind, "no_destination", now)
             continue
@@ -270,6 +293,9 @@ def _jobs(session, claimed, now) -> list[Job]:
             organisation=row.slug, organisation_name=row.name, texts=row.texts or {},
             reference=reference, attempts=attempts,
             recover_since=row.created_at if recover else None,
+            contact_channel=row.contact_channel, contact_ended_at=row.ended_at,
+            organisation_id=row.organisation_id, survey_id=row.survey_id,
+            address_hash=row.address_hash,
         ))
     for delivery_id, invitation_id, kind, *_ in claimed:
         if invitation_id not in seen:  # no contact any more
@@ -292,6 +318,9 @@ def compose(jobs: list[Job]) -> None:
         "twilio": f"{public}/webhooks/sms/twilio/status",
     }.get(_provider_names()["sms"])
     for job in jobs:
+        if job.mode == "whatsapp":
+            whatsapp_chat.compose_invitation(job, datetime.now(UTC))
+            continue
         token = link_token(job.contact_id)
         words = composer.words(
             mode=job.mode, language=job.language, kind=job.kind, custom=job.texts,
@@ -329,6 +358,9 @@ def record(outcomes: list[Outcome], now: datetime) -> Summary:
     deliveries, invitations, now_sent = [], [], []
     for o in outcomes:
         job = o.job
+        if o.too_late:
+            summary.too_late += 1
+            continue
         if o.sent is not None:
             summary.sent += 1
             if job.recover_since is not None:
@@ -356,7 +388,7 @@ def record(outcomes: list[Outcome], now: datetime) -> Summary:
             continue
         summary.retrying += 1
         wait = failure.retry_after if failure.retry_after is not None else backoff(job.attempts)
-        provider_name = names["email" if job.mode == "email" else "sms"]
+        provider_name = names[provider_kind(job.mode)]
         provider = messaging.PROVIDERS.get(provider_name)
         if failure.ambiguous and getattr(provider, "recovered_by_reports", False):
             wait = max(wait, report_wait)  # let a status report settle it first
@@ -373,6 +405,9 @@ def record(outcomes: list[Outcome], now: datetime) -> Summary:
             session.execute(_update(Invitation).where(Invitation.id.in_(now_sent),
                                                      Invitation.status == "sending")
                             .values(status="sent"))
+        whatsapp_chat.conversations_started(
+            session, [o for o in outcomes if o.sent is not None and o.job.mode == "whatsapp"
+                      and o.job.kind == "invitation"], now)
     return summary
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from survey.database import unit_of_work
 from survey.extensions import db
@@ -20,15 +21,23 @@ STALE_AFTER = timedelta(minutes=3)
 def record_heartbeat(started: bool = False, now: datetime | None = None) -> None:
     now = now or utcnow()
     name = f"{socket.gethostname()}:{os.getpid()}"
-    # Worker threads beat at the same moment: read and write under the write lock.
-    with unit_of_work():
-        beat = db.session.get(WorkerHeartbeat, name)
-        if beat is None:
-            beat = WorkerHeartbeat(name=name, started_at=now, last_seen=now, pid=os.getpid())
-            db.session.add(beat)
-        beat.last_seen = now
-        if started:
-            beat.started_at = now
+    # Worker threads beat at the same moment: on SQLite they take turns under the write lock;
+    # on PostgreSQL the second insert of a new name fails, and its retry finds the row.
+    for attempt in (1, 2):
+        try:
+            with unit_of_work():
+                beat = db.session.get(WorkerHeartbeat, name)
+                if beat is None:
+                    beat = WorkerHeartbeat(name=name, started_at=now, last_seen=now,
+                                           pid=os.getpid())
+                    db.session.add(beat)
+                beat.last_seen = now
+                if started:
+                    beat.started_at = now
+            return
+        except IntegrityError:
+            if attempt == 2:
+                raise
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from flask import abort, current_app, render_template, request
 from survey.services import delivery_reports
 from survey.services.delivery_reports import Report
 from survey.webhooks import bp
-from survey.webhooks.signatures import secret_matches, twilio_valid
+from survey.webhooks.signatures import meta_valid, secret_matches, twilio_valid
 
 # Twilio MessageStatus → our report state (queued, sending, sent tell nothing new).
 TWILIO_STATES = {"delivered": "delivered", "undelivered": "failed", "failed": "failed",
@@ -64,12 +64,15 @@ def _cm_proven(secret: str) -> None:
 @bp.post("/sms/cm/<secret>/status")
 def cm_status(secret: str):
     _cm_proven(secret)
-    data = request.get_json(silent=True) or {}
-    msgs = (data.get("messages") or {}).get("msg") if isinstance(data, dict) else None
+    data = request.get_json(silent=True)
+    messages = data.get("messages") if isinstance(data, dict) else None
+    msgs = messages.get("msg") if isinstance(messages, dict) else None
     for msg in msgs if isinstance(msgs, list) else [msgs]:
         if not isinstance(msg, dict):
             abort(400)
         status = msg.get("status") or {}
+        if not isinstance(status, dict):
+            abort(400)
         state = CM_STATES.get(str(status.get("code")))
         if state and msg.get("reference"):
             delivery_reports.record_report(Report(
@@ -85,8 +88,10 @@ def cm_inbound(secret: str):
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         abort(400)
-    sender = (data.get("from") or {}).get("number", "")
-    text = (data.get("message") or {}).get("text", "")
+    sender, message = data.get("from") or {}, data.get("message") or {}
+    if not isinstance(sender, dict) or not isinstance(message, dict):
+        abort(400)
+    sender, text = sender.get("number", ""), message.get("text", "")
     result = delivery_reports.inbound_sms(str(sender), str(text), _now())
     if result.acknowledge:  # CM.com has no reply in the answer: a message of its own
         delivery_reports.acknowledge_by_sms(str(sender), result.acknowledge)
@@ -102,3 +107,35 @@ def unsubscribe_page(token: str):
 def unsubscribe(token: str):
     delivery_reports.unsubscribe(token, _now())  # NotFound (404) for an unknown token
     return render_template("webhooks/unsubscribe.html", token=token, done=True)
+
+
+@bp.get("/whatsapp")
+def whatsapp_verify():
+    """Meta's handshake when the webhook is set up: the challenge back, only for our token."""
+    token = current_app.config.get("WHATSAPP_VERIFY_TOKEN")
+    given = request.args.get("hub.verify_token")
+    if request.args.get("hub.mode") != "subscribe" or not secret_matches(given, token):
+        abort(403)
+    challenge = request.args.get("hub.challenge", "")
+    if not challenge or len(challenge) > 200:
+        abort(400)
+    return challenge, 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@bp.post("/whatsapp")
+def whatsapp_events():
+    """Messages and statuses: signed by the app secret (else 403, nothing read), kept once
+    and queued; Meta gets its 200 at once, whatever the events are."""
+    body = request.get_data(cache=True)
+    if not meta_valid(body, current_app.config.get("WHATSAPP_APP_SECRET"),
+                      request.headers.get("X-Hub-Signature-256")):
+        abort(403)
+    from survey import tasks
+    from survey.domain.whatsapp import read_webhook
+    from survey.services import whatsapp_inbox
+
+    ids = whatsapp_inbox.take_in(read_webhook(request.get_json(force=True, silent=True)),
+                                 _now())
+    if ids:
+        tasks.process_whatsapp(ids)
+    return "", 200

@@ -45,11 +45,10 @@ def test_kiosk_mode_with_an_unknown_device_secret_is_401(client, demo_org):
     refused(client, make_payload(), 401, "unauthorized", {"X-Kto-Device": "guessed"})
 
 
-@pytest.mark.parametrize("mode", ["whatsapp"])
-def test_modes_without_a_channel_yet_are_refused(client, demo_org, mode):
-    payload = make_payload(survey="telefoon", contact_channel="phone", survey_mode=mode,
-                           location=None, answers={"cijfer": 8})
-    body = refused(client, payload, 403, "survey_mode_not_open")
+def test_whatsapp_answers_are_given_in_the_conversation(client, demo_org):
+    payload = make_payload(survey="whatsapp", contact_channel="whatsapp",
+                           survey_mode="whatsapp", location=None, answers={"oordeel": "up"})
+    body = refused(client, payload, 403, "answer_in_conversation")
     assert body["field"] == "survey_mode"
     assert "API key" in body["message"]
 
@@ -157,7 +156,8 @@ def test_every_open_mode_has_one_channel(app):
     channels = registry(app)
     assert {m: c.name for m, c in channels.by_mode.items()} == {
         "kiosk": "kiosk", "popup": "widget", "inline": "widget",
-        "sms": "link", "email": "link", "link": "link", "qr": "link"}
+        "sms": "link", "email": "link", "link": "link", "qr": "link",
+        "whatsapp": "whatsapp"}
 
 
 def test_a_mode_cannot_belong_to_two_channels():

@@ -63,8 +63,8 @@ def test_an_insert_must_name_every_column(app):
 def test_a_failing_statement_undoes_the_whole_transaction(app, demo_org):
     before = count_rows()
     values = _values()
-    answer = {"response_id": None, "question_key": "oordeel", "number": None, "option": "up",
-              "text": None}
+    answer = {"response_id": None, "submitted_at": values["submitted_at"],
+              "question_key": "oordeel", "number": None, "option": "up", "text": None}
     with pytest.raises(db.engine.dialect.loaded_dbapi.IntegrityError), unit_of_work() as session:
         write = DriverWrite(session)
         write.execute(

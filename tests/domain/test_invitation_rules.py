@@ -10,6 +10,7 @@ from survey.domain.invitation_rules import (
     AMSTERDAM,
     Facts,
     Rule,
+    allows,
     decide,
     in_quiet_hours,
     invitation_mode,
@@ -45,9 +46,21 @@ def test_modes_follow_the_contact_channel_only():
     assert invitation_mode("phone") == ("sms", "phone")
     assert invitation_mode("email") == ("email", "email")
     assert invitation_mode("contact_form") == ("email", "email")
-    for channel in ("letter", "counter", "website", "whatsapp", "social"):
+    assert invitation_mode("whatsapp") == ("whatsapp", "phone")
+    for channel in ("letter", "counter", "website", "social"):
         assert invitation_mode(channel) is None
         assert invite(channel=channel).outcome == "not_eligible"
+
+
+def test_a_rule_may_choose_whatsapp_after_a_call_only():
+    assert invitation_mode("phone", "whatsapp") == ("whatsapp", "phone")
+    assert invitation_mode("phone", "sms") == ("sms", "phone")
+    assert invitation_mode("email", "whatsapp") is None  # an e-mail address is no number
+    assert invitation_mode("whatsapp", "sms") is None
+    assert allows("phone", "whatsapp", "phone") and allows("phone", "sms", "phone")
+    assert not allows("email", "whatsapp", "phone")
+    assert not allows("whatsapp", "sms", "phone")
+    assert not allows("phone", "whatsapp", "email")
 
 
 def test_no_rule_or_an_inactive_rule_invites_nobody():

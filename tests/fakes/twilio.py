@@ -3,7 +3,10 @@
 Speaks https://api.twilio.com/2010-04-01/Accounts/{Sid}/Messages.json as documented: basic
 auth with the account SID and auth token, form-encoded create answered 201 with the Message
 resource, errors as {"code", "message", "more_info", "status"}, the list filtered by To and
-DateSent> with next_page_uri paging. Callbacks are signed as Twilio signs them
+DateSent> with next_page_uri paging. A message stays `queued` (its `date_sent` null, so a
+DateSent filter does not find it, as at Twilio) for `queue_seconds` after it was accepted.
+Twilio has no idempotency key for creating a message: the same request twice is two
+messages. Callbacks are signed as Twilio signs them
 (X-Twilio-Signature: base64 HMAC-SHA1 of the URL followed by the sorted POST parameters).
 """
 
@@ -36,8 +39,9 @@ def error(status: int, code: int, message: str) -> tuple[int, dict, dict]:
 
 
 class FakeTwilio(FakeServer):
-    def __init__(self, latency: float = 0.0, deliver: bool = True):
+    def __init__(self, latency: float = 0.0, deliver: bool = True, queue_seconds: float = 0.0):
         super().__init__(latency)
+        self.queue_seconds = queue_seconds
         self.deliver = deliver  # send a signed "delivered" status callback per message
         self.lookup_failures = 0  # the next this many message-list look-ups answer 500
         self.ids = itertools.count(1)
@@ -113,13 +117,22 @@ class FakeTwilio(FakeServer):
                   "To": FROM, "Body": body, "NumMedia": "0", "ApiVersion": "2010-04-01"}
         return {"data": params, "headers": {"X-Twilio-Signature": signature(url, params)}}
 
+    def _date_sent(self, m: dict) -> datetime | None:
+        """None while the message waits in Twilio's queue."""
+        if (datetime.now(UTC) - m["date_created"]).total_seconds() < self.queue_seconds:
+            return None
+        return m["date_created"]
+
     def _resource(self, m: dict) -> dict:
+        sent = self._date_sent(m)
         return {
             "sid": m["sid"], "account_sid": SID, "to": m["to"], "from": m["from"],
-            "body": m["body"], "status": "queued", "direction": "outbound-api",
+            "body": m["body"], "status": "sent" if sent else "queued",
+            "direction": "outbound-api",
             "messaging_service_sid": m["messaging_service_sid"], "num_segments": "1",
             "date_created": format_datetime(m["date_created"], usegmt=True),
-            "date_sent": None, "error_code": None, "error_message": None,
+            "date_sent": format_datetime(sent, usegmt=True) if sent else None,
+            "error_code": None, "error_message": None,
             "api_version": "2010-04-01",
             "uri": f"/2010-04-01/Accounts/{SID}/Messages/{m['sid']}.json",
         }
@@ -132,7 +145,8 @@ class FakeTwilio(FakeServer):
         with self.lock:
             found = [m for m in reversed(self.messages)
                      if (to is None or m["to"] == to)
-                     and (since is None or m["date_created"].strftime("%Y-%m-%d") >= since)]
+                     and (since is None or ((sent := self._date_sent(m)) is not None
+                                           and sent.strftime("%Y-%m-%d") >= since))]
         chunk = found[page * size:(page + 1) * size]
         base = f"/2010-04-01/Accounts/{SID}/Messages.json"
         more = (page + 1) * size < len(found)

@@ -114,6 +114,37 @@ def test_twilio_finds_a_message_whose_answer_was_lost(twilio, request):
     assert provider.find_sent(sms(body="never sent"), since) is None
 
 
+def test_twilio_finds_a_message_still_in_its_queue(twilio, request):
+    """Twilio fills date_sent only when a message leaves its queue: a lookup filtered by
+    DateSent would miss an accepted message and send it a second time."""
+    provider = messaging.provider("sms")
+    request.addfinalizer(provider.close)
+    twilio.queue_seconds = 3600  # held in Twilio's queue (a rate limit)
+    since = datetime.now(UTC)
+    twilio.modes = ["timeout"]
+    with pytest.raises(TemporaryFailure):
+        provider.send(sms())
+    listed = provider.client.get(provider.messages_url,
+                                 params={"To": TO, "DateSent>": since.strftime("%Y-%m-%d")})
+    assert listed.json()["messages"] == []  # the fake filters as Twilio does
+    found = provider.find_sent(sms(), since)
+    assert found.provider_message_id == twilio.messages[0]["sid"]
+
+
+def test_twilio_lookup_that_cannot_finish_never_sends_again(twilio, request, monkeypatch):
+    from survey.messaging import twilio as module
+
+    monkeypatch.setattr(module, "LOOKUP_PAGES", 1)
+    provider = messaging.provider("sms")
+    request.addfinalizer(provider.close)
+    since = datetime.now(UTC)
+    for n in range(101):  # more than one page of other messages to this number
+        provider.send(sms(body=f"other {n}"))
+    with pytest.raises(PermanentFailure) as caught:
+        provider.find_sent(sms(), since)
+    assert caught.value.code == "provider_lookup_too_long"
+
+
 def test_twilio_wrong_credentials_are_not_the_citizens_fault(app, twilio, monkeypatch):
     monkeypatch.setitem(app.config, "TWILIO_AUTH_TOKEN", "wrong")
     with pytest.raises(TemporaryFailure) as caught:

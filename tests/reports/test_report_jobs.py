@@ -72,6 +72,16 @@ def _run_crashing_worker(app, step: str, tmp_path) -> int:
     return done.returncode
 
 
+def _complete(report: Report) -> bool:
+    """A whole PDF (header to end-of-file marker) and a workbook that opens."""
+    import io
+
+    from openpyxl import load_workbook
+
+    load_workbook(io.BytesIO(report.xlsx), read_only=True).close()
+    return report.pdf.startswith(b"%PDF-") and report.pdf.rstrip().endswith(b"%%EOF")
+
+
 def _october(outcomes):
     return [o for o in outcomes if o.month == "2026-10"]
 
@@ -96,6 +106,10 @@ def test_a_worker_killed_during_the_monthly_job_is_caught_up_once(
     db.session.rollback()
     job = db.session.query(ReportJob).one()
     assert job.state == "running" and job.mailed_at is None
+    # No half-stored report: killed mid-build, nothing of October is stored; killed after
+    # the build, October is stored whole (PDF and workbook in its one row).
+    october = [r for r in _reports() if r.month == date(2026, 10, 1)]
+    assert [_complete(r) for r in october] == ([] if step == "build" else [True])
     # A worker restarted at once leaves the dead worker's claim alone until its lease ends ...
     assert _october(reports.catch_up(TODAY)) == []
     # ... and the periodic catch-up after the lease builds and e-mails it, once.
@@ -104,6 +118,7 @@ def test_a_worker_killed_during_the_monthly_job_is_caught_up_once(
     assert [(o.sent_to, o.error) for o in outcomes] == [(1, None)]
     assert len(smtp_inbox.messages) == 1
     assert sorted(f"{r.month:%Y-%m}" for r in _reports()) == ["2026-09", "2026-10"]
+    assert all(_complete(r) for r in _reports())
     # Nothing runs twice afterwards: another catch-up, the 06:00 job again.
     assert reports.catch_up(TODAY, now=later) == []
     assert [o.sent_to for o in reports.build_and_send_all(TODAY)] == [0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import hashlib
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -184,10 +185,28 @@ def test_stale_claim_of_a_dead_worker_is_looked_up_not_sent_again(app, twilio, m
     sending.compose(jobs)
     sending.deliver(jobs)  # the provider has it; the worker "dies" before recording
     assert len(twilio.messages) == 1
-    monkeypatch.setitem(app.config, "SEND_CLAIM_LEASE_SECONDS", 0)
-    summary = sending.send_due(now=later(1))
+    monkeypatch.setitem(app.config, "SEND_CLAIM_LEASE_SECONDS", 60)
+    summary = sending.send_due(now=later(61))  # the lease has run out
     assert (summary.sent, summary.recovered) == (1, 1)
     assert len(twilio.messages) == 1
+    assert db.session.get(Invitation, inv).provider_message_id == twilio.messages[0]["sid"]
+
+
+def test_a_stalled_worker_does_not_send_a_claim_another_took_over(app, twilio, monkeypatch):
+    """Worker A claims, then stalls (stopped, starved) past its lease before sending; worker
+    B takes the claim over, finds nothing at Twilio and sends. A, resumed, sends nothing."""
+    [inv] = make_invitations(1)
+    monkeypatch.setitem(app.config, "SEND_CLAIM_LEASE_SECONDS", 2)
+    stalled = sending.claim(datetime.now(UTC), 10)
+    sending.compose(stalled)
+    time.sleep(2.1)  # A is stopped here
+    summary = sending.send_due()  # B: the stale claim becomes "unknown" and is taken over
+    assert (summary.sent, summary.recovered) == (1, 1)
+    late = sending.deliver(stalled)  # A resumes
+    assert [o.too_late for o in late] == [True]
+    assert sending.record(late, datetime.now(UTC)).too_late == 1
+    assert len(twilio.messages) == 1
+    assert statuses() == {"sent": 1}
     assert db.session.get(Invitation, inv).provider_message_id == twilio.messages[0]["sid"]
 
 
