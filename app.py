@@ -79,6 +79,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     error_responses.init_app(app)
 
+    from survey.webhooks import whatsapp_entry
+
+    whatsapp_entry.install(app)  # POST /webhooks/whatsapp in front of Flask (outermost)
+
     from survey.cli import kto
 
     app.cli.add_command(kto)

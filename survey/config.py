@@ -173,9 +173,6 @@ RATE_LIMITS = {
     # Provider callbacks (Twilio, CM.com) and one-click unsubscribes: providers call from
     # few addresses, in bursts after a batch.
     "RATELIMIT_WEBHOOKS": "3000 per minute",
-    # Meta's WhatsApp webhooks: one delivery per message and per status, in bursts; every
-    # POST must carry the app secret's signature anyway.
-    "RATELIMIT_WHATSAPP": "60000 per minute",
     "RATELIMIT_OPEN_DATA": "120 per minute",  # each open data page and file (/open/...)
 }
 

@@ -243,7 +243,6 @@ ENDPOINT_LIMITS = [
     ("webhooks.unsubscribe", "RATELIMIT_WEBHOOKS", client_ip, None, False),
     ("webhooks.unsubscribe_page", "RATELIMIT_WEBHOOKS", client_ip, None, False),
     ("webhooks.whatsapp_verify", "RATELIMIT_WEBHOOKS", client_ip, None, False),
-    ("webhooks.whatsapp_events", "RATELIMIT_WHATSAPP", client_ip, None, False),
     *(
         (f"open.{name}", "RATELIMIT_OPEN_DATA", client_ip, None, False)
         for name in (

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from survey.database import unit_of_work
+from survey.database import DriverStatement, unit_of_work
 from survey.domain import ValidationError
 from survey.domain import whatsapp as wa
 from survey.domain.addresses import parse_phone
@@ -40,6 +40,12 @@ STALE = timedelta(minutes=2)
 
 
 _INSERTS: dict = {}
+# The webhook's insert, run by the driver itself (survey.database.DriverStatement): on this hot
+# path SQLAlchemy's statement execution cost more than the database's own work.
+_TAKE_IN = {dialect: DriverStatement(module.insert(EVENTS)
+                                     .on_conflict_do_nothing(index_elements=["key"])
+                                     .returning(EVENTS.c.id))
+            for dialect, module in (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
 def _insert_new():
@@ -67,8 +73,9 @@ def take_in(events: list[wa.Event], now: datetime) -> list[int]:
                      "received_at": now, "processed_at": None})
     if not rows:
         return []
-    with unit_of_work() as session:  # a delivery holds one event, rarely a few
-        found = [session.execute(_insert_new(), row).scalar() for row in rows]
+    with unit_of_work(driver=True) as write:  # a delivery holds one event, rarely a few
+        statement = _TAKE_IN[write.dialect.name]
+        found = [write.execute(statement, row) for row in rows]
     return [i for i in found if i is not None]
 
 

@@ -6,7 +6,8 @@
   signs nothing; the secret in the URL (CM_WEBHOOK_SECRET) is the proof.
 - `/webhooks/whatsapp`: Meta's WhatsApp Cloud API. GET is the verification handshake
   (WHATSAPP_VERIFY_TOKEN); POSTs are proven by X-Hub-Signature-256 (WHATSAPP_APP_SECRET) on
-  the raw body, kept once per message id and processed on the worker.
+  the raw body, kept once per message id and processed on the worker; the POST is answered in
+  front of Flask's request handling (whatsapp_entry.py: no session, headers or rate limit).
 - `/webhooks/email/unsubscribe/<token>`: RFC 8058 one-click unsubscribe (POST), with a page
   and a button for a person who opens the address (GET never unsubscribes: link checkers).
 Views parse, call one service (survey/services/delivery_reports.py) and answer.

@@ -10,7 +10,7 @@ from flask import abort, current_app, render_template, request
 from survey.services import delivery_reports
 from survey.services.delivery_reports import Report
 from survey.webhooks import bp
-from survey.webhooks.signatures import meta_valid, secret_matches, twilio_valid
+from survey.webhooks.signatures import secret_matches, twilio_valid
 
 # Twilio MessageStatus → our report state (queued, sending, sent tell nothing new).
 TWILIO_STATES = {"delivered": "delivered", "undelivered": "failed", "failed": "failed",
@@ -122,20 +122,5 @@ def whatsapp_verify():
     return challenge, 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
-@bp.post("/whatsapp")
-def whatsapp_events():
-    """Messages and statuses: signed by the app secret (else 403, nothing read), kept once
-    and queued; Meta gets its 200 at once, whatever the events are."""
-    body = request.get_data(cache=True)
-    if not meta_valid(body, current_app.config.get("WHATSAPP_APP_SECRET"),
-                      request.headers.get("X-Hub-Signature-256")):
-        abort(403)
-    from survey import tasks
-    from survey.domain.whatsapp import read_webhook
-    from survey.services import whatsapp_inbox
-
-    ids = whatsapp_inbox.take_in(read_webhook(request.get_json(force=True, silent=True)),
-                                 _now())
-    if ids:
-        tasks.process_whatsapp(ids)
-    return "", 200
+# POST /whatsapp (Meta's deliveries) is answered before Flask's request handling:
+# survey/webhooks/whatsapp_entry.py.

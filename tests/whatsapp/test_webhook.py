@@ -191,3 +191,25 @@ def prepare_whatsapp_channel():
 
     set_rule("demo", "whatsapp", survey="wa_gesprek", delay_minutes=0, quiet_start="00:00",
              quiet_end="00:00")
+
+
+def test_the_lean_entry_limits_the_body_and_answers_without_a_page(client, graph):
+    """POST /webhooks/whatsapp is answered in front of Flask (survey/webhooks/whatsapp_entry):
+    a body over the limit is refused before its signature is read, a signed body that is not
+    a delivery is acknowledged and ignored, and no answer is a page or sets a cookie."""
+    from survey.webhooks.whatsapp_entry import MAX_BODY
+
+    before = count_rows()
+    big = b'{"object":"whatsapp_business_account","x":"' + b"a" * MAX_BODY + b'"}'
+    answer = client.post(URL, data=big, headers={"X-Hub-Signature-256": sign(big),
+                                                 "Content-Type": "application/json"})
+    assert answer.status_code == 413
+    for body in (b"{not json", b'{"a":' * 40 + b"1" + b"}" * 40, b'{"object":"page"}'):
+        answer = client.post(URL, data=body, headers={"X-Hub-Signature-256": sign(body)})
+        assert answer.status_code == 200 and answer.data == b""
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert "Set-Cookie" not in answer.headers
+    db.session.rollback()
+    assert count_rows() == before
+    # Other methods and paths still go to Flask: the handshake, and 405 for PUT.
+    assert client.put(URL, data=b"{}").status_code == 405
