@@ -98,6 +98,12 @@ class WidgetChannel(Channel):
             inclusion_probability(settings, submission.presentation, submission.survey_mode)
         return Origin(inclusion_probability=configured)
 
+    def reply(self, recorded, submission: Submission) -> dict:
+        """A link to the link page's callback form when the survey offers this answer one."""
+        from survey.services.callback_links import widget_offer
+
+        return widget_offer(recorded.id, recorded.uuid, submission.language)
+
     def init_app(self, app: Flask) -> None:
         from survey.channels.widget.routes import bp
         from survey.extensions import csrf
