@@ -3,7 +3,7 @@ Flask app called as WSGI, then the same with one layer taken out at a time, and 
 floor (bench/floor_app.py) called the same way. CPU time (time.process_time), best of three
 rounds, so other work on the machine disturbs it less than wall time.
 
-    .venv/bin/python bench/ingest_layers.py [--requests 3000]
+    .venv/bin/python bench/ingest_layers.py [--requests 3000] [--root /other/checkout]
 
 A layer's cost is the full request's time minus the time without it. What the table cannot
 take out (JSON parsing, the envelope and answer validation, the response) comes from a
@@ -26,6 +26,8 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if os.environ.get("BENCH_ROOT"):  # measure another checkout's app (--root)
+    sys.path.insert(0, os.environ["BENCH_ROOT"])
 
 from bench.ingest import BIN, ROOT, prepare_app_database  # noqa: E402
 
@@ -65,18 +67,16 @@ def patch(app, variant: str) -> None:
             organisation = imports.organisation_id_for_key(KEY)
         imports.organisation_id_for_key = lambda key: organisation
     elif variant == "no database write":
-        class Stub:
-            def __init__(self, session):
-                pass
-
+        class Stub:  # a DriverWrite that writes nothing
             def execute(self, statement, values):
                 return 1
 
             def execute_many(self, statement, rows):
                 pass
 
-        responses.DriverWrite = Stub
-        responses.unit_of_work = lambda: contextlib.nullcontext(None)
+        responses.unit_of_work = lambda *args, **kwargs: contextlib.nullcontext(Stub())
+        if hasattr(responses, "DriverWrite"):  # before unit_of_work(driver=True)
+            responses.DriverWrite = lambda session: session
     elif variant == "no hooks":
         from survey.api.routes import _limit_body
 
@@ -127,6 +127,7 @@ PROFILED = [  # (layer, cProfile function whose cumulative time it is)
     ("answer validation and row values (prepare_response)", "responses.py:prepare_response"),
     ("API key lookup (organisation_id_for_key)", "apikeys.py:organisation_id_for_key"),
     ("unit of work: BEGIN IMMEDIATE, INSERTs, COMMIT", "database.py:unit_of_work"),
+    ("  of which the session's own (ending its read, closing it)", "scoping.py:rollback"),
     ("response serialisation (jsonify)", "__init__.py:jsonify"),
     ("before-request hooks", "app.py:preprocess_request"),
     ("after-request hooks (security headers, request id, log)", "app.py:process_response"),
@@ -137,13 +138,15 @@ PROFILED = [  # (layer, cProfile function whose cumulative time it is)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the checkout whose app is measured (default: this one)")
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.variant:
         measure(args.variant, args.requests, args.profile)
         return
-    print(f"load average before: {os.getloadavg()[0]:.1f}")
+    print(f"{args.root}: load average before: {os.getloadavg()[0]:.1f}")
     results, profile = {}, None
     with tempfile.TemporaryDirectory() as tmp:
         base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
@@ -152,12 +155,14 @@ def main() -> None:
                "KTO_ENV": "development", "RATELIMIT_ENABLED": "0",
                "FLASK_APP": "app:create_app", "FLOOR_DATABASE": f"{tmp}/floor.sqlite3",
                "PYTHONPATH": str(ROOT / "bench")}
-        env["BENCH_API_KEY"] = prepare_app_database(env)
+        env["BENCH_API_KEY"] = prepare_app_database(env, args.root)
+        if args.root != ROOT:
+            env["BENCH_ROOT"] = str(args.root)
         for variant in VARIANTS:
             done = subprocess.run(
                 [str(BIN / "python"), __file__, "--variant", variant, "--requests",
                  str(args.requests), *(["--profile"] if variant == "full" else [])],
-                cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+                cwd=args.root, env=env, capture_output=True, text=True, check=True)
             for line in done.stdout.splitlines():
                 if line.startswith("{"):
                     data = json.loads(line)

@@ -22,7 +22,6 @@ ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL only: the PostgreSQL pass "
                                 "runs it (SQLite keeps plain tables)")
 
-BEFORE = "0016_viewer_comments"
 # (month, responses) stored before the migration; Amsterdam months.
 MONTHS = {date(2025, 1, 1): 3, date(2025, 6, 1): 2, date(2026, 3, 1): 4}
 
@@ -50,12 +49,32 @@ def _sql(query, **params):
     return db.session.execute(text(query), params)
 
 
+def _before(app) -> str:
+    """The revision 0022 follows (the chain is re-ordered when branches are merged)."""
+    from alembic.script import ScriptDirectory
+
+    config = app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_revision("0022_partitions").down_revision
+
+
+def _prepare(app) -> str:
+    """The demo organisation made at the newest schema, then the schema taken back to just
+    before 0022 and responses stored there; returns that revision."""
+    from survey.demo.loader import load_demo_structure
+
+    upgrade()
+    load_demo_structure()
+    db.session.commit()
+    db.session.remove()
+    before = _before(app)
+    downgrade(revision=before)
+    _store_old_rows()
+    return before
+
+
 def _store_old_rows():
     """Responses with two answers each, written with SQL as the schema before 0022 had them;
     one at 00:30 Amsterdam time on 1 June, which is still 31 May in UTC."""
-    from survey.demo.loader import load_demo_structure
-
-    load_demo_structure()
     org, survey, version = _sql(
         "SELECT s.organisation_id, s.id, v.id FROM surveys s JOIN survey_versions v "
         "ON v.survey_id = s.id WHERE s.slug = 'balie'").one()
@@ -90,8 +109,7 @@ def _payload(moment: datetime, response_id: str | None = None) -> dict:
 
 def test_the_migration_partitions_tables_with_data_and_back(migrated):
     with migrated.app_context():
-        upgrade(revision=BEFORE)
-        _store_old_rows()
+        revision = _prepare(migrated)
         before = _counts()
         assert before[:2] == (9, 18)
         db.session.rollback()  # the migration locks the tables: no transaction may hold them
@@ -136,7 +154,7 @@ def test_the_migration_partitions_tables_with_data_and_back(migrated):
 
         db.session.commit()
         db.session.remove()
-        downgrade(revision=BEFORE)
+        downgrade(revision=revision)
         assert not partitions.is_partitioned(db.session.connection())
         assert _counts()[:2] == (11, 20)
         assert _sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'partitions'").scalar() == 0
@@ -151,8 +169,7 @@ def test_the_migration_partitions_tables_with_data_and_back(migrated):
 
 def test_months_are_created_ahead_and_dropped_whole(migrated):
     with migrated.app_context():
-        upgrade(revision=BEFORE)
-        _store_old_rows()
+        _prepare(migrated)
         db.session.remove()
         upgrade()
         far = date(2031, 11, 20)

@@ -48,6 +48,8 @@ class AlertEvent(db.Model):
     # The figures that made it fire (counts, shares, minutes; never a citizen's words).
     facts: Mapped[dict] = mapped_column(JSON, default=dict)
     recipients: Mapped[list] = mapped_column(JSON, default=list)
+    # Set by the one worker that claims the e-mail, just before it goes out (never sent twice).
+    mail_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mail_error: Mapped[str | None] = mapped_column(String(500))
 

@@ -3,9 +3,21 @@
 For each organisation: read the streams each enabled rule needs (recent answers per location,
 weekly counts per channel, kiosk state and readings, message outcomes), let the pure rules in
 survey.domain.alerts decide, keep the findings whose cooldown has passed, log them in
-`alert_events` and e-mail them to the rule's recipients. The log row is committed before the
-e-mail goes out, so a crash while sending never makes the same alert twice; a failed e-mail
-is written on its row.
+`alert_events` and e-mail them to the rule's recipients.
+
+Each alert is logged and e-mailed once, however many workers evaluate at the same moment and
+whatever crashes:
+- the cooldown check and the log are one transaction that holds the organisation's lock (a
+  PostgreSQL transaction-level advisory lock; SQLite's writers queue already), so a second
+  worker sees the first one's rows and finds the alert not due;
+- the log row is committed before the e-mail goes out, and the e-mail is claimed on its row
+  (`mail_started_at`, set by one conditional UPDATE) just before it is sent, so only one worker
+  sends it;
+- every run first e-mails the logged alerts whose e-mail was never claimed (a worker stopped
+  between logging and mailing); an e-mail claimed but not finished within MAIL_LEASE belongs
+  to a worker that died while sending: it is marked "Interrupted" on its row, not sent again
+  (the one window that trades a missed e-mail for a duplicate, as in report_jobs);
+- a failed e-mail is written on its row.
 """
 
 from __future__ import annotations
@@ -14,7 +26,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, delete, func, select
+from sqlalchemy import and_, case, delete, func, select, text, update
 
 from survey import messaging
 from survey.database import unit_of_work
@@ -37,6 +49,11 @@ from survey.services.alert_rules import RuleState, last_fired, rules_of
 log = logging.getLogger(__name__)
 
 READINGS_KEPT = timedelta(days=1)
+# An e-mail claimed this long ago and neither sent nor failed: its worker died while sending.
+MAIL_LEASE = timedelta(minutes=10)
+# Logged alerts whose e-mail was never claimed are mailed by a later run within this time.
+PENDING_KEPT = timedelta(days=1)
+_LOCK_SPACE = 0x4B5441  # the advisory lock space of alert logging (PostgreSQL)
 # Outcomes the sender records that are not the provider's doing (survey/services/sending.py).
 NOT_PROVIDER_ERRORS = ("expired", "no_destination", "no_address", "outcome_unknown")
 
@@ -249,8 +266,14 @@ def findings_for(org: Organisation, states: dict[str, RuleState], now: datetime)
 
 
 def evaluate(now: datetime | None = None) -> list[int]:
-    """Run every organisation's rules once; returns the ids of the alerts that fired."""
+    """Run every organisation's rules once; returns the ids of the alerts that fired. Alerts
+    an earlier run logged but did not get to e-mail are e-mailed first."""
     now = now or datetime.now(UTC)
+    try:
+        mail_pending(now)
+    except Exception:  # noqa: BLE001 - the evaluation still runs
+        db.session.rollback()
+        log.exception("Mailing pending alerts failed")
     fired: list[int] = []
     for org in db.session.execute(select(Organisation).order_by(Organisation.id)).scalars():
         try:
@@ -261,14 +284,26 @@ def evaluate(now: datetime | None = None) -> list[int]:
     return fired
 
 
+def _lock(organisation_id: int) -> None:
+    """Inside a unit of work: one alert log writer per organisation at a time. SQLite's
+    writers queue already; PostgreSQL takes a transaction-level advisory lock."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :org)"),
+            {"space": _LOCK_SPACE, "org": organisation_id},
+        )
+
+
 def evaluate_organisation(org: Organisation, now: datetime) -> list[int]:
     states = rules_of(org.id)
     found = findings_for(org, states, now)
-    cooldowns = {name: state.cooldown_minutes for name, state in states.items()}
-    firing = rules.due(found, last_fired(org.id, now), cooldowns, now)
-    if not firing:
+    if not found:
         return []
+    cooldowns = {name: state.cooldown_minutes for name, state in states.items()}
     with unit_of_work() as session:
+        _lock(org.id)
+        # Read under the lock: another worker's alerts logged a moment ago count.
+        firing = rules.due(found, last_fired(org.id, now), cooldowns, now)
         events = [
             AlertEvent(
                 organisation_id=org.id, rule=f.rule, subject=f.subject, fired_at=now,
@@ -280,14 +315,55 @@ def evaluate_organisation(org: Organisation, now: datetime) -> list[int]:
         session.flush()
         ids = [e.id for e in events]
     for event_id in ids:
-        _mail(event_id)
+        _mail(event_id, now)
     return ids
 
 
-def _mail(event_id: int) -> None:
+def mail_pending(now: datetime) -> list[int]:
+    """E-mail the logged alerts whose e-mail no worker claimed (their worker stopped between
+    logging and mailing); mark the ones whose sending never finished. Returns the ids sent."""
+    unfinished = (AlertEvent.mailed_at.is_(None), AlertEvent.mail_error.is_(None))
+    with unit_of_work() as session:
+        session.execute(
+            update(AlertEvent)
+            .where(*unfinished, AlertEvent.mail_started_at < now - MAIL_LEASE)
+            .values(mail_error="Interrupted")
+        )
+    pending = db.session.execute(
+        select(AlertEvent.id)
+        .where(
+            *unfinished,
+            AlertEvent.mail_started_at.is_(None),
+            AlertEvent.fired_at >= now - PENDING_KEPT,
+            AlertEvent.fired_at <= now,
+        )
+        .order_by(AlertEvent.id)
+    ).scalars().all()
+    return [event_id for event_id in pending if _mail(event_id, now)]
+
+
+def _claim(event_id: int, now: datetime) -> bool:
+    """This caller sends the alert's e-mail: no other worker has started it."""
+    with unit_of_work() as session:
+        claimed = session.execute(
+            update(AlertEvent)
+            .where(
+                AlertEvent.id == event_id,
+                AlertEvent.mail_started_at.is_(None),
+                AlertEvent.mailed_at.is_(None),
+                AlertEvent.mail_error.is_(None),
+            )
+            .values(mail_started_at=now)
+        ).rowcount
+    return claimed == 1
+
+
+def _mail(event_id: int, now: datetime) -> bool:
+    """E-mail one logged alert if this caller wins its claim; True when it went out."""
     event = db.session.get(AlertEvent, event_id)
-    if not event.recipients:
-        return
+    if event is None or not event.recipients or not _claim(event_id, now):
+        return False
+    event = db.session.get(AlertEvent, event_id)
     try:
         subject, body = alert_mail.text(event)
         messaging.send_email(event.recipients, subject, body)
@@ -295,6 +371,8 @@ def _mail(event_id: int) -> None:
         log.warning("Alert %s could not be e-mailed: %s", event_id, error)
         with unit_of_work():
             db.session.get(AlertEvent, event_id).mail_error = f"{type(error).__name__}"[:500]
-        return
+        return False
     with unit_of_work():
-        db.session.get(AlertEvent, event_id).mailed_at = datetime.now(UTC)
+        sent = db.session.get(AlertEvent, event_id)
+        sent.mailed_at, sent.mail_error = datetime.now(UTC), None
+    return True

@@ -34,7 +34,16 @@ def deliver_one(provider, job) -> Outcome:
         return Outcome(job, too_late=True)
     try:
         if job.recover_since is not None and provider.recoverable:
-            found = provider.find_sent(job.message, job.recover_since)
+            try:
+                found = provider.find_sent(job.message, job.recover_since)
+            except SendFailed as failure:
+                if failure.permanent:
+                    raise
+                # The earlier attempt's outcome is still unknown: the next try looks again
+                # instead of sending blind (the message may exist).
+                return Outcome(job, failure=messaging.TemporaryFailure(
+                    failure.code, failure.detail, retry_after=failure.retry_after,
+                    ambiguous=True))
             if found is not None:
                 return Outcome(job, sent=found)
         result = provider.send(job.message)

@@ -8,7 +8,8 @@ Each message has a send-once record (`Delivery`, unique per invitation and kind)
   3. recorded in one unit of work: `sent`, `failed_temporary` / `unknown` with the next
      attempt (exponential backoff, or the provider's Retry-After), or `failed_permanent`.
 A message whose earlier attempt has an unknown outcome (a timeout, a 5xx, a dead worker) is
-first looked up at the provider (`find_sent`: Twilio's message list, the outbox folder); for
+first looked up at the provider (`find_sent`: Twilio's message list, the outbox folder; a
+look-up that fails keeps the outcome unknown, so it is looked up again, not sent blind); for
 CM.com a status report with its reference settles it, and it is sent again only when none
 came within CM_REPORT_WAIT_SECONDS; SMTP cannot tell, so such an e-mail is never sent twice
 and ends as `unknown` (counted as failed). The destination is always the invitation's own

@@ -43,6 +43,7 @@ class FakeTwilio(FakeServer):
         super().__init__(latency)
         self.queue_seconds = queue_seconds
         self.deliver = deliver  # send a signed "delivered" status callback per message
+        self.lookup_failures = 0  # the next this many message-list look-ups answer 500
         self.ids = itertools.count(1)
         self.id_lock = threading.Lock()
 
@@ -62,6 +63,10 @@ class FakeTwilio(FakeServer):
         if not self._authorised(request):
             return error(401, 20003, "Authenticate")
         if method == "GET":
+            with self.lock:
+                failing, self.lookup_failures = self.lookup_failures > 0, self.lookup_failures - 1
+            if failing:
+                return error(500, 20500, "Internal Server Error")
             return self._list(parse_qs(path.query))
         form = {k: v[0] for k, v in parse_qs(request.body.decode()).items()}
         if "To" not in form or "Body" not in form or not (

@@ -71,7 +71,13 @@ def test_english_contact_gets_english_text(twilio):
     assert "Give your opinion" in twilio.messages[0]["body"]
 
 
-def test_provider_down_for_a_while_then_every_invitation_sent_exactly_once(twilio):
+def test_provider_down_for_a_while_then_every_invitation_sent_exactly_once(
+    app, twilio, monkeypatch
+):
+    # A loaded machine must not turn an "ok" answer or a look-up into a timeout: the client
+    # waits a generous 5 s, and the fake's hanging modes hang longer than that.
+    monkeypatch.setitem(app.config, "SMS_TIMEOUT_SECONDS", 5)
+    twilio.hang = 5.5
     ids = make_invitations(12)
     twilio.modes = ["500", "timeout", "timeout_unaccepted", "429"] * 4 + ["500"] * 6
     for step in range(12):
@@ -84,6 +90,20 @@ def test_provider_down_for_a_while_then_every_invitation_sent_exactly_once(twili
     recovered = [d for d in deliveries() if d.attempts > 1]
     assert recovered and all(d.status == "sent" for d in deliveries())
     assert len(ids) == 12
+
+
+def test_a_failed_look_up_keeps_the_outcome_unknown_and_is_not_sent_blind(twilio):
+    [inv] = make_invitations(1)
+    twilio.modes = ["timeout"]  # accepted, then no answer
+    sending.send_due()
+    assert [d.status for d in deliveries()] == ["unknown"]
+    twilio.lookup_failures = 1
+    sending.send_due(now=later(4000))
+    assert [(d.status, d.attempts) for d in deliveries()] == [("unknown", 2)]
+    assert len(twilio.messages) == 1
+    sending.send_due(now=later(8000))
+    assert [d.status for d in deliveries()] == ["sent"]
+    assert twilio.count_by("to") == {db.session.get(Invitation, inv).contact.address: 1}
 
 
 def test_429_waits_for_retry_after_and_5xx_backs_off(twilio):
