@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -63,15 +63,21 @@ def page_for(key: str) -> CallbackPage:
     return CallbackPage(row.id, row.name, row.language)
 
 
-def widget_offer(response_id: int, response_uuid: str, language: str | None) -> dict:
-    """What the reply to the widget adds: `callback`, the attributes of the link to the form
-    (its address, opened in a new tab), and `callback_text`, the link's words; nothing when
-    this response is not offered a callback (or already asked for one). The widget puts both
-    in an `<a>` as they are, which is the least script the size budget allows."""
+@dataclass(frozen=True)
+class WidgetOffer:
+    key: str  # for /s/c/<key>/callback
+    language: str
+    text: str  # the link's words
+
+
+def widget_offer(
+    response_id: int, response_uuid: str, language: str | None
+) -> WidgetOffer | None:
+    """The widget's link to the callback form for this response, or None when it is not
+    offered a callback (a positive answer, a rule `never`, or a request already made)."""
     if callbacks.link_offer(response_id) != "offer":
-        return {}
+        return None
     lang = language if language in ("nl", "en") else "nl"
     with in_language(lang):
         text = gettext("Would you like us to contact you about this?")
-    href = url_for("link.widget_callback", key=key_for(response_uuid), lang=lang, _external=True)
-    return {"callback": {"href": href, "target": "_blank"}, "callback_text": text}
+    return WidgetOffer(key_for(response_uuid), lang, text)
