@@ -21,7 +21,6 @@
     "svg{width:20px;height:20px;fill:currentColor;vertical-align:-4px;margin-right:.4rem}.dn{transform:scale(-1)}";
   var sheet;
 
-  function noop() {}
   function safe(fn) {
     return function (a, b) {
       try { return fn(a, b); } catch (e) { /* never into the host page */ }
@@ -46,11 +45,8 @@
     s.appendChild(el("path", { d: "M2 10h4v11H2zm6 11V10l4-8q3 0 2 4l-1 3h7l-2 12" }, null, SVG));
     return s;
   }
-  function uuid() {
-    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
-      return (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16);
-    });
-  }
+  // A random (version 4) UUID in any context, https or not: browsers name a blob URL with one.
+  function uuid() { return URL.createObjectURL(new Blob()).slice(-36); }
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { return K.mem || {}; }
   }
@@ -109,9 +105,8 @@
       function after(i) { return nextShown(Q, answers, i); }
       function send() {
         if (sent || !(cfg.headline in answers)) return;
-        sent = 1;
         mark("answered", 1);
-        fetch(base + "/api/v1/responses", {
+        sent = fetch(base + "/api/v1/responses", {
           method: "POST", keepalive: true, credentials: "omit",
           headers: { "Content-Type": "application/json" },
           body: JSON.stringify({
@@ -121,7 +116,7 @@
             inclusion_probability: presentation == "popup" ? W.sampling_rate : 1,
             visitor: st.id, answers: answers
           })
-        }).catch(noop);
+        }).then(function (r) { return r.json(); }).catch(Object);
       }
       var offs = [on(w, "pagehide", send), on(d, "visibilitychange", function () {
         if (d.visibilityState == "hidden") send();
@@ -134,6 +129,11 @@
         if (cfg.complaint && [].concat(answers[cfg.complaint.key]).includes(cfg.complaint.code)) {
           box.append(el("a", { href: cfg.complaint.href }, T.complaint));
         }
+        // The survey offers this answer a callback: the reply links to the link page's form.
+        // (`callback` is the link's attributes: its href and target "_blank".)
+        sent.then?.(function (j) {
+          j.callback && box.append(el("a", j.callback, j.callback_text));
+        });
         if (focus) box.firstChild.focus();
         done && done();
       }
@@ -276,6 +276,6 @@
       { credentials: "omit" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(safe(function (cfg) { if (cfg) start(cfg); }))
-      .catch(noop);
+      .catch(Object); // Object: a no-op that takes one argument
   } catch (e) { /* never into the host page */ }
 })(window, document);

@@ -89,6 +89,18 @@ RECORDED = {
         "id": {"type": "integer"},
         "uuid": {"type": "string", "format": "uuid"},
         "created": {"type": "boolean"},
+        "callback": {
+            "type": "object",
+            "description": "Website widget only, when the survey offers this answer a callback: "
+            "the attributes of a link to the link page's callback form for this response (a "
+            "signed key, valid a day), opened in a new tab.",
+            "required": ["href", "target"],
+            "properties": {"href": {"type": "string"}, "target": {"type": "string"}},
+        },
+        "callback_text": {
+            "type": "string",
+            "description": "With callback: the link's words in the answer's language.",
+        },
     },
 }
 

@@ -36,10 +36,10 @@ def _json_body():
 @bp.post("/responses")
 def post_response():
     """Store one response proven by its channel; the same id and payload again returns its id."""
-    recorded = receive(
+    recorded, extra = receive(
         _json_body(), request.headers, skew_seconds=current_app.config["CLOCK_SKEW_SECONDS"]
     )
-    body = {"id": recorded.id, "uuid": recorded.uuid, "created": recorded.created}
+    body = {"id": recorded.id, "uuid": recorded.uuid, "created": recorded.created, **extra}
     return jsonify(body), 201 if recorded.created else 200
 
 

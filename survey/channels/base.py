@@ -45,6 +45,10 @@ class Channel:
         """The proven origin of this answer, or a 401/403 (survey.errors) and nothing stored."""
         raise NotImplementedError
 
+    def reply(self, recorded, submission: Submission) -> dict:
+        """More fields for the reply to the front end that posted this answer (none here)."""
+        return {}
+
     def init_app(self, app: Flask) -> None:
         """Register the channel's own routes, if it has any."""
 

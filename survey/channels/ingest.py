@@ -12,8 +12,13 @@ from survey.models.types import utcnow
 from survey.services.responses import Recorded, record_submission
 
 
-def receive(payload, headers: Mapping[str, str], skew_seconds: int) -> Recorded:
-    """Store an answer posted to the API once, after the channel of its survey mode proved it."""
+def receive(
+    payload, headers: Mapping[str, str], skew_seconds: int
+) -> tuple[Recorded, dict]:
+    """Store an answer posted to the API once, after the channel of its survey mode proved it.
+
+    Returns the stored response and what its channel adds to the reply (the widget: a link to
+    the callback form when the survey offers one)."""
     now = utcnow()
     submission = parse_submission(payload, now, timedelta(seconds=skew_seconds))
     channel = registry().channel_for(submission.survey_mode, headers)
@@ -22,4 +27,4 @@ def receive(payload, headers: Mapping[str, str], skew_seconds: int) -> Recorded:
     )
     if recorded.created:
         metrics.response_stored(submission.survey_mode, submission.contact_channel)
-    return recorded
+    return recorded, channel.reply(recorded, submission)

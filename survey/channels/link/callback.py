@@ -1,6 +1,7 @@
 """The callback request on the link page: after a negative answer the thanks screen offers it
 (survey.services.callbacks.link_offer); `/s/<token>/callback` (invitations) and
-`/s/r/<key>/callback` (plain links) show the form and store it; `.../callback/sent` confirms it
+`/s/r/<key>/callback` (plain links) and `/s/c/<key>/callback` (the website widget's reply,
+survey.services.callback_links) show the form and store it; `.../callback/sent` confirms it
 with the expected term. The invitation token or the signed follow-up key in the address is the
 proof that the person is the respondent, as for the answers themselves (no cookies)."""
 
@@ -11,9 +12,15 @@ from flask import Response, redirect, request, url_for
 from survey.channels.link.pages import asked_language, message, query, render
 from survey.channels.link.routes import bp
 from survey.domain import ValidationError
-from survey.errors import Conflict, ServiceError
+from survey.errors import Conflict, Gone, ServiceError
 from survey.models.types import utcnow
-from survey.services import callback_texts, callbacks, invitation_link, plain_links
+from survey.services import (
+    callback_links,
+    callback_texts,
+    callbacks,
+    invitation_link,
+    plain_links,
+)
 
 FIELDS = ("name", "phone", "email", "message")
 
@@ -121,6 +128,40 @@ def plain_callback_sent(key: str):
     response_id, organisation, language = _plain_context(key)
     if organisation is None:
         return message("expired", language, 410)
+    return _sent(organisation, language, response_id)
+
+
+def _widget_context(key: str):
+    """(response id, organisation, language, None) or (None, None, language, refusal page)."""
+    language = asked_language()
+    try:
+        page = callback_links.page_for(key)
+    except Gone:
+        return None, None, language, message("expired", language, 410)
+    except ServiceError:
+        return None, None, language, message("invalid", language, 404)
+    return page.response_id, page.organisation, language or page.language, None
+
+
+@bp.route("/c/<key>/callback", methods=["GET", "POST"])
+def widget_callback(key: str):
+    """The callback form for an answer given in the website widget (its reply's link)."""
+    response_id, organisation, language, refused = _widget_context(key)
+    if refused is not None:
+        return refused
+    args = query(asked_language())
+    return _callback(
+        response_id, organisation, language,
+        url_for("link.widget_callback", key=key, **args),
+        url_for("link.widget_callback_sent", key=key, **args),
+    )
+
+
+@bp.get("/c/<key>/callback/sent")
+def widget_callback_sent(key: str):
+    response_id, organisation, language, refused = _widget_context(key)
+    if refused is not None:
+        return refused
     return _sent(organisation, language, response_id)
 
 

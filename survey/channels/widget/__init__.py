@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, url_for
 from sqlalchemy import select
 
 from survey.channels.base import Channel
@@ -97,6 +97,21 @@ class WidgetChannel(Channel):
         if configured is None:
             inclusion_probability(settings, submission.presentation, submission.survey_mode)
         return Origin(inclusion_probability=configured)
+
+    def reply(self, recorded, submission: Submission) -> dict:
+        """A link to the link page's callback form when the survey offers this answer one:
+        `callback` holds the link's attributes (the form's address, opened in a new tab) and
+        `callback_text` its words, so the script puts them in an `<a>` as they are (the
+        least script the size budget allows; docs/WIDGET.md)."""
+        from survey.services.callback_links import widget_offer
+
+        offer = widget_offer(recorded.id, recorded.uuid, submission.language)
+        if offer is None:
+            return {}
+        href = url_for(
+            "link.widget_callback", key=offer.key, lang=offer.language, _external=True
+        )
+        return {"callback": {"href": href, "target": "_blank"}, "callback_text": offer.text}
 
     def init_app(self, app: Flask) -> None:
         from survey.channels.widget.routes import bp
