@@ -44,6 +44,7 @@ FIELDS = {
 MAX_AGE = timedelta(days=400)
 PAGE_PATH_MAX = 500
 MAX_ID = 2**63 - 1  # database ids are 64-bit integers
+MAX_VERSION = 2**31 - 1  # survey version numbers are 32-bit integers
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ def parse_submission(
         raise ValidationError("wrong_type", "'id' must be a UUID.", "id") from None
     version = payload.get("version")
     if version is not None and (
-        isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_ID
+        isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_VERSION
     ):
         raise ValidationError("wrong_type", "'version' must be a positive whole number.", "version")
     probability = payload.get("inclusion_probability", 1.0)
