@@ -23,6 +23,7 @@ from sqlalchemy import false, func, select
 
 from survey.domain.channels import CONTACT_CHANNELS
 from survey.extensions import db
+from survey.i18n import in_language
 from survey.models import Answer, Response
 from survey.reports import charts, display, fonts, texts
 from survey.reports import dashboard_cells as cells
@@ -151,7 +152,9 @@ def table(comparison: Comparison, channel: str, language: str) -> tuple[list[str
     """The data table behind a channel's chart, in the language's words and notation."""
     w = lambda key: texts.word(key, language)  # noqa: E731
     nps = comparison.asked_nps(channel)
-    headers = [str(ORGANISATION), w("satisfied"), w("interval"), w("n"), w("reliability")]
+    with in_language(language):
+        organisation = str(ORGANISATION)
+    headers = [organisation, w("satisfied"), w("interval"), w("n"), w("n_eff"), w("reliability")]
     if nps:
         headers += [w("nps"), w("interval")]
     rows = []
@@ -162,6 +165,7 @@ def table(comparison: Comparison, channel: str, language: str) -> tuple[list[str
             display.percent(cell.satisfied, language),
             display.percent_interval(cell.satisfied, language),
             display.n(cell.satisfied, language),
+            display.n_eff(cell.satisfied, language),
             display.flag(cell.satisfied, language),
         ]
         if nps:
