@@ -262,3 +262,23 @@ def test_pdf_download_from_a_live_gunicorn_server(app, group, database_url, tmp_
     assert response.headers["Cache-Control"] == "no-store"
     assert int(response.headers["Content-Length"]) == len(response.content)
     check_pdf_matches_page(page.text, pdf_text(response.content))
+
+
+def test_a_long_name_with_markup_characters_is_wrapped_whole(client, group):
+    from survey.database import unit_of_work
+    from survey.models import Organisation
+
+    long_name = "Gemeente Súdwest-Fryslân & <Omstreken> met een naam die nergens op één regel past"
+    with unit_of_work():
+        db.session.query(Organisation).filter_by(slug="tweede").one().name = long_name
+    dashboard_cells.clear()
+    login(client, "viewer@demo.nl")
+    response = fresh(client).get(f"/staff/demo/comparisons/{group}/comparison.pdf{OCTOBER}")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    words = " ".join(text.split())
+    for word in long_name.split():
+        assert word in words  # wrapped, never cut off, the markup characters as text
+    # Its counter figures still stand in the table (the name wrapped in its cell).
+    assert any(row_pattern(["75%", "53–89%", "20", "20", "indicatief"]).search(line)
+               for line in sections(text, ["Balie"])["Balie"])
