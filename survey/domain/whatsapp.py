@@ -244,43 +244,58 @@ def _str(value, limit: int = 4096) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
+# Meta's JSON has a fixed shape, but a signed delivery is still input: a part of the wrong type
+# (a number where an object or a list belongs) is read as absent, never raised on.
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _stamp(value) -> int:
+    """Meta's Unix time (a string of digits); 0 when it is none."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return 0
+    try:
+        stamp = int(value)
+    except ValueError:  # not digits, or more digits than Python converts
+        return 0
+    return stamp if 0 <= stamp < 2**63 else 0
+
+
 def _message(phone_number_id: str, m: dict) -> Event | None:
     if not isinstance(m, dict) or not _str(m.get("id")):
         return None
     kind = _str(m.get("type"), 40)
     text, reply_id = "", ""
     if kind == "text":
-        text = _str((m.get("text") or {}).get("body"))
+        text = _str(_dict(m.get("text")).get("body"))
     elif kind == "button":  # a template's quick-reply button
-        button = m.get("button") or {}
+        button = _dict(m.get("button"))
         text, reply_id = _str(button.get("text"), 200), _str(button.get("payload"), 256)
     elif kind == "interactive":
-        inner = m.get("interactive") or {}
-        reply = inner.get(inner.get("type")) if inner.get("type") in (
-            "button_reply", "list_reply") else None
+        inner = _dict(m.get("interactive"))
+        inner_type = _str(inner.get("type"), 40)
+        reply = inner.get(inner_type) if inner_type in ("button_reply", "list_reply") else None
         if isinstance(reply, dict):
             text, reply_id = _str(reply.get("title"), 200), _str(reply.get("id"), 256)
-    context = m.get("context") if isinstance(m.get("context"), dict) else {}
-    try:
-        stamp = int(m.get("timestamp") or 0)
-    except (TypeError, ValueError):
-        stamp = 0
+    context = _dict(m.get("context"))
     return Event("message", phone_number_id, _str(m["id"], 128), sender=_str(m.get("from"), 20),
                  type=kind, text=text, reply_id=reply_id,
-                 context_id=_str(context.get("id"), 128), timestamp=stamp)
+                 context_id=_str(context.get("id"), 128), timestamp=_stamp(m.get("timestamp")))
 
 
 def _status(phone_number_id: str, s: dict) -> Event | None:
     if not isinstance(s, dict) or not _str(s.get("id")) or not _str(s.get("status")):
         return None
-    errors = s.get("errors") if isinstance(s.get("errors"), list) else []
-    code = errors[0].get("code") if errors and isinstance(errors[0], dict) else ""
-    try:
-        stamp = int(s.get("timestamp") or 0)
-    except (TypeError, ValueError):
-        stamp = 0
+    errors = _list(s.get("errors"))
+    code = _dict(errors[0]).get("code") if errors else ""
+    if isinstance(code, bool) or not isinstance(code, str | int):
+        code = ""
     return Event("status", phone_number_id, _str(s["id"], 128), status=_str(s["status"], 20),
-                 error_code=str(code or "")[:20], timestamp=stamp)
+                 error_code=str(code)[:20], timestamp=_stamp(s.get("timestamp")))
 
 
 def read_webhook(body) -> list[Event]:
@@ -288,6 +303,23 @@ def read_webhook(body) -> list[Event]:
     events: list[Event] = []
     if not isinstance(body, dict) or body.get("object") != "whatsapp_business_account":
         return events
+    for entry in _list(body.get("entry")):
+        for change in _list(_dict(entry).get("changes")):
+            if not isinstance(change, dict) or change.get("field") != "messages":
+                continue
+            value = _dict(change.get("value"))
+            number_id = _str(_dict(value.get("metadata")).get("phone_number_id"), 40)
+            if not number_id:
+                continue
+            for m in _list(value.get("messages")):
+                event = _message(number_id, m)
+                if event:
+                    events.append(event)
+            for s in _list(value.get("statuses")):
+                event = _status(number_id, s)
+                if event:
+                    events.append(event)
+    return events
     for entry in body.get("entry") or []:
         if not isinstance(entry, dict):
             continue

@@ -118,3 +118,44 @@ def test_reading_the_documented_webhook_shapes():
     assert events[-1].status == "failed" and events[-1].error_code == "131047"
     assert events[-1].key == "s:wamid.T:failed" and events[0].key == "m:wamid.1"
     assert wa.read_webhook({"object": "page"}) == [] and wa.read_webhook(None) == []
+
+
+def _one(value: dict) -> dict:
+    return {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [
+        {"field": "messages", "value": {"metadata": {"phone_number_id": "106"}, **value}}]}]}
+
+
+def test_a_signed_delivery_of_the_wrong_shape_is_read_as_no_events():
+    """Found by the webhook fuzzing (tests/webhooks/fuzz_whatsapp.py): a field that should be
+    a list or an object but is a number, a string or true raised TypeError or AttributeError
+    (a 500 from the webhook, and Meta retrying); the delivery now holds no events or only its
+    well-formed ones, and a wrong-typed part of a message is read as absent."""
+    ok = {"from": "31612345678", "id": "wamid.1", "type": "text", "text": {"body": "Hallo"}}
+    broken = [
+        {"object": "whatsapp_business_account", "entry": True},
+        {"object": "whatsapp_business_account", "entry": 5},
+        {"object": "whatsapp_business_account", "entry": [{"changes": 1.5}]},
+        _one({"messages": 7}),
+        _one({"statuses": True}),
+        {**_one({}), "entry": [{"changes": [{"field": "messages",
+                                             "value": {"metadata": "106"}}]}]},
+    ]
+    for body in broken:
+        assert wa.read_webhook(body) == []
+    odd_parts = [{**ok, "text": "Hallo"}, {**ok, "text": ["x"]},
+                 {**ok, "type": "button", "button": "kto1:1:v:up"},
+                 {**ok, "type": "interactive", "interactive": [1]},
+                 {**ok, "type": "interactive", "interactive": {"type": ["button_reply"]}},
+                 {**ok, "timestamp": "9" * 5000}, {**ok, "timestamp": [1]},
+                 {**ok, "timestamp": 1e300}]
+    for message in odd_parts:
+        [event] = wa.read_webhook(_one({"messages": [message]}))
+        assert event.message_id == "wamid.1" and event.reply_id == ""
+        assert 0 <= event.timestamp < 2**63
+    statuses = [{"id": "wamid.S", "status": "failed", "errors": "131047"},
+                {"id": "wamid.S", "status": "failed", "errors": [{"code": {"x": 1}}]},
+                {"id": "wamid.S", "status": "failed", "timestamp": 1e300}]
+    for state in statuses:
+        [event] = wa.read_webhook(_one({"statuses": [state]}))
+        assert event.status == "failed" and event.error_code in ("", "131047")
+        assert 0 <= event.timestamp < 2**63

@@ -9,6 +9,8 @@ bench/webhook_fuzz.py (1,000 cases per endpoint and mode against gunicorn). Mode
            removed, replaced by random text or JSON, or one added, with a valid proof:
            never a 5xx.
 The one-click unsubscribe takes random tokens (GET and POST): never a 5xx, nothing changed.
+The WhatsApp webhook (POST and the GET handshake) is in tests/webhooks/fuzz_whatsapp.py, the
+callback requests (the widget's signed link, the kiosk API) in tests/webhooks/fuzz_callbacks.py.
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ SETTINGS = {"PUBLIC_URL": PUBLIC, "TWILIO_AUTH_TOKEN": TOKEN, "CM_WEBHOOK_SECRET
 SENT = 4  # deliveries seeded as sent: twilio ones with sids SM..., cm ones by reference
 MODES = ("forged", "random", "mutated")
 ENDPOINTS = ("twilio-status", "twilio-inbound", "cm-status", "cm-inbound", "unsubscribe")
+NEW_ENDPOINTS = ("whatsapp-post", "whatsapp-verify", "callback-link", "kiosk-callback")
+ALL_ENDPOINTS = ENDPOINTS + NEW_ENDPOINTS
+
+
+def modes_of(endpoint: str) -> tuple[str, ...]:
+    return ("random",) if endpoint in ("unsubscribe", "whatsapp-verify") else MODES
 
 
 @dataclass
@@ -39,6 +47,8 @@ class Call:
     content_type: str | None = None
     headers: dict = field(default_factory=dict)
     proven: bool = True  # carries a valid signature or secret
+    keeps: bool = True  # a proven call that may change something (else: nothing may)
+    query: dict | None = None  # the handshake's parameters, as sent
 
     def describe(self) -> str:
         shown = self.form if self.form is not None else (self.body or b"")[:120]
@@ -167,8 +177,22 @@ def _signed(path: str, form: dict) -> dict:
     return {"X-Twilio-Signature": signature(PUBLIC + path, form)}
 
 
+def calls(endpoint: str, mode: str, seeded):
+    """The strategy of calls for an endpoint and mode; `seeded` is what its seeding returned
+    (seed_sent, fuzz_whatsapp.seed_whatsapp or fuzz_callbacks.seed_callbacks)."""
+    if endpoint.startswith("whatsapp"):
+        from tests.webhooks.fuzz_whatsapp import whatsapp_calls
+
+        return whatsapp_calls(endpoint, mode, seeded)
+    if endpoint in ("callback-link", "kiosk-callback"):
+        from tests.webhooks.fuzz_callbacks import callback_calls
+
+        return callback_calls(endpoint, mode, seeded)
+    return sms_calls(endpoint, mode, seeded)
+
+
 @st.composite
-def calls(draw, endpoint: str, mode: str, seeded: list[dict]):
+def sms_calls(draw, endpoint: str, mode: str, seeded: list[dict]):
     twilio_sent = [s for s in seeded if s["provider"] == "twilio"]
     cm_sent = [s for s in seeded if s["provider"] == "cmcom"]
     if endpoint == "unsubscribe":
@@ -223,11 +247,25 @@ def calls(draw, endpoint: str, mode: str, seeded: list[dict]):
                 proven=mode != "forged")
 
 
-def judge(call: Call, status: int, before: tuple, after: tuple) -> str | None:
-    """What is wrong with this answer, or None."""
+def judge(call: Call, status: int, before: tuple, after: tuple,
+          text: str | None = None) -> str | None:
+    """What is wrong with this answer (`text`: its body, for the handshake), or None."""
+    from tests.webhooks import fuzz_callbacks, fuzz_whatsapp
+
     if status >= 500:
         return f"{status} for {call.describe()}"
+    if call.query is not None:  # the WhatsApp handshake
+        allowed, challenge = fuzz_whatsapp.verify_expected(call.query)
+        if status not in allowed:
+            return f"{status} (expected {sorted(allowed)}) for {call.describe()}"
+        if status == 200 and text != challenge:
+            return f"answered {text!r}, not the challenge, for {call.describe()}"
+        if before != after:
+            return f"changed the database: {call.describe()}"
+        return None
     if call.proven:
+        if not call.keeps and before != after:
+            return f"kept something of a body without a delivery: {call.describe()}"
         return None
     # A random path segment may hold a NUL (400: refused by the strict URL parsing), a
     # slash (404: no such route) or start with one (308: werkzeug merges the slashes).
@@ -235,6 +273,10 @@ def judge(call: Call, status: int, before: tuple, after: tuple) -> str | None:
         expected = {200, 308, 400, 404} if call.method == "GET" else {308, 400, 404}
     elif call.path.startswith("/webhooks/sms/cm/"):
         expected = {308, 400, 403, 404}
+    elif call.path == fuzz_whatsapp.PATH:
+        expected = {403}
+    elif fuzz_callbacks.expected(call) is not None:
+        expected = fuzz_callbacks.expected(call)
     else:  # a NUL in any form field is refused (400) before the signature is looked at
         expected = {400, 403}
     if before != after:

@@ -1,17 +1,22 @@
-"""The provider webhooks under random and mutated calls (tests/webhooks/fuzzing.py): without
-a valid signature or secret 403 and nothing changed; with one, never a server error.
-A short run in process; `bench/webhook_fuzz.py` sends 1,000 cases per endpoint and mode to
-gunicorn."""
+"""The provider webhooks and the callback requests under random and mutated calls
+(tests/webhooks/fuzzing.py, fuzz_whatsapp.py, fuzz_callbacks.py): without a valid signature,
+secret, key or device secret a 4xx (403 for a webhook) and nothing changed; with one, never a
+server error. After a proven WhatsApp delivery the queued work is run as the worker runs it: it
+must not raise, and never gives an invitation a second response. A short run in process;
+`bench/webhook_fuzz.py` sends 1,000 cases per endpoint and mode to gunicorn."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from survey.extensions import db
-from tests.webhooks import fuzzing
+from tests.fakes.meta_graph import FakeGraph
+from tests.webhooks import fuzz_callbacks, fuzz_whatsapp, fuzzing
 
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = int(os.environ.get("KTO_FUZZ_EXAMPLES", "25"))  # more: locally, by hand
 
 
 @pytest.fixture
@@ -27,11 +32,36 @@ def state() -> tuple:
         return fuzzing.fingerprint(connection)
 
 
-def send(client, call: fuzzing.Call) -> int:
+@pytest.fixture
+def graph(app, demo_org, monkeypatch):
+    """The fake Graph API, and the queue's WhatsApp task replaced by nothing: the test runs
+    the queued work itself (fuzz_whatsapp.process_queued) to see what it raises."""
+    from survey import tasks
+
+    monkeypatch.setattr(tasks, "process_whatsapp", lambda ids: None)
+    with FakeGraph() as fake:
+        for key, value in fake.config().items():
+            monkeypatch.setitem(app.config, key, value)
+        yield fake
+
+
+@pytest.fixture
+def wa_seeded(graph):
+    seeded = fuzz_whatsapp.seed_whatsapp()
+    graph.open_windows.update(s["number"] for s in seeded)
+    return seeded
+
+
+def send(client, call: fuzzing.Call) -> tuple[int, str]:
     data = call.form if call.form is not None else call.body
     kwargs = {"content_type": call.content_type} if call.content_type is not None else {}
-    return client.open(call.path, method=call.method, data=data, headers=call.headers,
-                       **kwargs).status_code
+    try:
+        answer = client.open(call.path, method=call.method, data=data, headers=call.headers,
+                             **kwargs)
+    except Exception as error:  # noqa: BLE001 - out of the WSGI app: gunicorn's 500
+        db.session.rollback()
+        return 500, repr(error)
+    return answer.status_code, answer.get_data(as_text=True)
 
 
 def fuzz(client, endpoint: str, mode: str, seeded) -> list[str]:
@@ -42,13 +72,27 @@ def fuzz(client, endpoint: str, mode: str, seeded) -> list[str]:
               suppress_health_check=list(HealthCheck))
     def answers(call):
         before = state()
-        status = send(client, call)
-        problem = fuzzing.judge(call, status, before, state())
+        status, text = send(client, call)
+        problem = fuzzing.judge(call, status, before, state(), text)
+        if problem is None and call.proven and call.path == fuzz_whatsapp.PATH:
+            problem = worker(call)
         if problem:
             problems.append(f"{mode}: {problem}")
 
     answers()
     return problems
+
+
+def worker(call: fuzzing.Call) -> str | None:
+    """The queued WhatsApp work, as the worker does it: no exception, no second response."""
+    try:
+        fuzz_whatsapp.process_queued()
+    except Exception as error:  # noqa: BLE001 - every exception is the finding
+        db.session.rollback()
+        return f"the worker raised {error!r} for {call.describe()}"
+    with db.engine.connect() as connection:
+        twice = fuzz_whatsapp.duplicates(connection)
+    return f"second responses or answers {twice} after {call.describe()}" if twice else None
 
 
 @pytest.mark.parametrize("endpoint", fuzzing.ENDPOINTS)
@@ -57,12 +101,25 @@ def test_webhooks_under_random_and_mutated_calls(client, seeded, endpoint):
     assert [p for mode in modes for p in fuzz(client, endpoint, mode, seeded)] == []
 
 
+@pytest.mark.parametrize("endpoint", fuzz_whatsapp.WA_ENDPOINTS)
+def test_the_whatsapp_webhook_under_random_and_mutated_calls(client, wa_seeded, endpoint):
+    assert [p for mode in fuzzing.modes_of(endpoint)
+            for p in fuzz(client, endpoint, mode, wa_seeded)] == []
+
+
+@pytest.mark.parametrize("endpoint", fuzz_callbacks.CB_ENDPOINTS)
+def test_the_callback_requests_under_random_and_mutated_calls(client, demo_org, endpoint):
+    seeded = fuzz_callbacks.seed_callbacks()
+    assert [p for mode in fuzzing.modes_of(endpoint)
+            for p in fuzz(client, endpoint, mode, seeded)] == []
+
+
 def test_a_forged_call_that_changed_something_is_caught(client, seeded):
     """The judge itself: a valid signature presented as forged, and its effect, are seen."""
     path, form = fuzzing.twilio_status(seeded[0], "failed")
     call = fuzzing.Call("POST", path, form=form,
                         headers=fuzzing._signed(path, form), proven=False)
     before = state()
-    status = send(client, call)
+    status, _ = send(client, call)
     assert status == 204
     assert "changed the database" in fuzzing.judge(call, status, before, state())
