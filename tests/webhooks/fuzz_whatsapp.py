@@ -291,4 +291,19 @@ def process_queued(now=None) -> int:
     return done
 
 
+def worker_problem(call) -> str | None:
+    """After a proven delivery: the queued work, as the worker does it, must not raise, and no
+    invitation may have a second response (inside an app context)."""
+    from survey.extensions import db
+
+    try:
+        process_queued()
+    except Exception as error:  # noqa: BLE001 - every exception is the finding
+        db.session.rollback()
+        return f"the worker raised {error!r} for {call.describe()}"
+    with db.engine.connect() as connection:
+        twice = duplicates(connection)
+    return f"second responses or answers {twice} after {call.describe()}" if twice else None
+
+
 __all__ = ["WA_ENDPOINTS", "delivery", "seed_whatsapp", "whatsapp_calls"]

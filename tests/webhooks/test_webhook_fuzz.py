@@ -75,24 +75,12 @@ def fuzz(client, endpoint: str, mode: str, seeded) -> list[str]:
         status, text = send(client, call)
         problem = fuzzing.judge(call, status, before, state(), text)
         if problem is None and call.proven and call.path == fuzz_whatsapp.PATH:
-            problem = worker(call)
+            problem = fuzz_whatsapp.worker_problem(call)
         if problem:
             problems.append(f"{mode}: {problem}")
 
     answers()
     return problems
-
-
-def worker(call: fuzzing.Call) -> str | None:
-    """The queued WhatsApp work, as the worker does it: no exception, no second response."""
-    try:
-        fuzz_whatsapp.process_queued()
-    except Exception as error:  # noqa: BLE001 - every exception is the finding
-        db.session.rollback()
-        return f"the worker raised {error!r} for {call.describe()}"
-    with db.engine.connect() as connection:
-        twice = fuzz_whatsapp.duplicates(connection)
-    return f"second responses or answers {twice} after {call.describe()}" if twice else None
 
 
 @pytest.mark.parametrize("endpoint", fuzzing.ENDPOINTS)
