@@ -213,3 +213,26 @@ def test_the_lean_entry_limits_the_body_and_answers_without_a_page(client, graph
     assert count_rows() == before
     # Other methods and paths still go to Flask: the handshake, and 405 for PUT.
     assert client.put(URL, data=b"{}").status_code == 405
+
+
+def test_a_signed_delivery_of_the_wrong_shape_is_acknowledged_and_changes_nothing(client, graph):
+    """Found by the webhook fuzzing: a validly signed delivery whose `entry`, `changes`,
+    `messages` or a message's `text` was not the list or object Meta sends raised out of the
+    webhook (a 500, and Meta delivering it again and again). It is now acknowledged (200) and
+    keeps nothing, or only its well-formed events."""
+    before = count_rows()
+    wrong = [{"object": "whatsapp_business_account", "entry": True},
+             {"object": "whatsapp_business_account", "entry": [{"changes": 3}]}]
+    message = inbound(DIGITS, "text", text="Hallo")
+    message["entry"][0]["changes"][0]["value"]["messages"] = "Hallo"
+    wrong.append(message)
+    for payload in wrong:
+        assert client.post(URL, **signed_post(payload)).status_code == 200
+    db.session.rollback()
+    assert count_rows() == before
+    odd = inbound(DIGITS, "text", text="Hallo")
+    odd["entry"][0]["changes"][0]["value"]["messages"][0]["text"] = "Hallo"
+    assert client.post(URL, **signed_post(odd)).status_code == 200
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(WhatsAppEvent).where(
+        WhatsAppEvent.key.like("m:%"))) == 1  # kept once, its text read as none
