@@ -117,7 +117,7 @@ def main() -> int:
                 seeds["whatsapp"] = fuzz_whatsapp.seed_whatsapp()
                 graph.open_windows.update(s["number"] for s in seeds["whatsapp"])
             if set(endpoints) & set(fuzz_callbacks.CB_ENDPOINTS):
-                seeds["callbacks"] = fuzz_callbacks.seed_callbacks()
+                seeds["callbacks"] = fuzz_callbacks.seed_callbacks(40)
         engine = create_engine(database.url)
         with Gunicorn(env, workers=2) as web:
             for endpoint in endpoints:
