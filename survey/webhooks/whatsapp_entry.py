@@ -78,10 +78,10 @@ class WhatsAppEntry:
         from survey.domain.whatsapp import read_webhook
         from survey.services import whatsapp_inbox
 
-        events = read_webhook(document)
-        if not events:
-            return 200
         try:
+            events = read_webhook(document)  # pure; a part of the wrong type reads as absent
+            if not events:
+                return 200
             with self.app.app_context():
                 ids = whatsapp_inbox.take_in(events, datetime.now(UTC))
                 if ids:

@@ -30,7 +30,6 @@ from tests.fakes.meta_graph import (
     APP_SECRET,
     PHONE_NUMBER_ID,
     VERIFY_TOKEN,
-    delivery,
     inbound,
     sign,
     status,
@@ -58,14 +57,14 @@ def seed_whatsapp(n: int = 3) -> list[dict]:
     for i in range(n):
         contact(client, headers, reference=f"fuzz-wa-{i}", phone=f"06 1234 56{i:02d}")
     sent = sending.send_due(max_seconds=0)
-    graph_messages = _sent_templates()
+    templates = _sent_templates()
     seeded = []
-    for message in graph_messages:
+    for message in templates:
         payloads = template_payloads(message)
         tap = wa.read_payload(payloads[0])
         seeded.append({"number": message["to"], "wamid": message["id"],
                        "invitation": tap.invitation_id, "payloads": payloads})
-    assert len(seeded) == n, (sent, graph_messages)
+    assert len(seeded) == n, (sent, templates)
     return seeded
 
 
@@ -307,5 +306,3 @@ def worker_problem(call) -> str | None:
         twice = duplicates(connection)
     return f"second responses or answers {twice} after {call.describe()}" if twice else None
 
-
-__all__ = ["WA_ENDPOINTS", "delivery", "seed_whatsapp", "whatsapp_calls"]
