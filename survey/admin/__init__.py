@@ -27,6 +27,8 @@ from survey.admin import (  # noqa: E402,F401
     reports,
     settings,
     staff_session,
+    survey_preview,
+    survey_questions,
     surveys,
     targets,
     users,
