@@ -278,13 +278,15 @@ def filename(run: PeriodReport) -> str:
 def run_scheduled(
     group: subscriptions.Group, period: Period, language: str = "nl", now=None
 ) -> Outcome | None:
-    """One scheduled report's run under its claim: built once, e-mailed at most once to the
-    group's subscribers, taken up where a crashed worker left it. None when another worker
-    holds it, it was finished before, or nobody subscribed before the period ended."""
+    """One scheduled report's run under its claim: built once, e-mailed at most once to each
+    of the group's subscribers (report_deliveries), taken up where a crashed worker left it.
+    None when another worker holds it, it was finished before, or nobody subscribed before
+    the period ended (then it is not built; someone who subscribes after the period ended
+    gets the report with the others when it is built, or alone if it was built already:
+    survey.services.late_reports)."""
     now = now or datetime.now(UTC)
-    to = subscriptions.people(group, before=ended_at(period))
-    if not to:
-        return None
+    if not subscriptions.people(group, before=ended_at(period)):
+        return None  # nobody subscribed before the period ended: nothing is built
     key = run_key(group.organisation_id, group.kind, period, group.unit_id, language)
     held = claim_scheduled(
         group.organisation_id, group.kind, period, group.unit_id, language, now
@@ -304,7 +306,8 @@ def run_scheduled(
             if not record(held, mail_started_at=datetime.now(UTC)):
                 return None
             try:
-                sent = mail_to(run, to, "schedule")
+                # Everyone subscribed now (a late subscriber too) who did not get it yet.
+                sent = mail_to(run, subscriptions.people(group), "schedule")
                 record(held, mailed_at=datetime.now(UTC), sent_to=sent)
             except (messaging.NotConfigured, OSError) as error:
                 log.warning("Report %s built but not sent: %s", key, error)
