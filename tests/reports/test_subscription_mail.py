@@ -14,13 +14,10 @@ from survey.extensions import db
 from survey.models import Organisation, PeriodReport, ReportDelivery, ReportSubscription
 from survey.services import late_reports, period_reports, reports, subscriptions
 from survey.services.users import add_user
-from tests.reports.test_period_reports import (  # noqa: F401
-    NEW_YEAR,
-    PASSWORD,
-    _mails,
-    _org_id,
-    subscribed,
-)
+from tests.reports import test_period_reports as base
+from tests.reports.test_period_reports import NEW_YEAR, PASSWORD, _mails, _org_id
+
+subscribed = base.subscribed  # the fixture: three subscribers, October's responses
 
 AFTER_THE_YEAR = datetime(2027, 1, 2, 9, 0, tzinfo=UTC)  # Q4 and 2026 had ended
 
