@@ -6,6 +6,8 @@ change is in the audit log; a new subscriber gets the ended period's built repor
 
 from __future__ import annotations
 
+import email
+import email.policy
 from datetime import UTC, datetime
 
 import pytest
@@ -63,8 +65,8 @@ def test_every_role_subscribes_and_unsubscribes_itself(client, staff, role):
 
 def test_a_viewer_sees_and_removes_only_their_own(client, staff):
     login(client, "admin@alfa.nl")
-    for email in ("viewer@alfa.nl", "extra@alfa.nl"):
-        user = staff.users[f"alpha-{'viewer' if email.startswith('viewer') else 'extra'}"]
+    for name in ("viewer", "extra"):
+        user = staff.users[f"alpha-{name}"]
         assert fresh(client).post(f"{PAGE}/add", data={
             "add-user": str(user.id), "add-kind": "year", "add-unit": ""
         }).status_code == 303
@@ -206,7 +208,13 @@ def test_a_new_subscriber_gets_last_years_built_report_at_once(client, staff, sm
     assert len(smtp_inbox.messages) == 1
     to, raw = smtp_inbox.messages[0]
     assert to == ["viewer@alfa.nl"]
-    assert b"%PDF-1.4 year report" in raw or b"JVBERi0xLjQgeWVhciByZXBvcnQ" in raw
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["Subject"] == (
+        f"Gemeente Alfa: rapport klanttevredenheid {period.first.year}"
+    )
+    attachment = next(p for p in message.walk() if p.get_filename())
+    assert attachment.get_filename() == f"kto-alpha-{period.first.year}-nl.pdf"
+    assert attachment.get_payload(decode=True) == b"%PDF-1.4 year report"
     # Removed and added again: not sent again.
     sub_id = db.session.query(ReportSubscription).one().id
     fresh(client).post(f"{PAGE}/{sub_id}/remove")
