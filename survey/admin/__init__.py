@@ -27,6 +27,7 @@ from survey.admin import (  # noqa: E402,F401
     reports,
     settings,
     staff_session,
+    subscriptions,
     survey_preview,
     survey_questions,
     surveys,

@@ -37,7 +37,7 @@ from survey.reports.data import Organisation as NamedOrganisation
 from survey.reports.data import ReportData
 from survey.reports.period import AMSTERDAM, previous_month, shift, utc_bounds
 from survey.reports.periods import Period
-from survey.services import dashboard, subscriptions
+from survey.services import dashboard, report_deliveries, subscriptions
 from survey.services.report_jobs import LEASE, MAX_ATTEMPTS
 
 log = logging.getLogger(__name__)
@@ -248,6 +248,26 @@ def mail_text(run: PeriodReport) -> tuple[str, str]:
     return subject, body
 
 
+def mail_to(run: PeriodReport, people: list[subscriptions.Recipient], origin: str) -> int:
+    """E-mail a built run's PDF to those of ``people`` who did not get it before (each
+    claimed in report_deliveries first; the PDF has no comments, so every role gets the
+    same). Raises messaging.NotConfigured or OSError when the e-mail could not go out."""
+    key = report_deliveries.run_key(run.id)
+    claimed = report_deliveries.claim(run.organisation_id, key, people, origin)
+    if not claimed:
+        return 0
+    subject, body = mail_text(run)
+    attachment = (filename(run), run.pdf, "application", "pdf")
+    try:
+        messaging.send_email([p.email for p in claimed], subject, body, [attachment])
+    except (messaging.NotConfigured, OSError) as error:
+        report_deliveries.failed(key, claimed, str(error),
+                                 isinstance(error, messaging.NotConfigured))
+        raise
+    report_deliveries.sent(key, claimed)
+    return len(claimed)
+
+
 def filename(run: PeriodReport) -> str:
     slug = db.session.get(Organisation, run.organisation_id).slug
     at = Period(run.kind, run.first_month, run.last_month).at().replace("..", "-")
@@ -258,13 +278,15 @@ def filename(run: PeriodReport) -> str:
 def run_scheduled(
     group: subscriptions.Group, period: Period, language: str = "nl", now=None
 ) -> Outcome | None:
-    """One scheduled report's run under its claim: built once, e-mailed at most once to the
-    group's subscribers, taken up where a crashed worker left it. None when another worker
-    holds it, it was finished before, or nobody subscribed before the period ended."""
+    """One scheduled report's run under its claim: built once, e-mailed at most once to each
+    of the group's subscribers (report_deliveries), taken up where a crashed worker left it.
+    None when another worker holds it, it was finished before, or nobody subscribed before
+    the period ended (then it is not built; someone who subscribes after the period ended
+    gets the report with the others when it is built, or alone if it was built already:
+    survey.services.late_reports)."""
     now = now or datetime.now(UTC)
-    to = subscriptions.recipients(group, before=ended_at(period))
-    if not to:
-        return None
+    if not subscriptions.people(group, before=ended_at(period)):
+        return None  # nobody subscribed before the period ended: nothing is built
     key = run_key(group.organisation_id, group.kind, period, group.unit_id, language)
     held = claim_scheduled(
         group.organisation_id, group.kind, period, group.unit_id, language, now
@@ -284,10 +306,8 @@ def run_scheduled(
             if not record(held, mail_started_at=datetime.now(UTC)):
                 return None
             try:
-                subject, body = mail_text(run)
-                attachment = (filename(run), run.pdf, "application", "pdf")
-                messaging.send_email(to, subject, body, [attachment])
-                sent = len(to)
+                # Everyone subscribed now (a late subscriber too) who did not get it yet.
+                sent = mail_to(run, subscriptions.people(group), "schedule")
                 record(held, mailed_at=datetime.now(UTC), sent_to=sent)
             except (messaging.NotConfigured, OSError) as error:
                 log.warning("Report %s built but not sent: %s", key, error)
