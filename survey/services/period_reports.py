@@ -31,10 +31,11 @@ from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.i18n import in_language
 from survey.models import Organisation, PeriodReport
-from survey.reports import dashboard_data, pdf
+from survey.reports import dashboard_data, follow_up_build, pdf
 from survey.reports.dashboard_cells import cached_index, month_cells
 from survey.reports.data import Organisation as NamedOrganisation
 from survey.reports.data import ReportData
+from survey.reports.inputs import _names
 from survey.reports.period import AMSTERDAM, previous_month, shift, utc_bounds
 from survey.reports.periods import Period
 from survey.services import dashboard, subscriptions
@@ -105,6 +106,14 @@ def report_data(
         if progress is not None:
             progress(90 * done // len(months))
     data = dashboard_data.build(org, period, filters, language, today, monthly_trend)
+    # The monthly report's "closing the loop" section over the whole period (a unit's
+    # report: the unit's responses and requests only).
+    follow_up = follow_up_build.build(
+        follow_up_build.collect_period(org, period.first, period.last, filters),
+        language,
+        _names(org.id, language).get("unit", {}),
+    )
+    data = dataclasses.replace(data, follow_up=follow_up)
     scope = dashboard.scope(org, filters, language)
     if scope:
         meta = data.meta
