@@ -31,7 +31,7 @@ from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.i18n import in_language
 from survey.models import Organisation, PeriodReport
-from survey.reports import dashboard_data, follow_up_build, pdf
+from survey.reports import dashboard_data, follow_up_build, pdf, spreadsheet
 from survey.reports.dashboard_cells import cached_index, month_cells
 from survey.reports.data import Organisation as NamedOrganisation
 from survey.reports.data import ReportData
@@ -146,9 +146,10 @@ def _build(run_id: int, held: Claim) -> None:
             record(held, progress=percent)
 
     data = report_data(org, period, filters, language, _today(), progress)
-    body = pdf.render(data)
+    body, sheets = pdf.render(data), spreadsheet.xlsx(data)
     title = f"{data.meta.organisation.name}: {data.meta.month_name}"
-    if not record(held, pdf=body, title=title[:300], built_at=datetime.now(UTC), progress=100):
+    built = dict(pdf=body, xlsx=sheets, title=title[:300], built_at=datetime.now(UTC))
+    if not record(held, **built, progress=100):
         raise LostClaim()
 
 
@@ -257,11 +258,11 @@ def mail_text(run: PeriodReport) -> tuple[str, str]:
     return subject, body
 
 
-def filename(run: PeriodReport) -> str:
+def filename(run: PeriodReport, extension: str = "pdf") -> str:
     slug = db.session.get(Organisation, run.organisation_id).slug
     at = Period(run.kind, run.first_month, run.last_month).at().replace("..", "-")
     unit = f"-unit{run.unit_id}" if run.unit_id else ""
-    return f"kto-{slug}-{at}{unit}-{run.language}.pdf"
+    return f"kto-{slug}-{at}{unit}-{run.language}.{extension}"
 
 
 def run_scheduled(

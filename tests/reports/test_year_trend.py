@@ -143,3 +143,28 @@ def test_a_quarter_report_has_no_second_line(demo_org):
     assert not data.trend.has_before and all(r.before == () for r in data.trend.rows)
     assert charts.table("trend", data)[0][1] != "Jaar"
     dashboard_cells.clear()
+
+
+def test_a_year_report_made_from_the_dashboard_offers_its_xlsx(year_data, client):
+    from survey.services.users import add_user
+
+    org = db.session.query(Organisation).filter_by(slug="demo").one()
+    run = period_reports.request(org, {"period": "year", "at": "2026"}, "nl", None)
+    run_id = run.id
+    assert period_reports.run_requested(run_id)
+    add_user("griffie@example.nl", "a long password", "demo")
+    client.post("/staff/login", data={"email": "griffie@example.nl", "password": "a long password"})
+    page = client.get(f"/staff/demo/report-runs/{run_id}").get_data(as_text=True)
+    assert "Download de tabellen (XLSX)" in page
+    download = client.get(f"/staff/demo/report-runs/{run_id}/xlsx")
+    assert download.status_code == 200
+    assert 'filename="kto-demo-2026-nl.xlsx"' in download.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(download.data), read_only=True)["Trend"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    column = {name: k for k, name in enumerate(rows[0])}
+    balie = {r[1]: r for r in rows[1:] if r[0] == "Balie"}
+    assert balie["2025"][column["sep"]] == _share(21, 35)
+    assert balie["2025"][column["okt"]] == _share(30, 40)
+    assert balie["2026"][column["sep"]] == _share(30, 40)
+    listing = client.get("/staff/demo/reports").get_data(as_text=True)
+    assert f"/staff/demo/report-runs/{run_id}/xlsx" in listing
