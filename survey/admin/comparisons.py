@@ -99,6 +99,31 @@ def comparison_page(group_id: int):
     )
 
 
+@bp.get("/<org>/comparisons/<int:group_id>/comparison.<kind>")
+@requires("viewer")
+def comparison_file(group_id: int, kind: str):
+    """The page's figures as a PDF or CSV download (never kept by a browser or proxy)."""
+    organisation_id = current_organisation().id
+    try:
+        comparisons.visible_group(organisation_id, group_id)  # before reading anything else
+        today = datetime.now(AMSTERDAM).date()
+        found = comparisons.download(
+            organisation_id, group_id, dashboard.read_period(request.args, today), today,
+            kind, _language(),
+        )
+    except NotFound:
+        abort(404)
+    return Response(
+        found.body,
+        mimetype=found.mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{found.filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 @bp.get("/<org>/comparisons/<int:group_id>/chart/<channel>.svg")
 @requires("viewer")
 def comparison_chart(group_id: int, channel: str):

@@ -51,7 +51,7 @@ def change(a, b, compare) -> d.Change | None:
     )
 
 
-def _target_status(target: dict, estimate) -> d.Target:
+def target_status(target: dict, estimate) -> d.Target:
     fields = dict(
         question=target["question"],
         channel=target["channel"],
@@ -160,7 +160,7 @@ def build(inp: ReportInput) -> d.ReportData:
             previous=change(nps_now, prev.nps_estimate(), compare_nps),
             last_year=change(nps_now, year.nps_estimate(), compare_nps),
         ),
-        targets=tuple(_target_status(t, target_estimate(t)) for t in inp.targets),
+        targets=tuple(target_status(t, target_estimate(t)) for t in inp.targets),
     )
     channel_rows = []
     for channel in channels:
@@ -178,7 +178,7 @@ def build(inp: ReportInput) -> d.ReportData:
                 grade=summarise(cur.grade(channel)),
                 change_previous=change(est, prev.satisfied(channel), compare_proportions),
                 change_last_year=change(est, year.satisfied(channel), compare_proportions),
-                target=None if target is None else _target_status(target, est),
+                target=None if target is None else target_status(target, est),
             )
         )
     return d.ReportData(

@@ -23,15 +23,16 @@ from sqlalchemy import false, func, select
 
 from survey.domain.channels import CONTACT_CHANNELS
 from survey.extensions import db
+from survey.i18n import in_language
 from survey.models import Answer, Response
 from survey.reports import charts, display, fonts, texts
 from survey.reports import dashboard_cells as cells
-from survey.reports.dashboard_data import Filters, _Window
 from survey.reports.data import Figure
 from survey.reports.period import utc_bounds
 from survey.reports.periods import Period
 from survey.reports.screening import split, usable_probability, usable_score
 from survey.reports.weighting import summarise
+from survey.reports.window import Filters, Window
 from survey.stats import nps_estimate
 
 ALL = "all"
@@ -98,11 +99,11 @@ def _nps_month(organisation_id: int, month: date, today: date) -> pd.DataFrame:
         if not frame.empty:
             frame, _ = split(frame, usable_probability(frame))
             frame, _ = split(frame, usable_score(frame, "nps"))
-    cells.put(key, frame, cells._ttl(month, today))
+    cells.put(key, frame, cells.ttl(month, today))
     return frame
 
 
-def _nps(organisation_id: int, window: _Window, today: date, channel: str | None):
+def _nps(organisation_id: int, window: Window, today: date, channel: str | None):
     """The period's NPS: every month's scores with that month's weights, pooled."""
     values, weights = [], []
     for month in window.months:
@@ -126,7 +127,7 @@ def compare(members: list[Member], period: Period, today: date) -> Comparison:
     present: set[str] = set()
     for member in members:
         index = cells.cached_index(member.organisation_id)
-        window = _Window(member.organisation_id, period, today, index)
+        window = Window(member.organisation_id, period, today, index)
         for month in window.months:
             if not month.responses.empty:
                 present |= set(month.responses["channel"])
@@ -151,7 +152,9 @@ def table(comparison: Comparison, channel: str, language: str) -> tuple[list[str
     """The data table behind a channel's chart, in the language's words and notation."""
     w = lambda key: texts.word(key, language)  # noqa: E731
     nps = comparison.asked_nps(channel)
-    headers = [str(ORGANISATION), w("satisfied"), w("interval"), w("n"), w("reliability")]
+    with in_language(language):
+        organisation = str(ORGANISATION)
+    headers = [organisation, w("satisfied"), w("interval"), w("n"), w("n_eff"), w("reliability")]
     if nps:
         headers += [w("nps"), w("interval")]
     rows = []
@@ -162,6 +165,7 @@ def table(comparison: Comparison, channel: str, language: str) -> tuple[list[str
             display.percent(cell.satisfied, language),
             display.percent_interval(cell.satisfied, language),
             display.n(cell.satisfied, language),
+            display.n_eff(cell.satisfied, language),
             display.flag(cell.satisfied, language),
         ]
         if nps:

@@ -219,7 +219,7 @@ def recent(month: date, today: date) -> bool:
     return (today.year - month.year) * 12 + today.month - month.month <= 1
 
 
-def _ttl(month: date, today: date) -> int:
+def ttl(month: date, today: date) -> int:
     return RECENT_SECONDS if recent(month, today) else SETTLED_SECONDS
 
 
@@ -313,7 +313,7 @@ def month_cells(organisation_id: int, month: date, today: date, index=None) -> M
             cells = _query_month(organisation_id, month, index or cached_index(organisation_id))
             with _LOCK:
                 _cold().add(organisation_id)
-        put(key, cells, _ttl(month, today))
+        put(key, cells, ttl(month, today))
     return cells
 
 

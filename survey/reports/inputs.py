@@ -74,7 +74,7 @@ def _volumes(organisation_id: int, months: list[date]) -> list[dict[str, int]]:
     return [by_month[m] for m in months]
 
 
-def _names(organisation_id: int, language: str) -> dict[str, dict[int, str]]:
+def dimension_names(organisation_id: int, language: str) -> dict[str, dict[int, str]]:
     topic_name = Topic.name_en if language == "en" else Topic.name_nl
     names = {}
     for key, model, column in (
@@ -89,7 +89,7 @@ def _names(organisation_id: int, language: str) -> dict[str, dict[int, str]]:
     return names
 
 
-def _targets(organisation_id: int, month: date, language: str) -> list[dict]:
+def month_targets(organisation_id: int, month: date, language: str) -> list[dict]:
     """The targets that apply to the report month (start month not after it)."""
     rows = db.session.execute(
         select(ReportTarget)
@@ -157,8 +157,8 @@ def collect(org: Organisation, month: date, language: str = "nl") -> ReportInput
         searched=queries.searched(index),
         comments=queries.texts(index, _not_website(), COMMENTS * 4),
         volumes=_volumes(org.id, queries.months),
-        targets=_targets(org.id, month, language),
-        names=_names(org.id, language),
+        targets=month_targets(org.id, month, language),
+        names=dimension_names(org.id, language),
         labels=index.labels,
         left_out=left_out,
         funnel=funnel_rows(org.id, month),

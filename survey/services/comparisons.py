@@ -19,7 +19,7 @@ from survey.database import unit_of_work
 from survey.errors import Conflict, NotFound
 from survey.extensions import db
 from survey.models import ComparisonGroup, ComparisonMember, Organisation, User
-from survey.reports import comparison
+from survey.reports import comparison, comparison_files
 from survey.reports import dashboard_cells as cells
 from survey.reports.periods import Period
 from survey.services import audit
@@ -217,3 +217,30 @@ def figures(organisation_id: int, group_id: int, period: Period, today: date):
         found = comparison.compare(members, period, today)
         cells.put(key, found, VIEW_SECONDS)
     return group, found
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    mimetype: str
+    body: bytes
+
+
+KINDS = {"pdf": "application/pdf", "csv": "text/csv"}
+
+
+def download(organisation_id: int, group_id: int, period: Period, today: date, kind: str,
+             language: str) -> Download:
+    """The group's figures for the period as a PDF or CSV file for a member that takes
+    part: what its comparison page shows, nothing more (NotFound otherwise, or for an
+    unknown kind)."""
+    if kind not in KINDS:
+        raise NotFound("unknown_file", f"No comparison file of kind '{kind}'.", "kind")
+    group, found = figures(organisation_id, group_id, period, today)
+    viewer = db.session.get(Organisation, organisation_id)
+    stem = f"kto-{viewer.slug}-{group.slug}-{period.at().replace('..', '-')}-{language}"
+    if kind == "pdf":
+        body = comparison_files.pdf(found, group.name, viewer.name, language, today)
+    else:
+        body = comparison_files.csv(found, language).encode("utf-8")
+    return Download(f"{stem}.{kind}", KINDS[kind], body)

@@ -17,7 +17,7 @@ from survey.models import Answer, Response
 from survey.reports import dashboard_data, texts
 from survey.reports.dashboard_cells import cached_index, take_cold
 from survey.reports.data import Comment, ReportData
-from survey.reports.inputs import _names
+from survey.reports.inputs import dimension_names
 from survey.reports.period import AMSTERDAM, utc_bounds
 from survey.reports.periods import Period, parse
 
@@ -71,7 +71,7 @@ def view(organisation, args, language: str, today: date | None = None) -> View:
 
 def choices(organisation, language: str) -> dict[str, list[tuple[str, str]]]:
     """The values each filter offers: (value, name)."""
-    names = _names(organisation.id, language)
+    names = dimension_names(organisation.id, language)
     return {
         "channel": [(c, texts.channel_name(c, language)) for c in CONTACT_CHANNELS],
         "mode": [(m, m) for m in SURVEY_MODES],

@@ -5,6 +5,7 @@ staff pages), the browser gets no cookie from the open data pages."""
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 
@@ -86,9 +87,21 @@ def test_comparison_pages_in_dutch_and_english(page, live_server, group):
     page.locator("#chart-counter img").scroll_into_view_if_needed()
     page.wait_for_function("document.querySelector('#chart-counter img').naturalWidth > 0")
     assert axe_violations(page) == []
+    with page.expect_download() as caught:
+        page.get_by_role("link", name="Download als PDF").click()
+    download = caught.value
+    assert download.suggested_filename == "kto-demo-regio-2026-10-nl.pdf"
+    text = subprocess.run(["pdftotext", download.path(), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Tevredenheid vergeleken: Regio Voorbeeld" in text and "oktober 2026" in text
+    assert "Gemeente Derde" not in text
+    assert page.get_by_role("heading", level=1).inner_text() == "Regio Voorbeeld: oktober 2026"
 
     page.goto(page.url + "&lang=en")
     assert page.get_by_role("heading", level=1).inner_text() == "Regio Voorbeeld: October 2026"
+    csv_link = page.get_by_role("link", name="Download as CSV")
+    assert "period=month" in csv_link.get_attribute("href")
+    assert page.get_by_role("link", name="Download as PDF").is_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="All comparison groups").click()
     page.wait_for_url("**/staff/demo/comparisons")

@@ -55,14 +55,14 @@ def test_noisy_share_prints_half_up():
 def test_target_met_despite_noise():
     import numpy as np
 
-    from survey.reports.builder import _target_status
+    from survey.reports.builder import target_status
     from survey.stats import proportion_estimate
 
     y = np.array([1.0] * 37 + [0.0] * 3)
     noisy = proportion_estimate(y, np.full(40, 0.3))
     assert noisy.estimate < 0.925
     target = {"question": None, "channel": None, "share": 0.925, "label": "92,5%"}
-    assert _target_status(target, noisy).status == "met"
+    assert target_status(target, noisy).status == "met"
 
 
 # One rounding everywhere --------------------------------------------------------------------
