@@ -35,7 +35,7 @@ from survey.reports import dashboard_data, follow_up_build, pdf, spreadsheet
 from survey.reports.dashboard_cells import cached_index, month_cells
 from survey.reports.data import Organisation as NamedOrganisation
 from survey.reports.data import ReportData
-from survey.reports.inputs import _names
+from survey.reports.inputs import dimension_names
 from survey.reports.period import AMSTERDAM, previous_month, shift, utc_bounds
 from survey.reports.periods import Period
 from survey.services import dashboard, subscriptions
@@ -111,7 +111,7 @@ def report_data(
     follow_up = follow_up_build.build(
         follow_up_build.collect_period(org, period.first, period.last, filters),
         language,
-        _names(org.id, language).get("unit", {}),
+        dimension_names(org.id, language).get("unit", {}),
     )
     data = dataclasses.replace(data, follow_up=follow_up)
     scope = dashboard.scope(org, filters, language)
