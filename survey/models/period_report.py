@@ -46,6 +46,7 @@ class PeriodReport(db.Model):
     sent_to: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(300), default="")
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    xlsx: Mapped[bytes | None] = mapped_column(LargeBinary)  # the report's tables
     last_error: Mapped[str | None] = mapped_column(Text)
 
 

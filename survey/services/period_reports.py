@@ -31,10 +31,11 @@ from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.i18n import in_language
 from survey.models import Organisation, PeriodReport
-from survey.reports import dashboard_data, pdf
+from survey.reports import dashboard_data, follow_up_build, pdf, spreadsheet
 from survey.reports.dashboard_cells import cached_index, month_cells
 from survey.reports.data import Organisation as NamedOrganisation
 from survey.reports.data import ReportData
+from survey.reports.inputs import dimension_names
 from survey.reports.period import AMSTERDAM, previous_month, shift, utc_bounds
 from survey.reports.periods import Period
 from survey.services import dashboard, report_deliveries, subscriptions
@@ -105,6 +106,14 @@ def report_data(
         if progress is not None:
             progress(90 * done // len(months))
     data = dashboard_data.build(org, period, filters, language, today, monthly_trend)
+    # The monthly report's "closing the loop" section over the whole period (a unit's
+    # report: the unit's responses and requests only).
+    follow_up = follow_up_build.build(
+        follow_up_build.collect_period(org, period.first, period.last, filters),
+        language,
+        dimension_names(org.id, language).get("unit", {}),
+    )
+    data = dataclasses.replace(data, follow_up=follow_up)
     scope = dashboard.scope(org, filters, language)
     if scope:
         meta = data.meta
@@ -137,9 +146,10 @@ def _build(run_id: int, held: Claim) -> None:
             record(held, progress=percent)
 
     data = report_data(org, period, filters, language, _today(), progress)
-    body = pdf.render(data)
+    body, sheets = pdf.render(data), spreadsheet.xlsx(data)
     title = f"{data.meta.organisation.name}: {data.meta.month_name}"
-    if not record(held, pdf=body, title=title[:300], built_at=datetime.now(UTC), progress=100):
+    built = dict(pdf=body, xlsx=sheets, title=title[:300], built_at=datetime.now(UTC))
+    if not record(held, **built, progress=100):
         raise LostClaim()
 
 
@@ -268,11 +278,11 @@ def mail_to(run: PeriodReport, people: list[subscriptions.Recipient], origin: st
     return len(claimed)
 
 
-def filename(run: PeriodReport) -> str:
+def filename(run: PeriodReport, extension: str = "pdf") -> str:
     slug = db.session.get(Organisation, run.organisation_id).slug
     at = Period(run.kind, run.first_month, run.last_month).at().replace("..", "-")
     unit = f"-unit{run.unit_id}" if run.unit_id else ""
-    return f"kto-{slug}-{at}{unit}-{run.language}.pdf"
+    return f"kto-{slug}-{at}{unit}-{run.language}.{extension}"
 
 
 def run_scheduled(
