@@ -2,6 +2,12 @@
 tables and after migration 0022 partitioned them by month (PostgreSQL).
 
     .venv/bin/python bench/partitions.py [--responses 10000000] [--months 24]
+    .venv/bin/python bench/partitions.py --partitioned-only   # schema at head, then the rows
+
+`--partitioned-only` skips the plain tables: the schema is migrated to the head first (its
+partitions made for every month by survey.services.partitions.create_month) and the rows are
+generated straight into the partitions, so a 10-million run does not spend an hour copying
+them in the migration.
 
 A throwaway PostgreSQL server (bench/stack.py; fsync off, as only reads and the retention
 step are timed) gets the schema up to 0016 by the migrations, then `--responses` responses
@@ -100,6 +106,32 @@ def retention(url: str, month: date, drop: bool) -> tuple[float, int]:
     return elapsed, count
 
 
+def partition_months(url: str, months: tuple[date, ...]) -> int:
+    """Each month's partitions (and the months up to now), as the worker's task makes them."""
+    from sqlalchemy import create_engine
+
+    from survey.services import partitions
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        made = sum(len(partitions.create_month(conn, month)) for month in months)
+        made += len(partitions.create_ahead(conn, date.today()))
+    engine.dispose()
+    return made
+
+
+def partition_counts(url: str) -> dict:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        counts = {table: conn.execute(text(
+            f"SELECT count(*) FROM partitions.{table}_default")).scalar()
+            for table in ("responses", "answers")}
+    engine.dispose()
+    return counts
+
+
 def build(env: dict) -> str:
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "report.py"), "--build-only"],
                           cwd=ROOT, env=env, check=True, capture_output=True, text=True,
@@ -123,6 +155,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--responses", type=int, default=10_000_000)
     parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--partitioned-only", action="store_true",
+                        help="generate into partitioned tables; no plain-table figures")
     args = parser.parse_args()
     from survey.services.partitions import shift
 
@@ -132,14 +166,26 @@ def main() -> None:
     with FastCluster(max_connections=50) as pg, Database("postgres", pg.url,
                                                          prepare=False) as database:
         env = {**database.env(), "BENCH_DATABASE_URL": database.url}
-        flask(env, "upgrade", "0016_viewer_comments")
+        flask(env, "upgrade", "head" if args.partitioned_only else "0016_viewer_comments")
         start = f"{oldest:%Y-%m}-01 00:00:00"
         seconds = int(time.mktime(shift(report.MONTH, 1).timetuple())
                        - time.mktime(oldest.timetuple())) - 3600
         months = tuple(shift(oldest, i) for i in range(args.months))
         os.environ.update(DATABASE_URL=database.url)
+        if args.partitioned_only:
+            made = partition_months(database.url, months)
+            print(f"partitions made ahead: {made}", flush=True)
+        began = time.perf_counter()
         report.generate(database.url, args.responses, start=start, seconds=seconds,
                         months=months, create=False)
+        print(f"generated {args.responses:,} responses and their answers: "
+              f"{time.perf_counter() - began:.0f} s", flush=True)
+        if args.partitioned_only:
+            counts = partition_counts(database.url)
+            print(f"rows in the default partitions (must be 0): {counts}", flush=True)
+            measure("partitioned", database.url, env, oldest, partitioned=True)
+            print(f"load average at end: {os.getloadavg()[0]:.1f} (1 min)", flush=True)
+            return
         measure("plain tables", database.url, env, oldest, partitioned=False)
         took = flask(env, "upgrade")
         print(f"migration 0022 (partition {args.responses:,} responses and their answers): "

@@ -184,7 +184,9 @@ class Database:
 class Gunicorn:
     """The platform under gunicorn on a free port (its own process group)."""
 
-    def __init__(self, env: dict, workers: int = 4, timeout: int = 30):
+    def __init__(self, env: dict, workers: int = 4, timeout: int = 30,
+                 extra: tuple[str, ...] = ()):
+        self.extra = list(extra)  # more gunicorn options (a worker class, threads)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.metrics_dir = Path(tempfile.mkdtemp(prefix="kto-harness-metrics."))
@@ -199,7 +201,7 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(self.workers), "--bind",
              f"127.0.0.1:{self.port}", "--timeout", str(self.timeout), "--graceful-timeout", "2",
-             "--no-control-socket", "app:create_app()"],
+             "--no-control-socket", *self.extra, "app:create_app()"],
             cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True,
         )
         log.close()

@@ -269,12 +269,14 @@ def report_build(org_slug: str, month: str, language: str, send: bool):
 def report_subscribe(org_slug: str, email: str, kind: str, unit_slug: str | None):
     """E-mail a member the organisation's (or one unit's) report of each month, quarter or
     year, when the period has ended."""
+    from survey import tasks
     from survey.services import subscriptions
 
     try:
-        subscriptions.subscribe(org_slug, email, kind, unit_slug)
+        subscription = subscriptions.subscribe(org_slug, email, kind, unit_slug)
     except ServiceError as error:
         raise click.ClickException(str(error)) from None
+    tasks.deliver_late_report(subscription.id)  # the ended period's report, if built
     scope = f"{org_slug} / {unit_slug}" if unit_slug else org_slug
     click.echo(f"{email} gets the {kind} report of {scope}.")
 

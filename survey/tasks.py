@@ -7,7 +7,15 @@ from huey import crontab
 from survey import queue
 from survey.queue import huey
 from survey.reports.period import AMSTERDAM
-from survey.services import dashboard_warm, partitions, period_reports, reports, sending, status
+from survey.services import (
+    dashboard_warm,
+    late_reports,
+    partitions,
+    period_reports,
+    reports,
+    sending,
+    status,
+)
 
 
 @huey.on_startup()
@@ -73,6 +81,20 @@ def build_requested_report(run_id: int):
     written to its period_reports row, which the staff page shows)."""
     with queue.app().app_context():
         period_reports.run_requested(run_id)
+
+
+LATE_TRIES = 12  # a report being built is looked at again every 10 minutes, for 2 hours
+
+
+@huey.task()
+def deliver_late_report(subscription_id: int, tries: int = 0):
+    """A new subscription (staff page or command line): its most recent built report, once
+    (survey.services.late_reports)."""
+    with queue.app().app_context():
+        outcome = late_reports.deliver_late(subscription_id, datetime.now(AMSTERDAM).date())
+    if outcome == late_reports.WAIT and tries < LATE_TRIES:
+        deliver_late_report.schedule((subscription_id, tries + 1), delay=600)
+    return outcome
 
 
 @huey.periodic_task(amsterdam_crontab(hour="3", minute="0"))

@@ -26,6 +26,7 @@ class Section:
 SECTIONS = (
     Section("admin.dashboard", _l("Dashboard"), "viewer", ("admin.dashboard",)),
     Section("admin.report_list", _l("Reports"), "viewer", ("admin.report",)),
+    Section("admin.subscriptions", _l("Reports by e-mail"), "viewer", ("admin.subscription",)),
     Section("admin.comparisons", _l("Comparison"), "viewer", ("admin.comparison",)),
     Section("admin.case_list", _l("Callbacks"), "viewer", ("admin.case",)),
     Section("admin.survey_list", _l("Surveys"), "admin", ("admin.survey",)),

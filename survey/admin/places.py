@@ -122,6 +122,20 @@ def _page(location=None, unit=None, topic=None, status=200):
     ), status
 
 
+def _filled(form_class, data: dict):
+    """An edit page's form: the stored values, or what was posted on a submit."""
+    form = form_class(data=data)
+    if form.is_submitted():
+        form = form_class()
+    return form
+
+
+def _edit_page(template: str, form, **context):
+    """An edit page, with REFUSED when the posted form was not saved."""
+    status = REFUSED if form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
 @bp.get("/<org>/places")
 @requires("admin")
 def places():
@@ -150,12 +164,8 @@ def location_edit(location_id: int):
     from survey.models import Location
 
     location = owned(Location, org_id(), location_id)
-    form = LocationForm(
-        data={"name": location.name}
-        | {f"hours_{d}": day_text(location.opening_hours, d) for d in WEEKDAYS}
-    )
-    if form.is_submitted():
-        form = LocationForm()
+    form = _filled(LocationForm, {"name": location.name}
+                   | {f"hours_{d}": day_text(location.opening_hours, d) for d in WEEKDAYS})
     if form.validate_on_submit():
         hours = form.hours()
         if hours is not None and attempt(form, lambda: service.update_location(
@@ -164,10 +174,7 @@ def location_edit(location_id: int):
             return done(_("Location saved."), "admin.places")
     elif form.is_submitted():
         form.hours()
-    status = REFUSED if form.errors else 200
-    return render_template(
-        "admin/config/location.html", location=location, form=form
-    ), status
+    return _edit_page("admin/config/location.html", form, location=location)
 
 
 @bp.post("/<org>/places/units")
@@ -188,16 +195,13 @@ def unit_edit(unit_id: int):
     from survey.models import Unit
 
     unit = owned(Unit, org_id(), unit_id)
-    form = UnitForm(data={"name": unit.name, "parent_id": unit.parent_id or 0})
-    if form.is_submitted():
-        form = UnitForm()
+    form = _filled(UnitForm, {"name": unit.name, "parent_id": unit.parent_id or 0})
     _parents(form, leave_out=unit.id)
     if form.validate_on_submit() and attempt(form, lambda: service.update_unit(
         org_id(), actor(), unit_id, form.name.data, form.parent_id.data or None
     )):
         return done(_("Unit saved."), "admin.places")
-    status = REFUSED if form.errors else 200
-    return render_template("admin/config/unit.html", unit=unit, form=form), status
+    return _edit_page("admin/config/unit.html", form, unit=unit)
 
 
 @bp.post("/<org>/places/topics")
@@ -217,12 +221,9 @@ def topic_edit(topic_id: int):
     from survey.models import Topic
 
     topic = owned(Topic, org_id(), topic_id)
-    form = TopicForm(data={"name_nl": topic.name_nl, "name_en": topic.name_en})
-    if form.is_submitted():
-        form = TopicForm()
+    form = _filled(TopicForm, {"name_nl": topic.name_nl, "name_en": topic.name_en})
     if form.validate_on_submit() and attempt(form, lambda: service.update_topic(
         org_id(), actor(), topic_id, form.name_nl.data, form.name_en.data
     )):
         return done(_("Topic saved."), "admin.places")
-    status = REFUSED if form.errors else 200
-    return render_template("admin/config/topic.html", topic=topic, form=form), status
+    return _edit_page("admin/config/topic.html", form, topic=topic)

@@ -81,3 +81,21 @@ def report_run_pdf(run_id: int):
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+@bp.get("/<org>/report-runs/<int:run_id>/xlsx")
+@requires("viewer")
+def report_run_xlsx(run_id: int):
+    """The report's tables (one sheet each; a year report's trend with the year before)."""
+    run = period_reports.run_of(current_organisation().id, run_id)
+    if run.state != "done" or run.xlsx is None:
+        return redirect(url_for("admin.report_run", run_id=run_id))
+    name = period_reports.filename(run, "xlsx")
+    return Response(
+        run.xlsx,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -8,7 +8,12 @@ from survey.models.device import Device
 from survey.models.invitation import Contact, Delivery, Invitation, InvitationRule, OptOut
 from survey.models.membership import Membership
 from survey.models.organisation import ApiKey, Location, Organisation, Topic, Unit
-from survey.models.period_report import PeriodReport, ReportSubscription, StoredMonthCells
+from survey.models.period_report import (
+    PeriodReport,
+    ReportDelivery,
+    ReportSubscription,
+    StoredMonthCells,
+)
 from survey.models.privacy import RetentionRun
 from survey.models.reporting import ContactVolume, Report, ReportJob, ReportTarget
 from survey.models.response import Answer, Response
@@ -49,6 +54,7 @@ __all__ = [
     "PeriodReport",
     "Report",
     "ReportJob",
+    "ReportDelivery",
     "ReportSubscription",
     "ReportTarget",
     "Response",

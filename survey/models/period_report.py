@@ -46,6 +46,7 @@ class PeriodReport(db.Model):
     sent_to: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(300), default="")
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    xlsx: Mapped[bytes | None] = mapped_column(LargeBinary)  # the report's tables
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
@@ -63,6 +64,26 @@ class ReportSubscription(db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     unit_key: Mapped[int] = mapped_column(Integer, default=0)  # unit_id or 0: unique with NULL
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReportDelivery(db.Model):
+    """One report e-mailed to one person: a monthly report (``report_key`` "report:<id>") or
+    a period report's run ("run:<id>"). The row is written (claimed) before the e-mail goes
+    out and is unique per report and person, so the scheduled mailing, a late subscriber's
+    e-mail and a second worker never send anyone the same report twice; it stays when the
+    subscription is removed."""
+
+    __tablename__ = "report_deliveries"
+    __table_args__ = (UniqueConstraint("report_key", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    report_key: Mapped[str] = mapped_column(String(40))
+    origin: Mapped[str] = mapped_column(String(10))  # schedule, late
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class StoredMonthCells(db.Model):

@@ -151,75 +151,11 @@ def interval_bars(rows, lang: str, target: float | None = None) -> Drawing:
     return drawing
 
 
-def _panel(drawing, x0, y0, w, h, row, lang, labels, size=7) -> None:
-    """One small chart of a trend row: 0-100% on the same scale as its neighbours."""
-    top = 12
-    plot_h = h - top - 12
-    step = (w - 8) / max(len(labels) - 1, 1)
-    drawing.add(_text(x0, y0 + h - 9, row.name, size + 1, bold=True))
-
-    def y_of(share: float) -> float:
-        return y0 + 12 + plot_h * share
-
-    for tick in (0, 50, 100):
-        y = y_of(tick / 100)
-        drawing.add(Line(x0, y, x0 + w - 8, y, strokeColor=GRID, strokeWidth=0.4))
-    drawing.add(_text(x0, y0 + 2, labels[0], size - 1, color=MUTED))
-    drawing.add(_text(x0 + w - 8, y0 + 2, labels[-1], size - 1, "end", color=MUTED))
-    segment: list[float] = []
-    last = None
-    for i, point in enumerate((*row.points, None)):
-        if isinstance(point, Estimate):
-            x, y = x0 + i * step, y_of(point.estimate)
-            segment += [x, y]
-            last = (x, y, point)
-            if point.reliability == "indicative":
-                drawing.add(
-                    Rect(
-                        x - 1.5,
-                        y - 1.5,
-                        3,
-                        3,
-                        fillColor=colors.white,
-                        strokeColor=FIRM,
-                        strokeWidth=0.8,
-                    )
-                )
-        elif segment:
-            if len(segment) > 2:
-                drawing.add(PolyLine(segment, strokeColor=FIRM, strokeWidth=1.4))
-            segment = []
-    if last is not None and last[2] is row.points[-1]:
-        x, y, point = last
-        _label(
-            drawing,
-            min(x + 3, x0 + w - 30),
-            y + 3,
-            display.share_percent(point.estimate, lang),
-            size,
-        )
-
-
 def trend_chart(data: ReportData) -> Drawing:
-    """The 13-month trend as small multiples: one small chart per channel (and all
-    channels), all on the same 0-100% scale, instead of one chart with nine lines.
-    Suppressed months leave a gap; indicative points are hollow squares."""
-    fonts.register()
-    lang = data.meta.language
-    trend = data.trend
-    rows = trend.rows
-    columns, panel_h, gap = 3, 78, 10
-    panel_w = (WIDTH - gap * (columns - 1)) / columns
-    lines = (len(rows) + columns - 1) // columns or 1
-    height = lines * (panel_h + gap) + 14
-    drawing = Drawing(WIDTH, height)
-    drawing.add(_text(0, height - 10, texts.word("trend_scale", lang), 7, color=MUTED))
-    for k, row in enumerate(rows):
-        col, line = k % columns, k // columns
-        x0 = col * (panel_w + gap)
-        y0 = height - 14 - (line + 1) * (panel_h + gap) + gap
-        _panel(drawing, x0, y0, panel_w, panel_h, row, lang, trend.labels)
-    return drawing
+    """The trend as small multiples, one per channel (survey/reports/trend_chart.py)."""
+    from survey.reports.trend_chart import draw
+
+    return draw(data)
 
 
 def sparkline(points, width: float = 120, height: float = 28) -> Drawing:
@@ -363,11 +299,24 @@ def table(name: str, data: ReportData, all_tables=None) -> tuple[list[str], list
 def description(name: str, data: ReportData) -> str:
     """One sentence of the chart's figures for its SVG <desc>."""
     headers, rows = table(name, data)
+    if name == "trend" and data.trend.has_before:
+        return _both_years(headers, rows)
     column = TABLES[name][1]
     parts = [f"{row[0]} {row[1]}" if name == "heatmap" else f"{row[0]}" for row in rows[:24]]
     values = [row[column] for row in rows[:24]]
     body = "; ".join(f"{p}: {v}" for p, v in zip(parts, values, strict=True))
     return f"{headers[column]}. {body}." if body else headers[column]
+
+
+def _both_years(headers: list[str], rows: list[list[str]]) -> str:
+    """A year report's trend in words: each channel's months of this year and the year
+    before ("Alle kanalen 2026: jan 71; feb 69; ... Alle kanalen 2025: ...")."""
+    months = headers[2:]
+    parts = [
+        f"{row[0]} {row[1]}: " + "; ".join(f"{m} {v}" for m, v in zip(months, row[2:], strict=True))
+        for row in rows
+    ]
+    return ". ".join(parts) + "."
 
 
 @fonts.one_at_a_time

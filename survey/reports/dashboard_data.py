@@ -137,30 +137,33 @@ def trend_periods(period: Period, monthly_trend: bool = False) -> list[Period]:
 
 
 def _trend(org_id, period, filters, channels, language, today, index, now, monthly_trend):
-    windows = [
-        now if p == period else Window(org_id, p, today, index)
-        for p in trend_periods(period, monthly_trend)
-    ]
-    rows = [
-        d.TrendRow(
-            None,
-            texts.word("all_channels", language),
-            tuple(summarise(w.estimate(filters)) for w in windows),
+    periods = trend_periods(period, monthly_trend)
+    windows = [now if p == period else Window(org_id, p, today, index) for p in periods]
+    # A year report's second line: the same months of the year before (cells of the
+    # year before are read for its comparisons already).
+    before = (
+        [Window(org_id, p.year_before(), today, index) for p in periods]
+        if monthly_trend and period.kind == "year"
+        else []
+    )
+
+    def row(channel, name):
+        return d.TrendRow(
+            channel,
+            name,
+            tuple(summarise(w.estimate(filters, channel)) for w in windows),
+            tuple(summarise(w.estimate(filters, channel)) for w in before),
         )
-    ]
-    for channel in channels:
-        rows.append(
-            d.TrendRow(
-                channel,
-                texts.channel_name(channel, language),
-                tuple(summarise(w.estimate(filters, channel)) for w in windows),
-            )
-        )
+
+    rows = [row(None, texts.word("all_channels", language))]
+    rows += [row(channel, texts.channel_name(channel, language)) for channel in channels]
     return d.Trend(
         months=tuple(w.period.at() for w in windows),
         labels=tuple(w.period.short(language) for w in windows),
         weighted=tuple(w.weighted for w in windows),
         rows=tuple(rows),
+        legend=(period.label(language), period.year_before().label(language)) if before else (),
+        month_names=tuple(texts.month_only(p.first, language) for p in periods) if before else (),
     )
 
 

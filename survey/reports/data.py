@@ -18,6 +18,8 @@ Versions of the stored shape:
      (``NotApplicableRow``); older data reads as none.
   6  ``follow_up``: complaint referrals and callback requests per channel and unit
      (``FollowUp``, survey/reports/follow_up_data.py); older data reads as none.
+  7  a year report's ``trend`` may carry the year before: ``rows[].before`` (the same
+     months a year earlier), ``legend`` and ``month_names``; older data has none.
   A target may also carry ``measure: "nps"`` (its share, estimate and interval are then NPS
   points, -100..100); without it a target is a share, as before (any version reads so).
 """
@@ -76,7 +78,7 @@ from survey.reports.sections import (  # noqa: F401
     TrendRow,
 )
 
-VERSION = 6
+VERSION = 7
 
 
 class UnknownVersion(ValueError):

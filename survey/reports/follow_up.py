@@ -28,6 +28,12 @@ WORDS = {
         "deadline had not passed when the report was made is pending and not in the share. "
         "Time to first contact in working days: weekends and public holidays do not count."
     ),
+    "callbacks_intro_period": _l(
+        "Requests received in this period. Within the norm: the first contact came by the "
+        "deadline (the norm is now %(days)s working days). A request without contact whose "
+        "deadline had not passed when the report was made is pending and not in the share. "
+        "Time to first contact in working days: weekends and public holidays do not count."
+    ),
     "outcomes": _l("Outcomes of the closed cases"),
     "group": _l("All, channel or unit"),
     "responses": _l("Responses"),
@@ -45,6 +51,7 @@ WORDS = {
     "contacted": _l("Contacted"),
     "closed": _l("Closed"),
     "none": _l("No callback requests this month."),
+    "none_period": _l("No callback requests in this period."),
     "no_referrals": _l("No survey offers a complaint reason."),
 }
 OUTCOME_WORDS = {
@@ -62,6 +69,14 @@ def word(key: str, language: str, **values) -> str:
     with in_language(language):
         text = str(WORDS[key])
     return text % values if values else text.replace("%%", "%")
+
+
+def period_word(key: str, data: ReportData, **values) -> str:
+    """A word that names the report's period: "this month" in a monthly report, "this
+    period" in a quarter, year or range report."""
+    if texts.period_kind(data.meta.month) != "month":
+        key = f"{key}_period"
+    return word(key, data.meta.language, **values)
 
 
 def outcome_name(key: str, language: str) -> str:

@@ -1,4 +1,7 @@
 """The "closing the loop" section of the monthly report: what it reads and how it counts.
+Quarter, year and unit reports (survey.services.period_reports) carry the same section over
+their whole period, under the report's filters (``collect_period``): a unit's report counts
+the unit's responses and the requests assigned to the unit.
 
 Complaint referrals: the month's responses (suspect ones and those with an unusable inclusion
 probability left out, as everywhere in the report) that chose an option flagged as the
@@ -92,7 +95,19 @@ def complaint_versions(organisation_id: int) -> dict[tuple[str, str], list[int]]
 
 
 def collect(organisation, month: date, now: datetime | None = None) -> FollowUpInput:
-    start, end = utc_bounds(month)
+    """The section's input of one month (the monthly report)."""
+    return collect_period(organisation, month, month, None, now)
+
+
+def collect_period(
+    organisation, first: date, last: date, filters=None, now: datetime | None = None
+) -> FollowUpInput:
+    """The section's input of the months ``first`` to ``last`` (a quarter, a year), under a
+    period report's filters (survey.reports.dashboard_data.Filters, or None): a unit's report
+    counts the unit's responses and the requests assigned to it only. Contact channel, survey
+    mode and unit narrow responses and requests alike; a location or topic narrows the
+    responses, and the requests made from such a response."""
+    start, end = utc_bounds(first)[0], utc_bounds(last)[1]
     month_responses = and_(
         Response.organisation_id == organisation.id,
         Response.submitted_at >= start,
@@ -101,6 +116,7 @@ def collect(organisation, month: date, now: datetime | None = None) -> FollowUpI
         # rows the rest of the report leaves out (survey/reports/screening.py) stay out here
         Response.inclusion_probability >= MIN_INCLUSION,
         Response.inclusion_probability <= 1.0,
+        *_response_filters(filters),
     )
     groups = (Response.contact_channel, Response.unit_id)
     inp = FollowUpInput(norm_days=organisation.callback_norm_days,
@@ -146,12 +162,48 @@ def collect(organisation, month: date, now: datetime | None = None) -> FollowUpI
             CallbackRequest.organisation_id == organisation.id,
             CallbackRequest.created_at >= start,
             CallbackRequest.created_at < end,
+            *_request_filters(filters),
         )
     ).all()
     inp.cases = [
         Case(r[0], r[1], _aware(r[2]), _aware(r[3]), _aware(r[4]), r[5], r[6]) for r in rows
     ]
     return inp
+
+
+def _response_filters(filters) -> list:
+    if filters is None:
+        return []
+    columns = (
+        (Response.contact_channel, filters.channel),
+        (Response.survey_mode, filters.mode),
+        (Response.location_id, filters.location_id),
+        (Response.unit_id, filters.unit_id),
+        (Response.topic_id, filters.topic_id),
+    )
+    return [column == value for column, value in columns if value is not None]
+
+
+def _request_filters(filters) -> list:
+    if filters is None:
+        return []
+    columns = (
+        (CallbackRequest.contact_channel, filters.channel),
+        (CallbackRequest.survey_mode, filters.mode),
+        (CallbackCase.unit_id, filters.unit_id),
+    )
+    found = [column == value for column, value in columns if value is not None]
+    place = [
+        column == value
+        for column, value in (
+            (Response.location_id, filters.location_id),
+            (Response.topic_id, filters.topic_id),
+        )
+        if value is not None
+    ]
+    if place:
+        found.append(CallbackRequest.response_id.in_(select(Response.id).where(*place)))
+    return found
 
 
 # ---- counting ------------------------------------------------------------------------------

@@ -27,9 +27,10 @@ def follow_up_tables(data, s, lang) -> list:
         out.append(_p(follow_up.word("no_referrals", lang), s["body"]))
     out += [_p(follow_up.word("callbacks", lang), s["h3"])]
     if not section.callbacks:
-        return out + [_p(follow_up.word("none", lang), s["body"])]
+        return out + [_p(follow_up.period_word("none", data), s["body"])]
     out += [
-        _p(follow_up.word("callbacks_intro", lang, days=section.norm_days or "?"), s["small"]),
+        _p(follow_up.period_word("callbacks_intro", data, days=section.norm_days or "?"),
+           s["small"]),
         _table(
             [follow_up.callback_headers(lang), *follow_up.callback_rows(data, lang)],
             [30 * mm, 15 * mm, 14 * mm, 17 * mm, 15 * mm, 15 * mm, 18 * mm, 19 * mm, 19 * mm,

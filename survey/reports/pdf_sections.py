@@ -132,19 +132,33 @@ def _channel_percent(row, lang):
     return display.percent(sat, lang)
 
 
+def _trend_cells(points, lang, w) -> list[str]:
+    cells = []
+    for point in points:
+        if point is None:
+            cells.append(display.DASH)
+        elif display.suppressed(point):
+            cells.append(w("less_than_10"))
+        else:
+            cells.append(display.percent(point, lang))
+    return cells
+
+
 def trend_table(data, lang, w):
+    """Channels by months; a year report has a row per year and channel (the year before
+    under this year)."""
     trend = data.trend
+    if trend.has_before:
+        this_year, year_before = trend.legend
+        rows = [[w("channel"), w("col_year")] + list(trend.month_names)]
+        for row in trend.rows:
+            rows.append([row.name, this_year] + _trend_cells(row.points, lang, w))
+            rows.append(["", year_before] + _trend_cells(row.before, lang, w))
+        widths = [25 * mm, 10 * mm] + [10.4 * mm] * len(trend.month_names)
+        return _table(rows, widths, size=6.2)
     rows = [[w("channel")] + list(trend.labels)]
     for row in trend.rows:
-        cells = []
-        for point in row.points:
-            if point is None:
-                cells.append(display.DASH)
-            elif display.suppressed(point):
-                cells.append(w("less_than_10"))
-            else:
-                cells.append(display.percent(point, lang))
-        rows.append([row.name] + cells)
+        rows.append([row.name] + _trend_cells(row.points, lang, w))
     widths = [26 * mm] + [11 * mm] * len(trend.labels)
     return _table(rows, widths, size=6.2)
 

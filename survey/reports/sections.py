@@ -183,14 +183,27 @@ class TrendRow:
     channel: str | None  # None: all channels
     name: str
     points: tuple[Figure, ...]
+    # A year report's second line: the same months of the year before (else empty).
+    before: tuple[Figure, ...] = ()
 
 
 @dataclass(frozen=True)
 class Trend:
+    """The trend's periods (``months``: their codes, ``labels``: axis labels) and one row per
+    channel. A year report also has the year before: each row's ``before`` holds the same
+    months a year earlier, ``legend`` names the two lines ("2026", "2025") and
+    ``month_names`` are the months without their year ("jan", for the tables)."""
+
     months: tuple[str, ...]
     labels: tuple[str, ...]
     weighted: tuple[bool, ...]
     rows: tuple[TrendRow, ...]
+    legend: tuple[str, ...] = ()  # (this year, the year before) when rows have ``before``
+    month_names: tuple[str, ...] = ()
+
+    @property
+    def has_before(self) -> bool:
+        return len(self.legend) == 2
 
     @classmethod
     def from_dict(cls, d: dict) -> Trend:
@@ -200,12 +213,19 @@ class Trend:
             _tuple(d["weighted"], bool),
             _tuple(
                 d["rows"],
-                lambda r: TrendRow(r.get("channel"), r["name"], _tuple(r["points"], figure)),
+                lambda r: TrendRow(
+                    r.get("channel"),
+                    r["name"],
+                    _tuple(r["points"], figure),
+                    _tuple(r.get("before"), figure),
+                ),
             ),
+            _tuple(d.get("legend")),
+            _tuple(d.get("month_names")),
         )
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "months": list(self.months),
             "labels": list(self.labels),
             "weighted": list(self.weighted),
@@ -214,10 +234,15 @@ class Trend:
                     "channel": r.channel,
                     "name": r.name,
                     "points": [_figure_dict(p) for p in r.points],
+                    **({"before": [_figure_dict(p) for p in r.before]} if r.before else {}),
                 }
                 for r in self.rows
             ],
         }
+        if self.has_before:
+            out["legend"] = list(self.legend)
+            out["month_names"] = list(self.month_names)
+        return out
 
 
 @dataclass(frozen=True)

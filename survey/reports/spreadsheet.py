@@ -178,11 +178,7 @@ def tables(data: ReportData) -> dict[str, Table]:
             for r in data.channels
         ],
     )
-    trend = data.trend
-    result["trend"] = (
-        [w("channel")] + list(trend.labels),
-        [[r.name] + [_pct(p, "estimate", lang) for p in r.points] for r in trend.rows],
-    )
+    result["trend"] = _trend(data, w)
     for dim in ("location", "unit", "topic"):
         result[dim] = (
             [
@@ -283,6 +279,28 @@ def tables(data: ReportData) -> dict[str, Table]:
             follow_up.outcome_headers(lang), follow_up.outcome_rows(data, lang, False)
         )
     return result
+
+
+def _trend(data: ReportData, w) -> Table:
+    """Channels by months; a year report has a row for each year per channel (this year,
+    then the year before) with a year column. A month without figures stays empty."""
+    lang = data.meta.language
+    trend = data.trend
+
+    def values(points) -> list:
+        return [_pct(p, "estimate", lang) for p in points]
+
+    if not trend.has_before:
+        return (
+            [w("channel")] + list(trend.labels),
+            [[r.name] + values(r.points) for r in trend.rows],
+        )
+    this_year, year_before = trend.legend
+    rows = []
+    for r in trend.rows:
+        rows.append([r.name, this_year] + values(r.points))
+        rows.append([r.name, year_before] + values(r.before))
+    return [w("channel"), w("col_year")] + list(trend.month_names), rows
 
 
 def xlsx(data: ReportData) -> bytes:

@@ -185,6 +185,7 @@ WORDS = {
     "col_satisfied": _l("Satisfied (%%)"),
     "col_significant": _l("Significant"),
     "col_weekday": _l("Day"),
+    "col_year": _l("Year"),
     "col_respondents": _l("Answered by"),
     "col_search": _l("Search term"),
     "col_date": _l("Date"),
@@ -370,6 +371,11 @@ def month_name(month: date, language: str) -> str:
 def month_short(month: date, language: str) -> str:
     """'okt 26' / 'Oct 26'."""
     return format_date(month, "LLL yy", locale=_language(language))
+
+
+def month_only(month: date, language: str) -> str:
+    """'okt' / 'Oct' (a month in a table that names its year elsewhere)."""
+    return format_date(month, "LLL", locale=_language(language))
 
 
 def weight_note(note, language: str) -> str | None:

@@ -31,13 +31,14 @@ from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.i18n import in_language
 from survey.models import Organisation, PeriodReport
-from survey.reports import dashboard_data, pdf
+from survey.reports import dashboard_data, follow_up_build, pdf, spreadsheet
 from survey.reports.dashboard_cells import cached_index, month_cells
 from survey.reports.data import Organisation as NamedOrganisation
 from survey.reports.data import ReportData
+from survey.reports.inputs import dimension_names
 from survey.reports.period import AMSTERDAM, previous_month, shift, utc_bounds
 from survey.reports.periods import Period
-from survey.services import dashboard, subscriptions
+from survey.services import dashboard, report_deliveries, subscriptions
 from survey.services.report_jobs import LEASE, MAX_ATTEMPTS
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,14 @@ def report_data(
         if progress is not None:
             progress(90 * done // len(months))
     data = dashboard_data.build(org, period, filters, language, today, monthly_trend)
+    # The monthly report's "closing the loop" section over the whole period (a unit's
+    # report: the unit's responses and requests only).
+    follow_up = follow_up_build.build(
+        follow_up_build.collect_period(org, period.first, period.last, filters),
+        language,
+        dimension_names(org.id, language).get("unit", {}),
+    )
+    data = dataclasses.replace(data, follow_up=follow_up)
     scope = dashboard.scope(org, filters, language)
     if scope:
         meta = data.meta
@@ -137,9 +146,10 @@ def _build(run_id: int, held: Claim) -> None:
             record(held, progress=percent)
 
     data = report_data(org, period, filters, language, _today(), progress)
-    body = pdf.render(data)
+    body, sheets = pdf.render(data), spreadsheet.xlsx(data)
     title = f"{data.meta.organisation.name}: {data.meta.month_name}"
-    if not record(held, pdf=body, title=title[:300], built_at=datetime.now(UTC), progress=100):
+    built = dict(pdf=body, xlsx=sheets, title=title[:300], built_at=datetime.now(UTC))
+    if not record(held, **built, progress=100):
         raise LostClaim()
 
 
@@ -248,23 +258,45 @@ def mail_text(run: PeriodReport) -> tuple[str, str]:
     return subject, body
 
 
-def filename(run: PeriodReport) -> str:
+def mail_to(run: PeriodReport, people: list[subscriptions.Recipient], origin: str) -> int:
+    """E-mail a built run's PDF to those of ``people`` who did not get it before (each
+    claimed in report_deliveries first; the PDF has no comments, so every role gets the
+    same). Raises messaging.NotConfigured or OSError when the e-mail could not go out."""
+    key = report_deliveries.run_key(run.id)
+    claimed = report_deliveries.claim(run.organisation_id, key, people, origin)
+    if not claimed:
+        return 0
+    subject, body = mail_text(run)
+    attachment = (filename(run), run.pdf, "application", "pdf")
+    try:
+        messaging.send_email([p.email for p in claimed], subject, body, [attachment])
+    except (messaging.NotConfigured, OSError) as error:
+        report_deliveries.failed(key, claimed, str(error),
+                                 isinstance(error, messaging.NotConfigured))
+        raise
+    report_deliveries.sent(key, claimed)
+    return len(claimed)
+
+
+def filename(run: PeriodReport, extension: str = "pdf") -> str:
     slug = db.session.get(Organisation, run.organisation_id).slug
     at = Period(run.kind, run.first_month, run.last_month).at().replace("..", "-")
     unit = f"-unit{run.unit_id}" if run.unit_id else ""
-    return f"kto-{slug}-{at}{unit}-{run.language}.pdf"
+    return f"kto-{slug}-{at}{unit}-{run.language}.{extension}"
 
 
 def run_scheduled(
     group: subscriptions.Group, period: Period, language: str = "nl", now=None
 ) -> Outcome | None:
-    """One scheduled report's run under its claim: built once, e-mailed at most once to the
-    group's subscribers, taken up where a crashed worker left it. None when another worker
-    holds it, it was finished before, or nobody subscribed before the period ended."""
+    """One scheduled report's run under its claim: built once, e-mailed at most once to each
+    of the group's subscribers (report_deliveries), taken up where a crashed worker left it.
+    None when another worker holds it, it was finished before, or nobody subscribed before
+    the period ended (then it is not built; someone who subscribes after the period ended
+    gets the report with the others when it is built, or alone if it was built already:
+    survey.services.late_reports)."""
     now = now or datetime.now(UTC)
-    to = subscriptions.recipients(group, before=ended_at(period))
-    if not to:
-        return None
+    if not subscriptions.people(group, before=ended_at(period)):
+        return None  # nobody subscribed before the period ended: nothing is built
     key = run_key(group.organisation_id, group.kind, period, group.unit_id, language)
     held = claim_scheduled(
         group.organisation_id, group.kind, period, group.unit_id, language, now
@@ -284,10 +316,8 @@ def run_scheduled(
             if not record(held, mail_started_at=datetime.now(UTC)):
                 return None
             try:
-                subject, body = mail_text(run)
-                attachment = (filename(run), run.pdf, "application", "pdf")
-                messaging.send_email(to, subject, body, [attachment])
-                sent = len(to)
+                # Everyone subscribed now (a late subscriber too) who did not get it yet.
+                sent = mail_to(run, subscriptions.people(group), "schedule")
                 record(held, mailed_at=datetime.now(UTC), sent_to=sent)
             except (messaging.NotConfigured, OSError) as error:
                 log.warning("Report %s built but not sent: %s", key, error)

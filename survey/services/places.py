@@ -81,6 +81,38 @@ def _unique(model, organisation_id: int, slug: str) -> None:
         raise Conflict("code_taken", _("This code is already in use."), "slug")
 
 
+def _create(organisation_id: int, actor, kind: str, model, slug: str, build, as_dict) -> int:
+    """Add the place `build()` makes, its code unique in the organisation, with its audit row
+    (`<kind>.create`) in one unit of work; its id."""
+    with unit_of_work() as session:
+        _unique(model, organisation_id, slug)
+        row = build()
+        session.add(row)
+        session.flush()
+        audit.record(
+            session, actor, organisation_id, f"{kind}.create", f"{kind}:{row.id}", None,
+            as_dict(row),
+        )
+        created = row.id
+    catalogue.clear_cache()
+    return created
+
+
+def _update(organisation_id: int, actor, kind: str, model, row_id, change, as_dict) -> None:
+    """Apply `change` to the organisation's place in one unit of work, with an audit row
+    (`<kind>.update`, before and after) when it changed anything."""
+    with unit_of_work() as session:
+        row = owned(model, organisation_id, row_id)
+        before = as_dict(row)
+        change(row)
+        after = as_dict(row)
+        if before != after:
+            audit.record(
+                session, actor, organisation_id, f"{kind}.update", f"{kind}:{row.id}", before,
+                after,
+            )
+
+
 def _location_dict(location: Location) -> dict:
     return {"slug": location.slug, "name": location.name, "opening_hours": location.opening_hours}
 
@@ -96,36 +128,20 @@ def _hours(raw) -> dict:
 
 def create_location(organisation_id: int, actor, slug, name, hours=None) -> int:
     slug, name, hours = code(slug), text(name, "name"), _hours(hours)
-    with unit_of_work() as session:
-        _unique(Location, organisation_id, slug)
-        location = Location(
-            organisation_id=organisation_id, slug=slug, name=name, opening_hours=hours
-        )
-        session.add(location)
-        session.flush()
-        audit.record(
-            session, actor, organisation_id, "location.create", f"location:{location.id}",
-            None, _location_dict(location),
-        )
-        created = location.id
-    catalogue.clear_cache()
-    return created
+    return _create(organisation_id, actor, "location", Location, slug, lambda: Location(
+        organisation_id=organisation_id, slug=slug, name=name, opening_hours=hours
+    ), _location_dict)
 
 
 def update_location(organisation_id: int, actor, location_id, name, hours) -> None:
     """Rename a location and set its opening hours; its id (and history) stays."""
     name, hours = text(name, "name"), _hours(hours)
-    with unit_of_work() as session:
-        location = owned(Location, organisation_id, location_id)
-        before = _location_dict(location)
+
+    def change(location: Location) -> None:
         location.name = name
         location.opening_hours = hours
-        after = _location_dict(location)
-        if before != after:
-            audit.record(
-                session, actor, organisation_id, "location.update", f"location:{location.id}",
-                before, after,
-            )
+
+    _update(organisation_id, actor, "location", Location, location_id, change, _location_dict)
 
 
 def _unit_dict(unit: Unit) -> dict:
@@ -155,38 +171,23 @@ def _parent(organisation_id: int, parent_id, unit_id: int | None = None) -> int 
 
 def create_unit(organisation_id: int, actor, slug, name, parent_id=None) -> int:
     slug, name = code(slug), text(name, "name")
-    with unit_of_work() as session:
-        _unique(Unit, organisation_id, slug)
-        unit = Unit(
-            organisation_id=organisation_id,
-            slug=slug,
-            name=name,
-            parent_id=_parent(organisation_id, parent_id),
-        )
-        session.add(unit)
-        session.flush()
-        audit.record(
-            session, actor, organisation_id, "unit.create", f"unit:{unit.id}", None,
-            _unit_dict(unit),
-        )
-        created = unit.id
-    catalogue.clear_cache()
-    return created
+    return _create(organisation_id, actor, "unit", Unit, slug, lambda: Unit(
+        organisation_id=organisation_id,
+        slug=slug,
+        name=name,
+        parent_id=_parent(organisation_id, parent_id),
+    ), _unit_dict)
 
 
 def update_unit(organisation_id: int, actor, unit_id, name, parent_id) -> None:
     """Rename a unit or move it in the tree (never under itself)."""
     name = text(name, "name")
-    with unit_of_work() as session:
-        unit = owned(Unit, organisation_id, unit_id)
-        before = _unit_dict(unit)
+
+    def change(unit: Unit) -> None:
         unit.parent_id = _parent(organisation_id, parent_id, unit.id)
         unit.name = name
-        after = _unit_dict(unit)
-        if before != after:
-            audit.record(
-                session, actor, organisation_id, "unit.update", f"unit:{unit.id}", before, after
-            )
+
+    _update(organisation_id, actor, "unit", Unit, unit_id, change, _unit_dict)
 
 
 def _topic_dict(topic: Topic) -> dict:
@@ -195,29 +196,15 @@ def _topic_dict(topic: Topic) -> dict:
 
 def create_topic(organisation_id: int, actor, slug, name_nl, name_en) -> int:
     slug, name_nl, name_en = code(slug), text(name_nl, "name_nl"), text(name_en, "name_en")
-    with unit_of_work() as session:
-        _unique(Topic, organisation_id, slug)
-        topic = Topic(organisation_id=organisation_id, slug=slug, name_nl=name_nl, name_en=name_en)
-        session.add(topic)
-        session.flush()
-        audit.record(
-            session, actor, organisation_id, "topic.create", f"topic:{topic.id}", None,
-            _topic_dict(topic),
-        )
-        created = topic.id
-    catalogue.clear_cache()
-    return created
+    return _create(organisation_id, actor, "topic", Topic, slug, lambda: Topic(
+        organisation_id=organisation_id, slug=slug, name_nl=name_nl, name_en=name_en
+    ), _topic_dict)
 
 
 def update_topic(organisation_id: int, actor, topic_id, name_nl, name_en) -> None:
     name_nl, name_en = text(name_nl, "name_nl"), text(name_en, "name_en")
-    with unit_of_work() as session:
-        topic = owned(Topic, organisation_id, topic_id)
-        before = _topic_dict(topic)
+
+    def change(topic: Topic) -> None:
         topic.name_nl, topic.name_en = name_nl, name_en
-        after = _topic_dict(topic)
-        if before != after:
-            audit.record(
-                session, actor, organisation_id, "topic.update", f"topic:{topic.id}", before,
-                after,
-            )
+
+    _update(organisation_id, actor, "topic", Topic, topic_id, change, _topic_dict)

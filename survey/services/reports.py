@@ -25,10 +25,8 @@ from survey.reports.builder import build
 from survey.reports.data import ReportData, UnknownVersion
 from survey.reports.inputs import collect
 from survey.reports.period import AMSTERDAM, label, parse_month, previous_month, shift, utc_bounds
-from survey.services import report_jobs, subscriptions
+from survey.services import report_deliveries, report_jobs, subscriptions
 from survey.services.exports import BASE_COLUMNS, iter_responses, question_keys
-from survey.services.subscriptions import recipients
-from survey.services.users import subscribers
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("nl", "en")
@@ -135,6 +133,11 @@ def _stored(organisation_id: int, month: date, language: str) -> Report | None:
     ).scalar()
 
 
+def stored(organisation_id: int, month: date, language: str = "nl") -> Report | None:
+    """The built report of a month, None when there is none (yet)."""
+    return _stored(organisation_id, month, language)
+
+
 def _copy_to_exports(slug: str, month: date, language: str, pdf_bytes, xlsx_bytes) -> None:
     folder = Path(current_app.config["EXPORTS_DIR"]) / slug
     folder.mkdir(parents=True, exist_ok=True)
@@ -150,19 +153,45 @@ def filename(report: Report, suffix: str) -> str:
 
 
 def send_report(report: Report) -> int:
-    """E-mail the PDF to the organisation's subscribers; returns how many got it."""
-    organisation_wide = subscriptions.Group(report.organisation_id, "month", None)
-    to = sorted(set(subscribers(report.organisation_id)) | set(recipients(organisation_wide)))
-    if not to:
+    """E-mail the PDF to the organisation's subscribers who did not get it yet; returns how
+    many got it now."""
+    people = subscriptions.monthly_people(report.organisation_id)
+    if not people:
         return 0
-    subject, body = report_mail_text(report)
-    messaging.send_email(
-        to, subject, body, [(filename(report, "pdf"), report.pdf, "application", "pdf")]
-    )
+    sent = mail_to(report, people, "schedule")
     report_id = report.id
     with unit_of_work():
         db.session.get(Report, report_id).sent_at = datetime.now(UTC)
-    return len(to)
+    return sent
+
+
+def mail_to(report: Report, people: list[subscriptions.Recipient], origin: str) -> int:
+    """E-mail the report to those of ``people`` who did not get it before (each claimed in
+    report_deliveries first); a viewer the organisation does not let read the citizens'
+    comments gets the PDF without them. Raises messaging.NotConfigured or OSError when the
+    e-mail could not go out."""
+    key = report_deliveries.monthly_key(report.id)
+    claimed = report_deliveries.claim(report.organisation_id, key, people, origin)
+    subject, body = report_mail_text(report)
+    count, pending = 0, list(claimed)
+    for comments in (True, False):
+        group = [p for p in claimed if p.comments is comments]
+        if not group:
+            continue
+        content = report.pdf if comments else pdf.render(without_comments(stored_data(report)))
+        try:
+            messaging.send_email(
+                [p.email for p in group], subject, body,
+                [(filename(report, "pdf"), content, "application", "pdf")],
+            )
+        except (messaging.NotConfigured, OSError) as error:
+            report_deliveries.failed(key, pending, str(error),
+                                     isinstance(error, messaging.NotConfigured))
+            raise
+        report_deliveries.sent(key, group)
+        pending = [p for p in pending if p not in group]
+        count += len(group)
+    return count
 
 
 def report_mail_text(report: Report) -> tuple[str, str]:

@@ -157,7 +157,8 @@ def test_a_viewer_sees_no_admin_sections(page, live_server, staff):
     log_in(page, live_server.url, "viewer@alfa.nl")
     page.goto(live_server.url + "/staff/alpha/reports")
     nav = page.get_by_role("navigation", name="Onderdelen")
-    assert nav.get_by_role("link", name="Rapporten").is_visible()
+    assert nav.get_by_role("link", name="Rapporten", exact=True).is_visible()
+    assert nav.get_by_role("link", name="Rapporten per e-mail").is_visible()
     assert nav.get_by_role("link", name="Gebruikers").count() == 0
     assert page.goto(live_server.url + "/staff/alpha/users").status == 403
     assert page.goto(live_server.url + "/staff/beta/reports").status == 404

@@ -182,7 +182,7 @@ def test_onboard_an_organisation_from_nothing(
     log_in(other, "analist@arnhem.nl", ANALYST_PASSWORD)
     other.wait_for_url("**/staff/arnhem/**")
     sections = other.get_by_role("navigation", name="Onderdelen")
-    assert sections.get_by_role("link", name="Rapporten").is_visible()
+    assert sections.get_by_role("link", name="Rapporten", exact=True).is_visible()
     assert sections.get_by_role("link", name="Gebruikers").count() == 0
 
     # The kiosk answers (the tablet opens the link its QR code holds).
@@ -209,7 +209,7 @@ def test_onboard_an_organisation_from_nothing(
     made = next(o for o in outcomes if o.organisation == "arnhem")
     assert made.report_id is not None, made
     other.get_by_role("navigation", name="Onderdelen").get_by_role(
-        "link", name="Rapporten").click()
+        "link", name="Rapporten", exact=True).click()
     other.locator(f"a[href$='/reports/{made.report_id}']").click()
     other.wait_for_url(f"**/staff/arnhem/reports/{made.report_id}")
     assert axe_violations(other) == []

@@ -73,6 +73,17 @@ def test_make_report_shows_progress_then_the_download(
         assert download.value.suggested_filename == "kto-demo-2026-Q4-nl.pdf"
         with open(download.value.path(), "rb") as pdf:
             assert pdf.read(5) == b"%PDF-"
+        # The report's tables too, as a workbook (the trend sheet among them).
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download de tabellen (XLSX)").click()
+        assert download.value.suggested_filename == "kto-demo-2026-Q4-nl.xlsx"
+        import io
+
+        from openpyxl import load_workbook
+
+        with open(download.value.path(), "rb") as workbook:
+            sheets = load_workbook(io.BytesIO(workbook.read()), read_only=True).sheetnames
+        assert "Trend" in sheets
     finally:
         context.close()
     db.session.rollback()
@@ -99,6 +110,7 @@ def test_progress_page_has_no_axe_violations_in_dutch_and_english(
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("status").inner_text() == "The report is ready."
     assert page.get_by_role("link", name="Download the report (PDF)").is_visible()
+    assert page.get_by_role("link", name="Download the tables (XLSX)").is_visible()
     assert axe_violations(page) == []
     page.goto(live_server.url + "/staff/demo/dashboard?period=year&at=2026")
     page.get_by_role("button", name="Make report").click()

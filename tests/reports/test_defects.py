@@ -265,7 +265,7 @@ def test_version_3_report_data_still_renders(demo_org):
 
     load_month()
     stored = _report().to_dict()
-    assert stored["version"] == VERSION == 6
+    assert stored["version"] == VERSION == 7
     del stored["not_applicable"]
     del stored["follow_up"]
     stored["version"] = 3

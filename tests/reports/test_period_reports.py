@@ -7,7 +7,6 @@ from __future__ import annotations
 import email
 import email.policy
 import io
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pdfplumber
@@ -148,26 +147,8 @@ def test_no_quarter_report_before_the_quarter_ends(app, subscribed, smtp_inbox):
     assert db.session.query(PeriodReport).count() == 0
 
 
-def test_two_workers_send_each_report_once(app, subscribed, smtp_inbox):
-    start = threading.Barrier(2)
-    results: list = []
-    errors: list[BaseException] = []
-
-    def worker():
-        try:
-            with app.app_context():
-                start.wait()
-                results.extend(period_reports.send_due(NEW_YEAR))
-                db.session.remove()
-        except BaseException as error:  # reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(180)
-    assert not errors
+def test_two_workers_send_each_report_once(race, subscribed, smtp_inbox):
+    results = [o for outcomes in race(lambda: period_reports.send_due(NEW_YEAR)) for o in outcomes]
     assert sorted(o.sent_to for o in results) == [1, 1, 1]
     assert len(smtp_inbox.messages) == 3
     db.session.rollback()
@@ -292,28 +273,11 @@ with app.app_context():
 # built and sent after its lease, or, when its e-mail had started, not sent again.
 @pytest.mark.parametrize(("step", "mails"), [("build", 3), ("mail", 2)])
 def test_a_worker_killed_during_the_job_is_caught_up_once(
-    app, subscribed, smtp_inbox, tmp_path, step, mails
+    worker_process, subscribed, smtp_inbox, step, mails
 ):
-    import os
     import signal
-    import subprocess
-    import sys
 
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env = {
-        **os.environ,
-        "KTO_ENV": "testing",
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "MAIL_SERVER": app.config["MAIL_SERVER"],
-        "MAIL_PORT": str(app.config["MAIL_PORT"]),
-        "EXPORTS_DIR": str(tmp_path / "exports"),
-        "HUEY_SQLITE_PATH": str(tmp_path / "queue.sqlite3"),
-        "RATELIMIT_ENABLED": "0",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", CRASHING_WORKER, step], cwd=root, env=env, timeout=180,
-        capture_output=True,
-    )
+    done = worker_process(CRASHING_WORKER, step)
     assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
     assert len(smtp_inbox.messages) == 0
     db.session.rollback()

@@ -3,11 +3,7 @@ workers run: real worker processes killed with SIGKILL at each step, and two at 
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import threading
 from datetime import UTC, date, datetime
 
 import pytest
@@ -19,7 +15,6 @@ from survey.services.users import add_user
 from tests.reports.data import load_month
 
 TODAY = date(2026, 11, 5)  # the October report is due
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # A worker process running the monthly job that dies by SIGKILL at one step.
 CRASHING_WORKER = """
@@ -54,24 +49,6 @@ with app.app_context():
 """
 
 
-def _run_crashing_worker(app, step: str, tmp_path) -> int:
-    env = {
-        **os.environ,
-        "KTO_ENV": "testing",
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "MAIL_SERVER": app.config["MAIL_SERVER"],
-        "MAIL_PORT": str(app.config["MAIL_PORT"]),
-        "EXPORTS_DIR": str(tmp_path / "exports"),
-        "HUEY_SQLITE_PATH": str(tmp_path / "queue.sqlite3"),
-        "RATELIMIT_ENABLED": "0",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", CRASHING_WORKER, step], cwd=ROOT, env=env, timeout=120,
-        capture_output=True,
-    )
-    return done.returncode
-
-
 def _complete(report: Report) -> bool:
     """A whole PDF (header to end-of-file marker) and a workbook that opens."""
     import io
@@ -99,9 +76,9 @@ def subscriber(demo_org):
 
 @pytest.mark.parametrize("step", ["build", "send"])
 def test_a_worker_killed_during_the_monthly_job_is_caught_up_once(
-    app, subscriber, smtp_inbox, tmp_path, step
+    worker_process, subscriber, smtp_inbox, step
 ):
-    assert _run_crashing_worker(app, step, tmp_path) == -signal.SIGKILL
+    assert worker_process(CRASHING_WORKER, step, timeout=120).returncode == -signal.SIGKILL
     assert len(smtp_inbox.messages) == 0
     db.session.rollback()
     job = db.session.query(ReportJob).one()
@@ -126,9 +103,9 @@ def test_a_worker_killed_during_the_monthly_job_is_caught_up_once(
 
 
 def test_a_worker_killed_after_the_mail_went_out_does_not_send_it_again(
-    app, subscriber, smtp_inbox, tmp_path
+    worker_process, subscriber, smtp_inbox
 ):
-    assert _run_crashing_worker(app, "mail", tmp_path) == -signal.SIGKILL
+    assert worker_process(CRASHING_WORKER, "mail", timeout=120).returncode == -signal.SIGKILL
     assert len(smtp_inbox.messages) == 1
     later = datetime.now(UTC) + report_jobs.LEASE
     outcomes = _october(reports.catch_up(TODAY, now=later))
@@ -139,26 +116,9 @@ def test_a_worker_killed_after_the_mail_went_out_does_not_send_it_again(
     assert db.session.query(ReportJob).filter_by(month=date(2026, 10, 1)).one().state == "done"
 
 
-def test_two_workers_running_the_monthly_job_send_one_mail(app, subscriber, smtp_inbox):
-    start = threading.Barrier(2)
-    results: list = []
-    errors: list[BaseException] = []
-
-    def worker():
-        try:
-            with app.app_context():
-                start.wait()
-                results.extend(reports.build_and_send_all(TODAY))
-                db.session.remove()
-        except BaseException as error:  # reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not errors
+def test_two_workers_running_the_monthly_job_send_one_mail(race, subscriber, smtp_inbox):
+    outcomes = race(lambda: reports.build_and_send_all(TODAY), timeout=120)
+    results = [o for found in outcomes for o in found]
     assert sorted(o.sent_to for o in results) == [0, 1]
     assert len(smtp_inbox.messages) == 1
     assert len(_reports()) == 1

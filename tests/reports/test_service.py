@@ -91,7 +91,9 @@ def test_lookups_of_stored_reports_are_not_found_errors(app, demo_org):
 
 def test_monthly_job_emails_pdf_through_real_smtp_server(app, demo_org, smtp_inbox):
     load_month()
-    add_user("chef@example.nl", "a long password", "demo", receives_reports=True)
+    # An analyst reads comments: the stored PDF as it is (a viewer's is without them:
+    # tests/reports/test_subscription_mail.py).
+    add_user("chef@example.nl", "a long password", "demo", "analyst", receives_reports=True)
     add_user("viewer@example.nl", "a long password", "demo")
     inbox = smtp_inbox
     outcomes = reports.build_and_send_all(date(2026, 11, 1))

@@ -68,35 +68,14 @@ def _callback(response_id, organisation: str, language: str | None, action: str,
 
 
 def _invitation_context(token: str):
+    """(response id, organisation, language, None) or (None, None, language, refusal page)."""
     language = asked_language()
     try:
         page = invitation_link.follow_up(token, None, utcnow())
         response_id = invitation_link.response_of(token)
     except ServiceError:
-        return None, None, language
-    return response_id, page.organisation, language or page.language
-
-
-@bp.route("/<token>/callback", methods=["GET", "POST"])
-def invitation_callback(token: str):
-    """The callback form after an invitation's answers."""
-    response_id, organisation, language = _invitation_context(token)
-    if organisation is None:
-        return message("invalid", language, 404)
-    args = query(asked_language())
-    return _callback(
-        response_id, organisation, language,
-        url_for("link.invitation_callback", token=token, **args),
-        url_for("link.invitation_callback_sent", token=token, **args),
-    )
-
-
-@bp.get("/<token>/callback/sent")
-def invitation_callback_sent(token: str):
-    response_id, organisation, language = _invitation_context(token)
-    if organisation is None:
-        return message("invalid", language, 404)
-    return _sent(organisation, language, response_id)
+        return None, None, language, message("invalid", language, 404)
+    return response_id, page.organisation, language or page.language, None
 
 
 def _plain_context(key: str):
@@ -105,34 +84,11 @@ def _plain_context(key: str):
         page = plain_links.follow_up(key, None)
         response_id = plain_links.response_of(key)
     except ServiceError:
-        return None, None, language
-    return response_id, page.organisation, language or page.language
-
-
-@bp.route("/r/<key>/callback", methods=["GET", "POST"])
-def plain_callback(key: str):
-    """The callback form after answers given through a plain link or QR code."""
-    response_id, organisation, language = _plain_context(key)
-    if organisation is None:
-        return message("expired", language, 410)
-    args = query(asked_language())
-    return _callback(
-        response_id, organisation, language,
-        url_for("link.plain_callback", key=key, **args),
-        url_for("link.plain_callback_sent", key=key, **args),
-    )
-
-
-@bp.get("/r/<key>/callback/sent")
-def plain_callback_sent(key: str):
-    response_id, organisation, language = _plain_context(key)
-    if organisation is None:
-        return message("expired", language, 410)
-    return _sent(organisation, language, response_id)
+        return None, None, language, message("expired", language, 410)
+    return response_id, page.organisation, language or page.language, None
 
 
 def _widget_context(key: str):
-    """(response id, organisation, language, None) or (None, None, language, refusal page)."""
     language = asked_language()
     try:
         page = callback_links.page_for(key)
@@ -143,26 +99,42 @@ def _widget_context(key: str):
     return page.response_id, page.organisation, language or page.language, None
 
 
-@bp.route("/c/<key>/callback", methods=["GET", "POST"])
-def widget_callback(key: str):
-    """The callback form for an answer given in the website widget (its reply's link)."""
-    response_id, organisation, language, refused = _widget_context(key)
-    if refused is not None:
-        return refused
-    args = query(asked_language())
-    return _callback(
-        response_id, organisation, language,
-        url_for("link.widget_callback", key=key, **args),
-        url_for("link.widget_callback_sent", key=key, **args),
-    )
+def _register(kind: str, rule: str, context, doc: str) -> None:
+    """One pair of routes: the form at `<rule>/callback` (endpoint `link.<kind>_callback`) and
+    its confirmation at `<rule>/callback/sent` (`link.<kind>_callback_sent`). `context` reads
+    the address's one token or key (see `_invitation_context`)."""
+    form_name, sent_name = f"{kind}_callback", f"{kind}_callback_sent"
+
+    def form(**address):
+        response_id, organisation, language, refused = context(*address.values())
+        if refused is not None:
+            return refused
+        args = query(asked_language())
+        return _callback(
+            response_id, organisation, language,
+            url_for(f"link.{form_name}", **address, **args),
+            url_for(f"link.{sent_name}", **address, **args),
+        )
+
+    def sent(**address):
+        response_id, organisation, language, refused = context(*address.values())
+        if refused is not None:
+            return refused
+        return _sent(organisation, language, response_id)
+
+    for view, name in ((form, form_name), (sent, sent_name)):
+        view.__name__ = view.__qualname__ = name
+    form.__doc__ = doc
+    bp.add_url_rule(f"{rule}/callback", form_name, form, methods=["GET", "POST"])
+    bp.add_url_rule(f"{rule}/callback/sent", sent_name, sent, methods=["GET"])
 
 
-@bp.get("/c/<key>/callback/sent")
-def widget_callback_sent(key: str):
-    response_id, organisation, language, refused = _widget_context(key)
-    if refused is not None:
-        return refused
-    return _sent(organisation, language, response_id)
+_register("invitation", "/<token>", _invitation_context,
+          "The callback form after an invitation's answers.")
+_register("plain", "/r/<key>", _plain_context,
+          "The callback form after answers given through a plain link or QR code.")
+_register("widget", "/c/<key>", _widget_context,
+          "The callback form for an answer given in the website widget (its reply's link).")
 
 
 def offer_url(kind: str, value: str, response_id: int | None) -> str | None:
