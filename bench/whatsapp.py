@@ -153,9 +153,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--client", choices=("wrk", "httpx"), default="wrk")
     parser.add_argument("--worker-class", default="",
-                        help="gunicorn worker class (default: gunicorn.conf.py's, gthread)")
+                        help="gunicorn worker class (default: sync)")
     parser.add_argument("--threads", type=int, default=0,
-                        help="threads per gthread worker (default: gunicorn.conf.py's, 2)")
+                        help="threads per gthread worker (gunicorn's default: 1)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--on-disk", action="store_true",
@@ -208,9 +208,9 @@ def main() -> None:
             "    print(db.session.query(WhatsAppEvent).count())").strip().splitlines()[-1])
     distinct = len(set(bodies)) + args.warmup
     where = "disk" if args.on_disk else "/dev/shm"
-    workers = f"{args.workers} {args.worker_class or 'gthread'}"
-    if (args.worker_class or "gthread") == "gthread":
-        workers += f" x {args.threads or 2} threads"
+    workers = f"{args.workers} {args.worker_class or 'sync'}"
+    if args.worker_class == "gthread":
+        workers += f" x {args.threads or 1} threads"
     print(f"database: {kind} ({where}), gunicorn workers: {workers}, "
           f"client: {args.client}, connections: {args.connections}")
     print(f"deliveries: {len(bodies)} ({len(set(bodies))} distinct, the rest replays)")
