@@ -20,11 +20,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, Spacer
 
 from survey import safetext
 from survey.i18n import in_language
-from survey.reports import charts, comparison, display, fonts, spreadsheet, texts
+from survey.reports import charts, comparison, display, fonts, pdf_layout, spreadsheet, texts
 from survey.reports.comparison import Comparison
 from survey.reports.pdf_layout import MARGIN, p, styles, table
 
@@ -125,16 +125,7 @@ def pdf(found: Comparison, group_name: str, viewer: str, language: str, made: da
         page_word=texts.word("page", language),
     )
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN + 4 * mm,
-        bottomMargin=MARGIN,
-        title=f"{heading}, {period}",
-        author=viewer,
-    )
+    doc = pdf_layout.document(buffer, f"{heading}, {period}", viewer)
     # The canvas starts in the embedded font, so no Helvetica is referenced either.
     canvasmaker = functools.partial(Canvas, initialFontName=fonts.REGULAR)
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=canvasmaker)

@@ -14,10 +14,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import CondPageBreak, PageBreak, SimpleDocTemplate, Spacer
+from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
 from survey import safetext
-from survey.reports import charts, fonts, pdf_first, pdf_follow_up, texts
+from survey.reports import charts, fonts, pdf_first, pdf_follow_up, pdf_layout, texts
 from survey.reports import pdf_sections as sections
 from survey.reports import story as story_module
 from survey.reports.data import ReportData
@@ -123,16 +123,7 @@ def render(data: ReportData) -> bytes:
     story += [PageBreak(), _p(w("method"), s["h2"])] + sections.method(data, s, w, lang)
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN + 4 * mm,
-        bottomMargin=MARGIN,
-        title=f"{w('title')} {meta.month_name}",
-        author=org,
-    )
+    doc = pdf_layout.document(buffer, f"{w('title')} {meta.month_name}", org)
     canvasmaker = functools.partial(
         _NumberedCanvas,
         header=f"{org} · {w('title')} · {meta.month_name}",

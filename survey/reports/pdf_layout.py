@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from survey import safetext
 from survey.reports import fonts
 
 MARGIN = 18 * mm
+
+
+def document(buffer, title: str, author: str) -> SimpleDocTemplate:
+    """An A4 page with the reports' margins (room for the running header at the top)."""
+    return SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+                             topMargin=MARGIN + 4 * mm, bottomMargin=MARGIN, title=title,
+                             author=author)
 
 
 def styles():

@@ -64,10 +64,10 @@ NORM_DAYS = 2
 AS_OF = local(31, 12)
 
 
-def _add_cases(org: Organisation) -> None:
+def _add_cases(org: Organisation, cases=CASES) -> None:
     units = {u.slug: u.id for u in db.session.execute(select(Unit)).scalars()}
     with unit_of_work() as session:
-        for channel, unit, created, first, status, outcome, _ in CASES:
+        for channel, unit, created, first, status, outcome, _ in cases:
             request = CallbackRequest(
                 uuid=uuid.uuid4(), payload_hash="0" * 64, organisation_id=org.id,
                 survey_mode="kiosk" if channel == "counter" else "sms", contact_channel=channel,

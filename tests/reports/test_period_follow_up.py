@@ -6,23 +6,21 @@ from __future__ import annotations
 
 import io
 import statistics
-import uuid
 from datetime import date, datetime
 
 import pdfplumber
 import pytest
 from sqlalchemy import select
 
-from survey.database import unit_of_work
 from survey.domain.working_days import deadline
 from survey.extensions import db
-from survey.models import CallbackCase, CallbackRequest, Organisation, Unit
+from survey.models import Organisation, Unit
 from survey.reports import dashboard_cells, dashboard_data, follow_up_build, pdf
 from survey.reports.periods import Period
 from survey.services import period_reports
 from survey.services.responses import record_many
 from tests.reports.data import load_month, payload
-from tests.reports.test_follow_up import AMS, CASES, NORM_DAYS, _add_complaints, wilson
+from tests.reports.test_follow_up import AMS, CASES, NORM_DAYS, _add_cases, _add_complaints, wilson
 
 QUARTER = Period("quarter", date(2026, 10, 1), date(2026, 12, 1))
 AS_OF = datetime(2027, 1, 4, 12, tzinfo=AMS)  # every request of the quarter is due by then
@@ -57,28 +55,6 @@ OUTSIDE = [
     ("counter", "burgerzaken", at(1, 2, 10, 2027), None, "new", None, None),
 ]
 QUARTER_CASES = CASES + MORE
-
-
-def _add_cases(org: Organisation, cases) -> None:
-    units = {u.slug: u.id for u in db.session.execute(select(Unit)).scalars()}
-    with unit_of_work() as session:
-        for channel, unit, created, first, status, outcome, _ in cases:
-            request = CallbackRequest(
-                uuid=uuid.uuid4(), payload_hash="0" * 64, organisation_id=org.id,
-                survey_mode="kiosk" if channel == "counter" else "sms", contact_channel=channel,
-                consent_at=created, created_at=created,
-            )  # fmt: skip
-            session.add(request)
-            session.flush()
-            session.add(
-                CallbackCase(
-                    organisation_id=org.id, request_id=request.id,
-                    unit_id=units[unit] if unit else None, status=status, outcome=outcome,
-                    norm_days=NORM_DAYS, created_at=created,
-                    due_at=deadline(created, NORM_DAYS), first_contact_at=first,
-                    closed_at=first if status in ("done", "unreachable") else None,
-                )
-            )  # fmt: skip
 
 
 @pytest.fixture
